@@ -1,0 +1,3 @@
+declare module "circomlibjs";
+declare module "snarkjs";
+declare module "ffjavascript";
