@@ -1,0 +1,25 @@
+/**
+ * One error root for the whole project. `code` is stable and machine-readable (the HTTP API returns it),
+ * `details` carries the values that explain the failure, `cause` keeps the chain walkable.
+ */
+export class BaseError extends Error {
+  override name = "BaseError";
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: string, message: string, opts: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.details = Object.freeze({ ...(opts.details ?? {}) });
+  }
+
+  /** Walks the cause chain and returns the first error that matches. */
+  walk(fn: (err: unknown) => boolean): unknown {
+    let err: unknown = this;
+    while (err) {
+      if (fn(err)) return err;
+      err = (err as { cause?: unknown }).cause;
+    }
+    return undefined;
+  }
+}
