@@ -1,0 +1,59 @@
+// Writes test/fixtures/hash-vectors.json: deposit/withdrawal chains and a batch public input computed by the
+// TypeScript Poseidon (sequencer/crypto/poseidon.ts), so the forge tests check Solidity against the TS side.
+// Run: npx tsx contracts/script/gen-fixtures.ts
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { keccak256, toHex } from "viem";
+import { poseidon } from "../../sequencer/crypto/poseidon.ts";
+
+const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
+const deposits = [
+  { pubKeyX: 1n, pubKeyY: 2n, amount: 1_000_000n },
+  { pubKeyX: P - 1n, pubKeyY: 12345678901234567890n, amount: (1n << 80n) - 1n },
+  { pubKeyX: 0n, pubKeyY: 7n, amount: 1n },
+];
+const depositHashes = [0n];
+for (const d of deposits) {
+  depositHashes.push(poseidon([depositHashes.at(-1) ?? 0n, d.pubKeyX, d.pubKeyY, d.amount]));
+}
+
+const withdrawals = [
+  { accountId: 3n, to: "0x00000000000000000000000000000000000000A1", amount: 250_000n },
+  { accountId: 65535n, to: "0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF", amount: 1n },
+] as const;
+let withdrawalHash = 0n;
+for (const w of withdrawals) withdrawalHash = poseidon([withdrawalHash, w.accountId, BigInt(w.to), w.amount]);
+
+// A batch 1 that consumes the first 2 deposits and pays both withdrawals.
+const batchData = toHex(new TextEncoder().encode("zk-perps batch 1 state diff bytes"));
+const dataHash = BigInt(keccak256(batchData)) >> 8n;
+const oldStateRoot = 111n;
+const newStateRoot = P - 2n;
+const batchNumber = 1n;
+const depositCount = 2n;
+const l1Hash = poseidon([depositHashes[0] ?? 0n, depositHashes[2] ?? 0n, withdrawalHash]);
+const publicHash = poseidon([oldStateRoot, newStateRoot, batchNumber, l1Hash, dataHash]);
+
+const str = (v: bigint) => v.toString();
+const out = {
+  deposits: deposits.map((d) => ({ pubKeyX: str(d.pubKeyX), pubKeyY: str(d.pubKeyY), amount: str(d.amount) })),
+  depositHashes: depositHashes.map(str),
+  withdrawals: withdrawals.map((w) => ({ accountId: str(w.accountId), to: w.to, amount: str(w.amount) })),
+  withdrawalHash: str(withdrawalHash),
+  batch: {
+    batchNumber: str(batchNumber),
+    oldStateRoot: str(oldStateRoot),
+    newStateRoot: str(newStateRoot),
+    depositCount: str(depositCount),
+    batchData,
+    dataHash: str(dataHash),
+    l1Hash: str(l1Hash),
+    publicHash: str(publicHash),
+  },
+};
+
+const file = join(dirname(fileURLToPath(import.meta.url)), "..", "test", "fixtures", "hash-vectors.json");
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+console.log(`wrote ${file}`);

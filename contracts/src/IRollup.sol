@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IRollup
+/// @notice L1 side of the zk perps rollup: a deposit queue, proven state transitions, and pull withdrawals.
+/// @dev Encodings (deposit chain, withdrawal chain, public input) are fixed by docs/SPEC.md.
+interface IRollup {
+    /// @notice A withdrawal paid out on L1 once its batch is verified.
+    /// @param accountId L2 account debited.
+    /// @param to L1 address credited in `withdrawable`.
+    /// @param amount Token units (micro-USDC).
+    struct Withdrawal {
+        uint256 accountId;
+        address to;
+        uint256 amount;
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    /// @notice Thrown when anyone but the operator submits a batch. The circuit does not check L2
+    ///         signatures, so only the operator's batches can be trusted to be ones users asked for.
+    error NotOperator();
+    /// @notice Thrown when `batch` is at or below `lastVerifiedBatch` (a replay or an old batch).
+    error BatchAlreadyVerified(uint256 batch);
+    /// @notice Thrown when a batch skips ahead: `expected` is `lastVerifiedBatch + 1`.
+    error BatchOutOfOrder(uint256 expected, uint256 got);
+    /// @notice Thrown when the batch does not start from the current state root `expected`.
+    error StaleRoot(uint256 expected, uint256 got);
+    /// @notice Thrown when a batch consumes deposits the contract never received.
+    /// @param requested `depositsConsumed + depositCount` the batch asks for.
+    /// @param available `depositCount()` so far.
+    error UnknownDeposits(uint256 requested, uint256 available);
+    /// @notice Thrown when a value that must be a BN254 field element (new root, withdrawal field) is not.
+    ///         Poseidon reduces inputs mod p, so an unreduced value would alias a proven one.
+    error NotFieldElement(uint256 value);
+    /// @notice Thrown when the Groth16 verifier rejects the proof (or reverts).
+    error InvalidProof();
+    /// @notice Thrown when a deposit amount is 0 or not below 2^80.
+    error InvalidDepositAmount(uint256 amount);
+    /// @notice Thrown when a deposit key coordinate is not a field element, or the key is (0, 0),
+    ///         which is the empty key of an unused account slot.
+    error InvalidPubKey(uint256 pubKeyX, uint256 pubKeyY);
+    /// @notice Thrown when `claim` is called with nothing withdrawable.
+    error NothingToClaim();
+    /// @notice Thrown when the token returns false or reverts on a transfer.
+    error TransferFailed();
+    /// @notice Thrown when a constructor address is zero.
+    error ZeroAddress();
+
+    // ---------------------------------------------------------------- events
+
+    /// @notice A deposit was appended to the queue at 0-based position `index`.
+    /// @param depositHash The queue hash after this deposit, `depositHashes(index + 1)`.
+    event Deposit(uint256 indexed index, uint256 pubKeyX, uint256 pubKeyY, uint256 amount, uint256 depositHash);
+    /// @notice Batch `batch` was proven; the state root is now `newRoot`.
+    event BatchVerified(uint256 indexed batch, uint256 newRoot);
+    /// @notice A withdrawal of `batch` was credited to `to` and can be claimed.
+    event WithdrawalQueued(uint256 indexed batch, uint256 indexed accountId, address indexed to, uint256 amount);
+    /// @notice `to` was paid its whole withdrawable balance.
+    event Claimed(address indexed to, uint256 amount);
+
+    // ---------------------------------------------------------------- actions
+
+    /// @notice Pulls `amount` tokens from the caller and queues a deposit to the L2 key (pubKeyX, pubKeyY).
+    function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount) external;
+
+    /// @notice Verifies and applies batch `batchNumber`. Only the operator may call it.
+    /// @param depositCount How many queued deposits, after `depositsConsumed`, the batch credits.
+    /// @param proof Groth16 proof `[a0, a1, b00, b01, b10, b11, c0, c1]` as snarkjs `exportSolidityCallData` prints it.
+    function submitBatch(
+        uint256 batchNumber,
+        uint256 oldStateRoot,
+        uint256 newStateRoot,
+        uint256 depositCount,
+        Withdrawal[] calldata withdrawals,
+        bytes calldata batchData,
+        uint256[8] calldata proof
+    ) external;
+
+    /// @notice Pays the caller its whole withdrawable balance.
+    function claim() external;
+
+    // ---------------------------------------------------------------- views
+
+    function stateRoot() external view returns (uint256);
+    function lastVerifiedBatch() external view returns (uint256);
+    function operator() external view returns (address);
+    function token() external view returns (address);
+    function verifier() external view returns (address);
+    /// @notice Number of deposits ever queued.
+    function depositCount() external view returns (uint256);
+    /// @notice Number of queued deposits already credited by verified batches.
+    function depositsConsumed() external view returns (uint256);
+    /// @notice Queue hash after the first `k` deposits; `depositHashes(0) == 0`.
+    function depositHashes(uint256 k) external view returns (uint256);
+    function withdrawable(address account) external view returns (uint256);
+}

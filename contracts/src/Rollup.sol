@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
+import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
+import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
+import {IRollup} from "./IRollup.sol";
+import {IGroth16Verifier} from "./IGroth16Verifier.sol";
+import {IERC20Minimal} from "./IERC20Minimal.sol";
+
+/// @title Rollup
+/// @notice Holds the L2 state root, the deposit queue and the withdrawal balances of the zk perps rollup.
+///         A batch moves the root only with a Groth16 proof over the single public input of docs/SPEC.md.
+contract Rollup is IRollup {
+    /// @dev BN254 scalar field modulus.
+    uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant MAX_DEPOSIT = 1 << 80;
+
+    IGroth16Verifier internal immutable _verifier;
+    IERC20Minimal internal immutable _token;
+    address public immutable operator;
+
+    uint256 public stateRoot;
+    uint256 public lastVerifiedBatch;
+    uint256 public depositCount;
+    uint256 public depositsConsumed;
+    /// @dev depositHashes[0] is 0 by default, as the spec's chain starts at 0.
+    mapping(uint256 => uint256) public depositHashes;
+    mapping(address => uint256) public withdrawable;
+
+    constructor(uint256 genesisRoot, address verifier_, address token_, address operator_) {
+        if (verifier_ == address(0) || token_ == address(0) || operator_ == address(0)) revert ZeroAddress();
+        if (genesisRoot >= FIELD) revert NotFieldElement(genesisRoot);
+        stateRoot = genesisRoot;
+        _verifier = IGroth16Verifier(verifier_);
+        _token = IERC20Minimal(token_);
+        operator = operator_;
+    }
+
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    function verifier() external view returns (address) {
+        return address(_verifier);
+    }
+
+    /// @inheritdoc IRollup
+    function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount) external {
+        if (amount == 0 || amount >= MAX_DEPOSIT) revert InvalidDepositAmount(amount);
+        if (pubKeyX >= FIELD || pubKeyY >= FIELD || (pubKeyX == 0 && pubKeyY == 0)) {
+            revert InvalidPubKey(pubKeyX, pubKeyY);
+        }
+        _pull(msg.sender, amount);
+
+        uint256 index = depositCount;
+        uint256 h = PoseidonT5.hash([depositHashes[index], pubKeyX, pubKeyY, amount]);
+        depositHashes[index + 1] = h;
+        depositCount = index + 1;
+        emit Deposit(index, pubKeyX, pubKeyY, amount, h);
+    }
+
+    /// @inheritdoc IRollup
+    function submitBatch(
+        uint256 batchNumber,
+        uint256 oldStateRoot,
+        uint256 newStateRoot,
+        uint256 depositCount_,
+        Withdrawal[] calldata withdrawals,
+        bytes calldata batchData,
+        uint256[8] calldata proof
+    ) external {
+        if (msg.sender != operator) revert NotOperator();
+        uint256 last = lastVerifiedBatch;
+        if (batchNumber <= last) revert BatchAlreadyVerified(batchNumber);
+        if (batchNumber != last + 1) revert BatchOutOfOrder(last + 1, batchNumber);
+        if (oldStateRoot != stateRoot) revert StaleRoot(stateRoot, oldStateRoot);
+        uint256 consumed = depositsConsumed;
+        uint256 newConsumed = consumed + depositCount_;
+        if (newConsumed > depositCount) revert UnknownDeposits(newConsumed, depositCount);
+        if (newStateRoot >= FIELD) revert NotFieldElement(newStateRoot);
+
+        uint256 publicHash = _publicHash(
+            batchNumber, oldStateRoot, newStateRoot, consumed, newConsumed, withdrawals, batchData
+        );
+        _verify(proof, publicHash);
+
+        stateRoot = newStateRoot;
+        lastVerifiedBatch = batchNumber;
+        depositsConsumed = newConsumed;
+        _credit(batchNumber, withdrawals);
+        emit BatchVerified(batchNumber, newStateRoot);
+    }
+
+    /// @dev The pull pattern keeps a reverting recipient from blocking the batch.
+    function _credit(uint256 batchNumber, Withdrawal[] calldata withdrawals) internal {
+        for (uint256 i = 0; i < withdrawals.length; i++) {
+            Withdrawal calldata w = withdrawals[i];
+            withdrawable[w.to] += w.amount;
+            emit WithdrawalQueued(batchNumber, w.accountId, w.to, w.amount);
+        }
+    }
+
+    /// @inheritdoc IRollup
+    function claim() external {
+        uint256 amount = withdrawable[msg.sender];
+        if (amount == 0) revert NothingToClaim();
+        withdrawable[msg.sender] = 0;
+        _push(msg.sender, amount);
+        emit Claimed(msg.sender, amount);
+    }
+
+    /// @notice The single public input a proof of this batch must carry (docs/SPEC.md, "A batch").
+    /// @dev For tooling and tests: the sequencer can compare it with its own before proving.
+    function publicInputOf(
+        uint256 batchNumber,
+        uint256 oldStateRoot,
+        uint256 newStateRoot,
+        uint256 fromDeposit,
+        uint256 toDeposit,
+        Withdrawal[] calldata withdrawals,
+        bytes calldata batchData
+    ) external view returns (uint256) {
+        if (toDeposit < fromDeposit || toDeposit > depositCount) revert UnknownDeposits(toDeposit, depositCount);
+        return _publicHash(batchNumber, oldStateRoot, newStateRoot, fromDeposit, toDeposit, withdrawals, batchData);
+    }
+
+    function _publicHash(
+        uint256 batchNumber,
+        uint256 oldStateRoot,
+        uint256 newStateRoot,
+        uint256 fromDeposit,
+        uint256 toDeposit,
+        Withdrawal[] calldata withdrawals,
+        bytes calldata batchData
+    ) internal view returns (uint256) {
+        uint256 l1Hash =
+            PoseidonT4.hash([depositHashes[fromDeposit], depositHashes[toDeposit], _withdrawalHash(withdrawals)]);
+        // Shifted to fit below the field modulus; the circuit takes it as an opaque input.
+        uint256 dataHash = uint256(keccak256(batchData)) >> 8;
+        return PoseidonT6.hash([oldStateRoot, newStateRoot, batchNumber, l1Hash, dataHash]);
+    }
+
+    function _withdrawalHash(Withdrawal[] calldata withdrawals) internal pure returns (uint256 h) {
+        for (uint256 i = 0; i < withdrawals.length; i++) {
+            Withdrawal calldata w = withdrawals[i];
+            // Poseidon reduces mod p: an unreduced id or amount would hash like a proven one and pay more.
+            if (w.accountId >= FIELD) revert NotFieldElement(w.accountId);
+            if (w.amount >= FIELD) revert NotFieldElement(w.amount);
+            h = PoseidonT5.hash([h, w.accountId, uint256(uint160(w.to)), w.amount]);
+        }
+    }
+
+    function _verify(uint256[8] calldata p, uint256 publicHash) internal view {
+        try _verifier.verifyProof(
+            [p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], [publicHash]
+        ) returns (bool ok) {
+            if (!ok) revert InvalidProof();
+        } catch {
+            revert InvalidProof();
+        }
+    }
+
+    function _pull(address from, uint256 amount) internal {
+        (bool ok, bytes memory ret) =
+            address(_token).call(abi.encodeCall(IERC20Minimal.transferFrom, (from, address(this), amount)));
+        if (!ok || (ret.length != 0 && !abi.decode(ret, (bool)))) revert TransferFailed();
+    }
+
+    function _push(address to, uint256 amount) internal {
+        (bool ok, bytes memory ret) = address(_token).call(abi.encodeCall(IERC20Minimal.transfer, (to, amount)));
+        if (!ok || (ret.length != 0 && !abi.decode(ret, (bool)))) revert TransferFailed();
+    }
+}

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Test} from "./utils/Test.sol";
+import {VerifierDouble} from "./utils/VerifierDouble.sol";
+import {IRollup} from "../src/IRollup.sol";
+import {Rollup} from "../src/Rollup.sol";
+import {MockUSDC} from "../src/MockUSDC.sol";
+
+/// @notice Rollup logic with a verifier double (these tests are not about the verifier). Hash values come
+///         from test/fixtures/hash-vectors.json, written by script/gen-fixtures.ts with the TS Poseidon.
+contract RollupTest is Test {
+    uint256 internal constant P = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    uint256 internal constant GENESIS = 111;
+
+    address internal constant OPERATOR = address(0x0b0b);
+    address internal constant ALICE = address(0xa11ce);
+
+    Rollup internal rollup;
+    MockUSDC internal usdc;
+    VerifierDouble internal verifier;
+    string internal vectors;
+    uint256[8] internal proof;
+
+    function setUp() public {
+        usdc = new MockUSDC();
+        verifier = new VerifierDouble();
+        rollup = new Rollup(GENESIS, address(verifier), address(usdc), OPERATOR);
+        vectors = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/hash-vectors.json"));
+        usdc.mint(ALICE, 1 << 100);
+        vm.prank(ALICE);
+        usdc.approve(address(rollup), type(uint256).max);
+        for (uint256 i = 0; i < 8; i++) proof[i] = i + 1;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    function _fixtureDeposit(uint256 i) internal view returns (uint256 x, uint256 y, uint256 amount) {
+        string memory k = string.concat(".deposits[", vm.toString(i), "]");
+        x = vm.parseJsonUint(vectors, string.concat(k, ".pubKeyX"));
+        y = vm.parseJsonUint(vectors, string.concat(k, ".pubKeyY"));
+        amount = vm.parseJsonUint(vectors, string.concat(k, ".amount"));
+    }
+
+    function _depositFixture(uint256 n) internal {
+        for (uint256 i = 0; i < n; i++) {
+            (uint256 x, uint256 y, uint256 amount) = _fixtureDeposit(i);
+            vm.prank(ALICE);
+            rollup.deposit(x, y, amount);
+        }
+    }
+
+    function _fixtureWithdrawals() internal view returns (IRollup.Withdrawal[] memory ws) {
+        ws = new IRollup.Withdrawal[](2);
+        for (uint256 i = 0; i < 2; i++) {
+            string memory k = string.concat(".withdrawals[", vm.toString(i), "]");
+            ws[i] = IRollup.Withdrawal({
+                accountId: vm.parseJsonUint(vectors, string.concat(k, ".accountId")),
+                to: vm.parseJsonAddress(vectors, string.concat(k, ".to")),
+                amount: vm.parseJsonUint(vectors, string.concat(k, ".amount"))
+            });
+        }
+    }
+
+    function _none() internal pure returns (IRollup.Withdrawal[] memory) {
+        return new IRollup.Withdrawal[](0);
+    }
+
+    function _submit(uint256 batch, uint256 oldRoot, uint256 newRoot, uint256 deposits) internal {
+        vm.prank(OPERATOR);
+        rollup.submitBatch(batch, oldRoot, newRoot, deposits, _none(), "", proof);
+    }
+
+    // ------------------------------------------------------------------ deposits
+
+    function test_deposit_hashChainMatchesTypeScriptPoseidon() public {
+        _depositFixture(3);
+        assertEq(rollup.depositCount(), 3, "depositCount");
+        for (uint256 k = 0; k <= 3; k++) {
+            uint256 want = vm.parseJsonUint(vectors, string.concat(".depositHashes[", vm.toString(k), "]"));
+            assertEq(rollup.depositHashes(k), want, "depositHashes[k]");
+        }
+    }
+
+    function test_deposit_pullsTokensAndEmitsDepositWithZeroBasedIndex() public {
+        _depositFixture(1);
+        (uint256 x, uint256 y, uint256 amount) = _fixtureDeposit(1);
+        uint256 h2 = vm.parseJsonUint(vectors, ".depositHashes[2]");
+        uint256 before = usdc.balanceOf(ALICE);
+
+        vm.expectEmit(true, true, true, true, address(rollup));
+        emit IRollup.Deposit(1, x, y, amount, h2);
+        vm.prank(ALICE);
+        rollup.deposit(x, y, amount);
+
+        assertEq(usdc.balanceOf(ALICE), before - amount, "payer balance");
+        assertEq(usdc.balanceOf(address(rollup)), 1_000_000 + amount, "rollup balance");
+    }
+
+    function test_deposit_revertsOnZeroAmount() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidDepositAmount.selector, 0));
+        vm.prank(ALICE);
+        rollup.deposit(1, 2, 0);
+    }
+
+    function test_deposit_revertsOnAmountOf2Pow80() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidDepositAmount.selector, uint256(1 << 80)));
+        vm.prank(ALICE);
+        rollup.deposit(1, 2, 1 << 80);
+    }
+
+    function test_deposit_acceptsAmountJustBelow2Pow80() public {
+        vm.prank(ALICE);
+        rollup.deposit(1, 2, (1 << 80) - 1);
+        assertEq(rollup.depositCount(), 1, "depositCount");
+    }
+
+    function test_deposit_revertsOnKeyXNotAFieldElement() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, P, 2));
+        vm.prank(ALICE);
+        rollup.deposit(P, 2, 1);
+    }
+
+    function test_deposit_revertsOnKeyYNotAFieldElement() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 1, type(uint256).max));
+        vm.prank(ALICE);
+        rollup.deposit(1, type(uint256).max, 1);
+    }
+
+    function test_deposit_revertsOnEmptyKey() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 0, 0));
+        vm.prank(ALICE);
+        rollup.deposit(0, 0, 1);
+    }
+
+    function test_deposit_revertsWithoutAllowance() public {
+        usdc.mint(address(this), 10);
+        vm.expectRevert(IRollup.TransferFailed.selector);
+        rollup.deposit(1, 2, 10);
+    }
+
+    // ------------------------------------------------------------------ submitBatch: checks in order
+
+    function test_submitBatch_revertsForNonOperator() public {
+        vm.expectRevert(IRollup.NotOperator.selector);
+        vm.prank(ALICE);
+        rollup.submitBatch(1, GENESIS, 5, 0, _none(), "", proof);
+    }
+
+    function test_submitBatch_checksOperatorBeforeEverythingElse() public {
+        vm.expectRevert(IRollup.NotOperator.selector);
+        vm.prank(ALICE);
+        rollup.submitBatch(7, 999, 5, 99, _none(), "", proof);
+    }
+
+    function test_submitBatch_revertsOnBatchZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BatchAlreadyVerified.selector, 0));
+        _submit(0, GENESIS, 5, 0);
+    }
+
+    function test_submitBatch_revertsOnReplayOfVerifiedBatch() public {
+        _submit(1, GENESIS, 5, 0);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BatchAlreadyVerified.selector, 1));
+        _submit(1, GENESIS, 5, 0);
+    }
+
+    function test_submitBatch_revertsOnGap() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BatchOutOfOrder.selector, 1, 2));
+        _submit(2, GENESIS, 5, 0);
+    }
+
+    function test_submitBatch_checksOrderBeforeRoot() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BatchOutOfOrder.selector, 1, 3));
+        _submit(3, 999, 5, 0);
+    }
+
+    function test_submitBatch_revertsOnStaleRoot() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.StaleRoot.selector, GENESIS, 112));
+        _submit(1, 112, 5, 0);
+    }
+
+    function test_submitBatch_revertsOnStaleRootAfterAnUpdate() public {
+        _submit(1, GENESIS, 5, 0);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.StaleRoot.selector, 5, GENESIS));
+        _submit(2, GENESIS, 6, 0);
+    }
+
+    function test_submitBatch_revertsOnDepositsItNeverSaw() public {
+        _depositFixture(2);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.UnknownDeposits.selector, 3, 2));
+        _submit(1, GENESIS, 5, 3);
+    }
+
+    function test_submitBatch_countsDepositsConsumedByEarlierBatches() public {
+        _depositFixture(2);
+        _submit(1, GENESIS, 5, 2);
+        assertEq(rollup.depositsConsumed(), 2, "depositsConsumed");
+        vm.expectRevert(abi.encodeWithSelector(IRollup.UnknownDeposits.selector, 3, 2));
+        _submit(2, 5, 6, 1);
+    }
+
+    function test_submitBatch_revertsOnNewRootNotAFieldElement() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.NotFieldElement.selector, P));
+        _submit(1, GENESIS, P, 0);
+    }
+
+    function test_submitBatch_revertsOnWithdrawalAmountNotAFieldElement() public {
+        IRollup.Withdrawal[] memory ws = new IRollup.Withdrawal[](1);
+        ws[0] = IRollup.Withdrawal({accountId: 1, to: ALICE, amount: P + 5});
+        vm.expectRevert(abi.encodeWithSelector(IRollup.NotFieldElement.selector, P + 5));
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
+    }
+
+    function test_submitBatch_revertsWhenVerifierReturnsFalse() public {
+        verifier.rejectAll();
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        _submit(1, GENESIS, 5, 0);
+    }
+
+    function test_submitBatch_revertsWithInvalidProofWhenVerifierReverts() public {
+        verifier.setRevert(true);
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        _submit(1, GENESIS, 5, 0);
+    }
+
+    // ------------------------------------------------------------------ submitBatch: public input
+
+    function test_submitBatch_publicInputMatchesTypeScript() public {
+        _depositFixture(3);
+        uint256 want = vm.parseJsonUint(vectors, ".batch.publicHash");
+        uint256 got = rollup.publicInputOf(
+            1,
+            GENESIS,
+            vm.parseJsonUint(vectors, ".batch.newStateRoot"),
+            0,
+            2,
+            _fixtureWithdrawals(),
+            vm.parseJsonBytes(vectors, ".batch.batchData")
+        );
+        assertEq(got, want, "publicHash");
+    }
+
+    function test_submitBatch_acceptsOnlyTheProofOfTheTypeScriptPublicInput() public {
+        _depositFixture(3);
+        verifier.acceptOnly(vm.parseJsonUint(vectors, ".batch.publicHash"));
+        uint256 newRoot = vm.parseJsonUint(vectors, ".batch.newStateRoot");
+        bytes memory data = vm.parseJsonBytes(vectors, ".batch.batchData");
+        IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
+
+        // Any change to what the proof binds must change the public input.
+        bytes memory other = bytes.concat(data, hex"00");
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, other, proof);
+
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, newRoot, 3, ws, data, proof);
+
+        ws[1].amount += 1;
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, data, proof);
+        ws[1].amount -= 1;
+
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, data, proof);
+        assertEq(rollup.stateRoot(), newRoot, "stateRoot");
+    }
+
+    // ------------------------------------------------------------------ submitBatch: effects
+
+    function test_submitBatch_movesRootBatchAndConsumedDeposits() public {
+        _depositFixture(3);
+        _submit(1, GENESIS, 5, 2);
+        assertEq(rollup.stateRoot(), 5, "stateRoot");
+        assertEq(rollup.lastVerifiedBatch(), 1, "lastVerifiedBatch");
+        assertEq(rollup.depositsConsumed(), 2, "depositsConsumed");
+        _submit(2, 5, 6, 1);
+        assertEq(rollup.stateRoot(), 6, "stateRoot 2");
+        assertEq(rollup.lastVerifiedBatch(), 2, "lastVerifiedBatch 2");
+        assertEq(rollup.depositsConsumed(), 3, "depositsConsumed 2");
+    }
+
+    function test_submitBatch_creditsWithdrawalsAndEmitsEvents() public {
+        IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
+        ws[1].to = ws[0].to; // two withdrawals to one address add up
+
+        vm.expectEmit(true, true, true, true, address(rollup));
+        emit IRollup.WithdrawalQueued(1, ws[0].accountId, ws[0].to, ws[0].amount);
+        vm.expectEmit(true, true, true, true, address(rollup));
+        emit IRollup.WithdrawalQueued(1, ws[1].accountId, ws[1].to, ws[1].amount);
+        vm.expectEmit(true, true, true, true, address(rollup));
+        emit IRollup.BatchVerified(1, 5);
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
+
+        assertEq(rollup.withdrawable(ws[0].to), ws[0].amount + ws[1].amount, "withdrawable");
+    }
+
+    // ------------------------------------------------------------------ claim
+
+    function test_claim_paysWithdrawableBalanceOnceAndEmitsClaimed() public {
+        _depositFixture(1); // funds the rollup with 1_000_000
+        IRollup.Withdrawal[] memory ws = new IRollup.Withdrawal[](1);
+        ws[0] = IRollup.Withdrawal({accountId: 3, to: ALICE, amount: 400_000});
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 1, ws, "", proof);
+        uint256 before = usdc.balanceOf(ALICE);
+
+        vm.expectEmit(true, true, true, true, address(rollup));
+        emit IRollup.Claimed(ALICE, 400_000);
+        vm.prank(ALICE);
+        rollup.claim();
+
+        assertEq(usdc.balanceOf(ALICE), before + 400_000, "paid");
+        assertEq(rollup.withdrawable(ALICE), 0, "withdrawable zeroed");
+        vm.expectRevert(IRollup.NothingToClaim.selector);
+        vm.prank(ALICE);
+        rollup.claim();
+    }
+
+    function test_claim_revertsWithNothingToClaim() public {
+        vm.expectRevert(IRollup.NothingToClaim.selector);
+        vm.prank(ALICE);
+        rollup.claim();
+    }
+
+    // ------------------------------------------------------------------ constructor
+
+    function test_constructor_storesGenesisAndRoles() public view {
+        assertEq(rollup.stateRoot(), GENESIS, "stateRoot");
+        assertEq(rollup.lastVerifiedBatch(), 0, "lastVerifiedBatch");
+        assertEq(rollup.operator(), OPERATOR, "operator");
+        assertEq(rollup.token(), address(usdc), "token");
+        assertEq(rollup.verifier(), address(verifier), "verifier");
+        assertEq(rollup.depositHashes(0), 0, "depositHashes[0]");
+    }
+
+    function test_constructor_revertsOnZeroOperator() public {
+        vm.expectRevert(IRollup.ZeroAddress.selector);
+        new Rollup(GENESIS, address(verifier), address(usdc), address(0));
+    }
+
+    // ------------------------------------------------------------------ gas
+
+    function test_gas_submitBatchWithZeroAndTwoWithdrawals() public {
+        _depositFixture(3);
+        _submit(1, GENESIS, 5, 1);
+        emit log_named_uint("submitBatch, 0 withdrawals, 1 deposit", vm.snapshotGasLastCall("submitBatch_0_withdrawals"));
+
+        IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
+        vm.prank(OPERATOR);
+        rollup.submitBatch(2, 5, 6, 2, ws, new bytes(512), proof);
+        emit log_named_uint("submitBatch, 2 withdrawals, 2 deposits", vm.snapshotGasLastCall("submitBatch_2_withdrawals"));
+    }
+}
