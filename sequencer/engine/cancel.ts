@@ -1,0 +1,24 @@
+import { engineError } from "./errors.ts";
+import type { TxContext } from "./tx-context.ts";
+import type { ApplyResult, EngineTx } from "./types.ts";
+import { requireMarket, useNonce } from "./validate.ts";
+
+type CancelTx = Extract<EngineTx, { kind: "cancel" }>;
+
+/** Cancels one of the sender's live orders. The order is off-tree, but the nonce is a leaf field. */
+export function cancelOrder(ctx: TxContext, tx: CancelTx): ApplyResult {
+  requireMarket(ctx, tx.marketId);
+  useNonce(ctx, tx.accountId, tx.nonce);
+  const o = ctx.state.books[tx.marketId]?.get(tx.orderId);
+  // Someone else's order answers the same as a missing one: ids of other accounts' orders are not leaked.
+  if (!o || o.accountId !== tx.accountId) {
+    throw engineError("UNKNOWN_ORDER", `no live order ${tx.orderId} of account ${tx.accountId} in market ${tx.marketId}`, {
+      accountId: tx.accountId,
+      marketId: tx.marketId,
+      orderId: tx.orderId,
+    });
+  }
+  ctx.touch(tx.accountId);
+  ctx.cancelOrder(o);
+  return { touched: [], orderId: o.id, status: "cancelled", fills: [], liquidationsDetected: [] };
+}

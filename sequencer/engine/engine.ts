@@ -1,0 +1,180 @@
+import { cancelOrder } from "./cancel.ts";
+import { applyDeposit } from "./deposit.ts";
+import { EngineError, engineError } from "./errors.ts";
+import { liquidate } from "./liquidate.ts";
+import { type EngineParams, type EngineParamsInput, parseEngineParams } from "./params.ts";
+import { placeOrder } from "./place-order.ts";
+import { applyPrice } from "./price.ts";
+import { COLLATERAL_LIMIT, inUnsigned, MARK_PRICE_LIMIT, POOL_LIMIT } from "./ranges.ts";
+import { conservedOf } from "./settlement.ts";
+import { EngineState, keyOf } from "./state.ts";
+import { TxContext } from "./tx-context.ts";
+import {
+  type AccountLeaf,
+  type ApplyLimits,
+  type ApplyResult,
+  type BookView,
+  cloneAccount,
+  type EngineTx,
+  type GlobalState,
+  type MarketState,
+  type OpenOrder,
+} from "./types.ts";
+import { type AccountView, accountViewOf, openOrdersOf } from "./views.ts";
+import { applyWithdrawal } from "./withdraw.ts";
+
+/**
+ * Optional starting values. Cash given here (insurance fund, backstop collateral) is cash the L1 contract
+ * must already hold at genesis; the engine cannot check that, so leave them 0 unless it does.
+ */
+export interface EngineGenesis {
+  insuranceFund?: bigint;
+  backstopCollateral?: bigint;
+  /** Initial mark per market (0 = none yet). */
+  markPrices?: readonly bigint[];
+}
+
+export interface MarketView {
+  marketId: number;
+  name: string;
+  tickSize: bigint;
+  minOrderSize: bigint;
+  maxOrderSize: bigint;
+  maxPrice: bigint;
+  imfBps: number;
+  mmfBps: number;
+  takerFeeBps: number;
+  makerFeeBps: number;
+  markPrice: bigint;
+  fundingIndex: bigint;
+  openInterest: bigint;
+}
+
+/**
+ * The deterministic matching and risk engine: a pure function of (params, genesis, ordered txs).
+ * No clocks, randomness or I/O; replaying the same txs with the same `seq`s gives the same state.
+ */
+export class Engine {
+  readonly params: EngineParams;
+  private readonly state: EngineState;
+
+  constructor(params: EngineParams | EngineParamsInput, genesis: EngineGenesis = {}) {
+    this.params = parseEngineParams(params as EngineParamsInput);
+    this.state = new EngineState(this.params);
+    const s = this.state;
+    const backstop = s.newAccount(this.params.backstopPubKeyX, this.params.backstopPubKeyY);
+    backstop.collateral = genesis.backstopCollateral ?? 0n;
+    if (!inUnsigned(backstop.collateral, COLLATERAL_LIMIT)) throw new RangeError("genesis backstopCollateral out of range");
+    s.accounts.push(backstop);
+    s.keyIndex.set(keyOf(backstop.pubKeyX, backstop.pubKeyY), this.params.backstopAccountId);
+    s.insuranceFund = genesis.insuranceFund ?? 0n;
+    if (!inUnsigned(s.insuranceFund, POOL_LIMIT)) throw new RangeError("genesis insuranceFund out of range");
+    genesis.markPrices?.forEach((p, m) => {
+      const mk = s.markets[m];
+      if (!mk) throw new RangeError(`genesis mark for unknown market ${m}`);
+      if (!inUnsigned(p, MARK_PRICE_LIMIT)) throw new RangeError(`genesis mark ${p} out of range`);
+      mk.markPrice = p;
+    });
+  }
+
+  /**
+   * Applies one tx atomically: either everything commits or an `EngineError` is thrown and nothing
+   * (state, books, nonces) changed. `seq` is the tx's position in the log; a placed order's id is `seq`,
+   * so seqs must be unique and increasing for orders.
+   */
+  apply(tx: EngineTx, seq: bigint, limits?: ApplyLimits): ApplyResult {
+    const ctx = new TxContext(this.state, limits);
+    let result: ApplyResult;
+    switch (tx.kind) {
+      case "deposit":
+        result = applyDeposit(ctx, tx);
+        break;
+      case "order":
+        result = placeOrder(ctx, tx, seq);
+        break;
+      case "cancel":
+        result = cancelOrder(ctx, tx);
+        break;
+      case "withdrawal":
+        result = applyWithdrawal(ctx, tx);
+        break;
+      case "price":
+        result = applyPrice(ctx, tx);
+        break;
+      case "liquidation":
+        result = liquidate(ctx, tx);
+        break;
+      default:
+        throw engineError("UNKNOWN_MARKET", `unknown tx kind ${(tx as { kind: unknown }).kind}`, {});
+    }
+    ctx.commit();
+    result.touched = [...ctx.touched].sort((a, b) => a - b);
+    return result;
+  }
+
+  /** SPEC leaf shape, deep copy; undefined for an id never assigned (an empty leaf). */
+  account(id: number): AccountLeaf | undefined {
+    const a = this.state.accounts[id];
+    return a ? cloneAccount(a) : undefined;
+  }
+
+  accountView(id: number): AccountView | undefined {
+    const a = this.state.accounts[id];
+    return a ? accountViewOf(this.state, id, a) : undefined;
+  }
+
+  accountIdByKey(pubKeyX: bigint, pubKeyY: bigint): number | undefined {
+    return this.state.keyIndex.get(keyOf(pubKeyX, pubKeyY));
+  }
+
+  /** Assigned ids are 0 .. accountCount()-1. */
+  accountCount(): number {
+    return this.state.accounts.length;
+  }
+
+  openOrders(accountId: number): OpenOrder[] {
+    return openOrdersOf(this.state, accountId);
+  }
+
+  /** Aggregated price levels, best first. */
+  book(marketId: number, depth = 20): BookView {
+    const b = this.state.books[marketId];
+    if (!b) throw engineError("UNKNOWN_MARKET", `unknown market ${marketId}`, { marketId });
+    return { marketId, bids: b.bids.depth(depth), asks: b.asks.depth(depth) };
+  }
+
+  markets(): MarketView[] {
+    return this.params.markets.map((mp, m) => {
+      const mk = this.state.markets[m] as MarketState;
+      return { marketId: m, ...mp, markPrice: mk.markPrice, fundingIndex: mk.fundingIndex, openInterest: mk.openInterest };
+    });
+  }
+
+  /** SPEC.md global state, field for field. */
+  global(): GlobalState {
+    return {
+      markets: this.state.markets.map((m) => ({ markPrice: m.markPrice, fundingIndex: m.fundingIndex, openInterest: m.openInterest })),
+      insuranceFund: this.state.insuranceFund,
+      feePool: this.state.feePool,
+    };
+  }
+
+  /** Σ q over accounts + insuranceFund + feePool: changes only by deposits − withdrawals. */
+  conservedTotal(): bigint {
+    let q = this.state.insuranceFund + this.state.feePool;
+    for (const a of this.state.accounts) q += conservedOf(a);
+    return q;
+  }
+
+  /** The `depositIndex` the next deposit tx must carry (0-based L1 queue position). */
+  nextDepositIndex(): bigint {
+    return this.state.nextDepositIndex;
+  }
+
+  /** Accounts with a position in `marketId`, ascending (e.g. for a keeper's scan). */
+  positionHolders(marketId: number): number[] {
+    return [...(this.state.holders[marketId] ?? [])].sort((a, b) => a - b);
+  }
+}
+
+export { EngineError };

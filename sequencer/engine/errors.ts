@@ -1,0 +1,93 @@
+import { BaseError } from "../errors.ts";
+
+/**
+ * Every way `Engine.apply` can refuse a transaction. Codes are stable: the HTTP API returns them and the
+ * WAL replayer compares them, so never rename one.
+ */
+export const ENGINE_ERROR_CODES = [
+  "UNKNOWN_ACCOUNT",
+  "UNKNOWN_MARKET",
+  "BAD_NONCE",
+  "SIZE_OUT_OF_RANGE",
+  "BAD_PRICE",
+  "STALE_PRICE",
+  "BAD_AMOUNT",
+  "BAD_KEY",
+  "BAD_ADDRESS",
+  "BAD_DEPOSIT_INDEX",
+  "INSUFFICIENT_MARGIN",
+  "INSUFFICIENT_COLLATERAL",
+  "UNKNOWN_ORDER",
+  "NO_PRICE",
+  "NOT_LIQUIDATABLE",
+  "RANGE_OVERFLOW",
+  "ACCOUNTS_FULL",
+  "BATCH_CAPACITY",
+  "BAD_DEBT_UNCOVERED",
+  "DUPLICATE_ORDER_ID",
+] as const;
+
+export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
+
+/**
+ * Codes caused by what the client sent (HTTP 4xx). The others are conditions of the system: a full
+ * batch or tree (retry later) or a loss nobody can cover (an operator problem).
+ */
+const CLIENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
+  "UNKNOWN_ACCOUNT",
+  "UNKNOWN_MARKET",
+  "BAD_NONCE",
+  "SIZE_OUT_OF_RANGE",
+  "BAD_PRICE",
+  "STALE_PRICE",
+  "BAD_AMOUNT",
+  "BAD_KEY",
+  "BAD_ADDRESS",
+  "BAD_DEPOSIT_INDEX",
+  "INSUFFICIENT_MARGIN",
+  "INSUFFICIENT_COLLATERAL",
+  "UNKNOWN_ORDER",
+  "NO_PRICE",
+  "NOT_LIQUIDATABLE",
+  "RANGE_OVERFLOW",
+]);
+
+export function isClientError(code: string): boolean {
+  return CLIENT_CODES.has(code as EngineErrorCode);
+}
+
+export function isEngineErrorCode(code: string): code is EngineErrorCode {
+  return (ENGINE_ERROR_CODES as readonly string[]).includes(code);
+}
+
+/** Root of the engine's errors. `apply` throws only these, and a throw means nothing changed. */
+export class EngineError extends BaseError {
+  override name = "EngineError";
+  declare readonly code: EngineErrorCode;
+
+  constructor(code: EngineErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(code, message, { details });
+  }
+}
+
+/** The transaction is wrong for the current state (HTTP 4xx). */
+export class TxRejectedError extends EngineError {
+  override name = "TxRejectedError";
+}
+
+/** The batch or the account tree has no room: the same tx may succeed in a later batch. */
+export class CapacityError extends EngineError {
+  override name = "CapacityError";
+}
+
+/** The system cannot honour the tx safely (a bad debt nobody can absorb). */
+export class EngineFaultError extends EngineError {
+  override name = "EngineFaultError";
+}
+
+/** Builds the subclass that matches the code, so callers can `instanceof` or switch on `code`. */
+export function engineError(code: EngineErrorCode, message: string, details: Record<string, unknown> = {}): EngineError {
+  if (isClientError(code)) return new TxRejectedError(code, message, details);
+  if (code === "BATCH_CAPACITY" || code === "ACCOUNTS_FULL") return new CapacityError(code, message, details);
+  return new EngineFaultError(code, message, details);
+}

@@ -1,0 +1,142 @@
+import { RestingOrder } from "../matching/order-book.ts";
+import {
+  bpsOf,
+  equity,
+  initialRequirement,
+  type RestingExposure,
+  worstCaseInitialRequirement,
+  worstCaseSize,
+} from "../risk/margin.ts";
+import { engineError } from "./errors.ts";
+import { executeMatch } from "./execute-match.ts";
+import type { MarketParams } from "./params.ts";
+import { abs, SIZE_LIMIT } from "./ranges.ts";
+import type { TxContext } from "./tx-context.ts";
+import type { ApplyResult, EngineTx, OrderStatus, Position } from "./types.ts";
+import { requireMark, requireMarket, restingExposure, useNonce } from "./validate.ts";
+
+type OrderTx = Extract<EngineTx, { kind: "order" }>;
+
+const BPS = 10_000n;
+
+export function checkOrderPrice(mp: MarketParams, price: bigint, marketId: number): void {
+  if (price <= 0n || price > mp.maxPrice || price % mp.tickSize !== 0n) {
+    throw engineError("BAD_PRICE", "price must be positive, at most maxPrice and a multiple of the tick", {
+      marketId,
+      price,
+      tickSize: mp.tickSize,
+      maxPrice: mp.maxPrice,
+    });
+  }
+}
+
+/**
+ * The worst price a market order may fill at: the mark moved by the band, rounded to the tick toward the
+ * mark (so the band is never exceeded). A non-zero client price tightens it like a slippage limit.
+ */
+export function marketOrderLimit(mp: MarketParams, mark: bigint, side: "buy" | "sell", bandBps: number, clientPrice: bigint): bigint {
+  const band = BigInt(bandBps);
+  let limit: bigint;
+  if (side === "buy") {
+    limit = ((mark * (BPS + band)) / BPS / mp.tickSize) * mp.tickSize;
+    if (limit > mp.maxPrice) limit = (mp.maxPrice / mp.tickSize) * mp.tickSize;
+    if (clientPrice > 0n && clientPrice < limit) limit = clientPrice;
+  } else {
+    const raw = mark * (BPS - band);
+    limit = ((raw + BPS * mp.tickSize - 1n) / (BPS * mp.tickSize)) * mp.tickSize;
+    if (clientPrice > limit) limit = clientPrice;
+  }
+  return limit;
+}
+
+/**
+ * Order admission and matching.
+ * - Margin is checked up front for the worst case: the order fully filled at its limit price (the gap to
+ *   the mark counts as an immediate loss, plus the taker fee) on top of the account's other resting
+ *   orders all filling on their riskier side. Orders that do not raise that worst-case exposure (pure
+ *   reductions) skip the check so a trader can always de-risk.
+ * - Remainders: GTC limit orders rest; IOC and market orders cancel the rest. When matching was cut short
+ *   while the book still crossed (batch capacity, maxMakersPerOrder, the taker's own collateral), the
+ *   remainder is cancelled even for GTC, because resting it would leave a crossed book.
+ */
+export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResult {
+  const params = ctx.state.params;
+  const mp = requireMarket(ctx, tx.marketId);
+  const m = tx.marketId;
+  if (tx.side !== "buy" && tx.side !== "sell") throw engineError("BAD_PRICE", "side must be buy or sell", { side: tx.side });
+  if (tx.size < mp.minOrderSize || tx.size > mp.maxOrderSize) {
+    throw engineError("SIZE_OUT_OF_RANGE", `size must be in [${mp.minOrderSize}, ${mp.maxOrderSize}]`, { size: tx.size });
+  }
+  if (ctx.state.books.some((b) => b.get(seq) !== undefined)) {
+    // Order ids are log positions; a repeat means the caller reused a seq, which would corrupt the book.
+    throw engineError("DUPLICATE_ORDER_ID", `seq ${seq} is already a live order id`, { seq });
+  }
+  const isMarket = tx.type === "market";
+  if (!isMarket || tx.price !== 0n) checkOrderPrice(mp, tx.price, m);
+  const taker = useNonce(ctx, tx.accountId, tx.nonce);
+  const mark = requireMark(ctx, m);
+  const limitPrice = isMarket ? marketOrderLimit(mp, mark, tx.side, params.marketOrderBandBps, tx.price) : tx.price;
+  if (limitPrice <= 0n) throw engineError("BAD_PRICE", "market order band leaves no valid price", { marketId: m, mark });
+
+  const pos = taker.positions[m] as Position;
+  const signed = tx.side === "buy" ? tx.size : -tx.size;
+  const sizeBefore = pos.size;
+  if (abs(sizeBefore + signed) >= SIZE_LIMIT) {
+    throw engineError("SIZE_OUT_OF_RANGE", "position would exceed the leaf's size range", { marketId: m });
+  }
+
+  const resting = restingExposure(ctx, tx.accountId);
+  const r = resting[m] as RestingExposure;
+  const withOrder = tx.side === "buy" ? { buy: r.buy + tx.size, sell: r.sell } : { buy: r.buy, sell: r.sell + tx.size };
+  if (worstCaseSize(pos.size, withOrder) > worstCaseSize(pos.size, r)) {
+    resting[m] = withOrder;
+    const required = worstCaseInitialRequirement(taker, ctx.markets, params.markets, resting);
+    const gap = tx.side === "buy" ? limitPrice - mark : mark - limitPrice;
+    const adverse = gap > 0n ? gap * tx.size : 0n;
+    const fee = bpsOf(tx.size * limitPrice, mp.takerFeeBps);
+    const value = equity(taker, ctx.markets);
+    if (value - adverse - fee < required) {
+      throw engineError("INSUFFICIENT_MARGIN", "order needs more initial margin than the account has", {
+        accountId: tx.accountId,
+        equity: value,
+        required: required + adverse + fee,
+      });
+    }
+  }
+
+  ctx.touch(tx.accountId);
+  const { plan, fills, stopReason } = executeMatch(ctx, {
+    marketId: m,
+    taker: tx.accountId,
+    side: tx.side,
+    limitPrice,
+    size: tx.size,
+    takerFeeBps: mp.takerFeeBps,
+    allowTakerDeficit: false,
+    reserve: [],
+  });
+
+  if (fills.length === 0 && stopReason === "capacity") {
+    throw engineError("BATCH_CAPACITY", "no maker of this order fits in the batch", { accountId: tx.accountId });
+  }
+  if (fills.length === 0 && stopReason === "taker_collateral") {
+    throw engineError("INSUFFICIENT_COLLATERAL", "the first fill would leave collateral negative", { accountId: tx.accountId });
+  }
+
+  // Belt and braces for the up-front check: a taker that grew must end above initial margin.
+  const after = ctx.acc(tx.accountId);
+  const sizeAfter = (after.positions[m] as Position).size;
+  if (abs(sizeAfter) > abs(sizeBefore) && equity(after, ctx.markets) < initialRequirement(after, ctx.markets, params.markets)) {
+    throw engineError("INSUFFICIENT_MARGIN", "fills would leave the account below initial margin", { accountId: tx.accountId });
+  }
+
+  const remaining = tx.size - plan.filled;
+  let status: OrderStatus;
+  if (remaining === 0n) status = "filled";
+  else if (!isMarket && tx.tif === "GTC" && stopReason === "none") {
+    ctx.rest(new RestingOrder(seq, tx.accountId, m, tx.side, tx.price, tx.size, remaining));
+    status = "resting";
+  } else status = plan.filled > 0n ? "partially_filled" : "cancelled";
+
+  return { touched: [], orderId: seq, status, fills, liquidationsDetected: [] };
+}

@@ -1,0 +1,68 @@
+import { OrderBook, type RestingOrder } from "../matching/order-book.ts";
+import type { EngineParams } from "./params.ts";
+import { type AccountLeaf, emptyPosition, type MarketState } from "./types.ts";
+
+/**
+ * The committed engine state: leaf data (accounts, markets, pools) plus the off-tree indexes the engine
+ * needs to be fast (books, orders by account, position holders, keys). Only `TxContext.commit` writes it.
+ */
+export class EngineState {
+  /** Dense: account ids are handed out 0, 1, 2, ... so the array index is the id. */
+  readonly accounts: AccountLeaf[] = [];
+  readonly keyIndex = new Map<string, number>();
+  readonly markets: MarketState[];
+  /** Last accepted oracle timestamp per market (off-tree); -1 before the first price. */
+  readonly lastPriceTimestamp: bigint[];
+  readonly books: OrderBook[];
+  /** accountId → that account's resting orders, any market. */
+  readonly ordersByAccount = new Map<number, Map<bigint, RestingOrder>>();
+  /** Per market, accounts with a non-zero size: the only ones a price move can make liquidatable there. */
+  readonly holders: Set<number>[];
+  insuranceFund = 0n;
+  feePool = 0n;
+  nextDepositIndex = 0n;
+
+  constructor(readonly params: EngineParams) {
+    const m = params.markets.length;
+    this.markets = Array.from({ length: m }, () => ({ markPrice: 0n, fundingIndex: 0n, openInterest: 0n }));
+    this.lastPriceTimestamp = Array.from({ length: m }, () => -1n);
+    this.books = Array.from({ length: m }, (_, i) => new OrderBook(i));
+    this.holders = Array.from({ length: m }, () => new Set<number>());
+  }
+
+  get marketCount(): number {
+    return this.markets.length;
+  }
+
+  newAccount(pubKeyX: bigint, pubKeyY: bigint): AccountLeaf {
+    return {
+      pubKeyX,
+      pubKeyY,
+      nonce: 0n,
+      collateral: 0n,
+      positions: Array.from({ length: this.marketCount }, emptyPosition),
+    };
+  }
+
+  addRestingOrder(o: RestingOrder): void {
+    (this.books[o.marketId] as OrderBook).add(o);
+    let mine = this.ordersByAccount.get(o.accountId);
+    if (!mine) {
+      mine = new Map();
+      this.ordersByAccount.set(o.accountId, mine);
+    }
+    mine.set(o.id, o);
+  }
+
+  /** Drops an order that was filled out or cancelled from the account index. */
+  forgetOrder(accountId: number, orderId: bigint): void {
+    const mine = this.ordersByAccount.get(accountId);
+    if (!mine) return;
+    mine.delete(orderId);
+    if (mine.size === 0) this.ordersByAccount.delete(accountId);
+  }
+}
+
+export function keyOf(pubKeyX: bigint, pubKeyY: bigint): string {
+  return `${pubKeyX.toString(16)}:${pubKeyY.toString(16)}`;
+}

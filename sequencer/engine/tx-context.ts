@@ -1,0 +1,203 @@
+import { commitPlan, type MatchPlan } from "../matching/matcher.ts";
+import type { OrderBook, RestingOrder } from "../matching/order-book.ts";
+import { engineError } from "./errors.ts";
+import {
+  COLLATERAL_LIMIT,
+  ENTRY_NOTIONAL_LIMIT,
+  FUNDING_LIMIT,
+  inSigned,
+  inUnsigned,
+  NONCE_LIMIT,
+  OPEN_INTEREST_LIMIT,
+  POOL_LIMIT,
+  SIZE_LIMIT,
+} from "./ranges.ts";
+import { longSize } from "./settlement.ts";
+import { keyOf, type EngineState } from "./state.ts";
+import { type AccountLeaf, type ApplyLimits, cloneAccount, type MarketState } from "./types.ts";
+
+/**
+ * Scratch space for one `apply`. Accounts are copied on first use, pools and open interest are copied
+ * up front, and every book change is recorded as a plan. Nothing reaches `EngineState` until `commit`,
+ * which first checks every SPEC range and only then writes (and cannot fail after that point). So a
+ * throw anywhere in a tx leaves the engine exactly as it was: that is the atomicity `apply` promises.
+ */
+export class TxContext {
+  private readonly work = new Map<number, AccountLeaf>();
+  private readonly created: number[] = [];
+  /** Accounts whose leaf this tx changes. */
+  readonly touched = new Set<number>();
+  private batchExtra = 0; // touched ids not already in limits.touchedInBatch
+  insuranceFund: bigint;
+  feePool: bigint;
+  private readonly plans: { book: OrderBook; plan: MatchPlan }[] = [];
+  private readonly cancels = new Map<bigint, RestingOrder>();
+  private readonly rests: RestingOrder[] = [];
+  private readonly markUpdates: { marketId: number; price: bigint; timestampMs: bigint }[] = [];
+  private depositConsumed = false;
+
+  constructor(
+    readonly state: EngineState,
+    private readonly limits: ApplyLimits | undefined,
+  ) {
+    this.insuranceFund = state.insuranceFund;
+    this.feePool = state.feePool;
+  }
+
+  get markets(): readonly MarketState[] {
+    return this.state.markets;
+  }
+
+  accountCount(): number {
+    return this.state.accounts.length + this.created.length;
+  }
+
+  exists(id: number): boolean {
+    return Number.isInteger(id) && id >= 0 && id < this.accountCount();
+  }
+
+  /** The tx's working copy of an account (copied from committed state on first use). */
+  acc(id: number): AccountLeaf {
+    let a = this.work.get(id);
+    if (a) return a;
+    const committed = this.state.accounts[id];
+    if (!committed || !Number.isInteger(id)) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${id}`, { accountId: id });
+    a = cloneAccount(committed);
+    this.work.set(id, a);
+    return a;
+  }
+
+  /** Replaces the working copy, e.g. after a trial settlement on a clone was accepted. */
+  put(id: number, a: AccountLeaf): void {
+    this.work.set(id, a);
+  }
+
+  createAccount(pubKeyX: bigint, pubKeyY: bigint): number {
+    const id = this.accountCount();
+    this.created.push(id);
+    this.work.set(id, this.state.newAccount(pubKeyX, pubKeyY));
+    return id;
+  }
+
+  /** Would touching `ids` (on top of what this tx and the batch already touch) still fit the batch? */
+  fits(...ids: number[]): boolean {
+    if (!this.limits) return true;
+    let extra = 0;
+    const seen = new Set<number>();
+    for (const id of ids) {
+      if (seen.has(id) || this.touched.has(id) || this.limits.touchedInBatch.has(id)) continue;
+      seen.add(id);
+      extra++;
+    }
+    return this.limits.touchedInBatch.size + this.batchExtra + extra <= this.limits.maxTouched;
+  }
+
+  /** Marks an account as changed by this tx; throws BATCH_CAPACITY if the batch cannot take it. */
+  touch(id: number): void {
+    if (this.touched.has(id)) return;
+    if (!this.fits(id)) {
+      throw engineError("BATCH_CAPACITY", "batch has no room for another account update", {
+        accountId: id,
+        maxTouched: this.limits?.maxTouched,
+      });
+    }
+    this.touched.add(id);
+    if (this.limits && !this.limits.touchedInBatch.has(id)) this.batchExtra++;
+  }
+
+  isCancelled(orderId: bigint): boolean {
+    return this.cancels.has(orderId);
+  }
+
+  cancelOrder(o: RestingOrder): void {
+    this.cancels.set(o.id, o);
+  }
+
+  addPlan(marketId: number, plan: MatchPlan): void {
+    this.plans.push({ book: this.state.books[marketId] as OrderBook, plan });
+    for (const o of plan.cancels) this.cancels.set(o.id, o);
+  }
+
+  rest(o: RestingOrder): void {
+    this.rests.push(o);
+  }
+
+  setMark(marketId: number, price: bigint, timestampMs: bigint): void {
+    this.markUpdates.push({ marketId, price, timestampMs });
+  }
+
+  consumeDeposit(): void {
+    this.depositConsumed = true;
+  }
+
+  /** Open interest after this tx: committed OI plus the change in long sizes of the working accounts. */
+  private openInterestAfter(): bigint[] {
+    const oi = this.state.markets.map((m) => m.openInterest);
+    for (const [id, a] of this.work) {
+      const before = this.state.accounts[id];
+      for (let m = 0; m < oi.length; m++) {
+        const oldSize = before ? (before.positions[m]?.size ?? 0n) : 0n;
+        const newSize = a.positions[m]?.size ?? 0n;
+        oi[m] = (oi[m] as bigint) + longSize(newSize) - longSize(oldSize);
+      }
+    }
+    return oi;
+  }
+
+  private overflow(field: string, details: Record<string, unknown>): never {
+    throw engineError("RANGE_OVERFLOW", `${field} would leave its SPEC range`, { field, ...details });
+  }
+
+  /** Checks every range the circuit will check, then writes. Throws before writing anything. */
+  commit(): void {
+    for (const [id, a] of this.work) {
+      if (!inUnsigned(a.nonce, NONCE_LIMIT)) this.overflow("nonce", { accountId: id });
+      if (!inUnsigned(a.collateral, COLLATERAL_LIMIT)) this.overflow("collateral", { accountId: id, value: a.collateral });
+      a.positions.forEach((p, m) => {
+        if (!inSigned(p.size, SIZE_LIMIT)) this.overflow("size", { accountId: id, marketId: m });
+        if (!inSigned(p.entryNotional, ENTRY_NOTIONAL_LIMIT)) this.overflow("entryNotional", { accountId: id, marketId: m });
+        if (!inSigned(p.fundingSnapshot, FUNDING_LIMIT)) this.overflow("fundingSnapshot", { accountId: id, marketId: m });
+      });
+    }
+    const oi = this.openInterestAfter();
+    oi.forEach((v, m) => {
+      if (!inUnsigned(v, OPEN_INTEREST_LIMIT)) this.overflow("openInterest", { marketId: m });
+    });
+    if (!inUnsigned(this.insuranceFund, POOL_LIMIT)) this.overflow("insuranceFund", {});
+    if (!inUnsigned(this.feePool, POOL_LIMIT)) this.overflow("feePool", {});
+
+    // From here on nothing throws.
+    const s = this.state;
+    for (const id of this.created) {
+      const a = this.work.get(id) as AccountLeaf;
+      s.accounts[id] = a;
+      s.keyIndex.set(keyOf(a.pubKeyX, a.pubKeyY), id);
+    }
+    for (const [id, a] of this.work) {
+      s.accounts[id] = a;
+      a.positions.forEach((p, m) => {
+        if (p.size === 0n) s.holders[m]?.delete(id);
+        else s.holders[m]?.add(id);
+      });
+    }
+    oi.forEach((v, m) => {
+      (s.markets[m] as MarketState).openInterest = v;
+    });
+    s.insuranceFund = this.insuranceFund;
+    s.feePool = this.feePool;
+    for (const u of this.markUpdates) {
+      (s.markets[u.marketId] as MarketState).markPrice = u.price;
+      s.lastPriceTimestamp[u.marketId] = u.timestampMs;
+    }
+    for (const { book, plan } of this.plans) {
+      commitPlan(book, plan);
+      for (const f of plan.fills) if (f.order.remaining === 0n) s.forgetOrder(f.order.accountId, f.order.id);
+    }
+    for (const o of this.cancels.values()) {
+      (s.books[o.marketId] as OrderBook).remove(o.id);
+      s.forgetOrder(o.accountId, o.id);
+    }
+    for (const o of this.rests) s.addRestingOrder(o);
+    if (this.depositConsumed) s.nextDepositIndex += 1n;
+  }
+}

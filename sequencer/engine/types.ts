@@ -1,0 +1,137 @@
+/**
+ * The engine's own state types. They mirror SPEC.md's account leaf and global fields field for field,
+ * so `sequencer/state` can hash them without translation.
+ */
+
+export type Side = "buy" | "sell";
+
+/** One market slot of an account leaf: `size_m, entryNotional_m, fundingSnapshot_m`. */
+export interface Position {
+  size: bigint;
+  entryNotional: bigint;
+  fundingSnapshot: bigint;
+}
+
+/** SPEC.md account leaf, positions indexed by market id (always length M). */
+export interface AccountLeaf {
+  pubKeyX: bigint;
+  pubKeyY: bigint;
+  nonce: bigint;
+  collateral: bigint;
+  positions: Position[];
+}
+
+/** SPEC.md per-market global fields. */
+export interface MarketState {
+  markPrice: bigint;
+  fundingIndex: bigint;
+  openInterest: bigint;
+}
+
+/** SPEC.md global state in its field order. */
+export interface GlobalState {
+  markets: MarketState[];
+  insuranceFund: bigint;
+  feePool: bigint;
+}
+
+export type EngineTx =
+  | { kind: "deposit"; depositIndex: bigint; pubKeyX: bigint; pubKeyY: bigint; amount: bigint }
+  | {
+      kind: "order";
+      accountId: number;
+      nonce: bigint;
+      marketId: number;
+      side: Side;
+      type: "limit" | "market";
+      tif: "GTC" | "IOC";
+      price: bigint;
+      size: bigint;
+    }
+  | { kind: "cancel"; accountId: number; nonce: bigint; marketId: number; orderId: bigint }
+  | { kind: "withdrawal"; accountId: number; nonce: bigint; amount: bigint; l1Address: bigint }
+  | { kind: "price"; marketId: number; price: bigint; timestampMs: bigint }
+  | { kind: "liquidation"; accountId: number };
+
+export type EngineTxKind = EngineTx["kind"];
+
+export interface ApplyLimits {
+  /** Accounts already updated by earlier txs of the open batch. */
+  touchedInBatch: ReadonlySet<number>;
+  /** Account updates a batch can hold (the circuit's N). */
+  maxTouched: number;
+}
+
+export interface Fill {
+  marketId: number;
+  makerOrderId: bigint;
+  maker: number;
+  taker: number;
+  price: bigint;
+  size: bigint;
+  takerFee: bigint;
+  makerFee: bigint;
+}
+
+export type OrderStatus = "filled" | "partially_filled" | "resting" | "cancelled";
+
+export interface LiquidationOutcome {
+  accountId: number;
+  /** Lots closed against resting orders. */
+  closedOnBook: bigint;
+  /** Lots the backstop account took at the mark price. */
+  toBackstop: bigint;
+  /** Moved from the account to the insurance fund. */
+  penalty: bigint;
+  /** Negative collateral made whole by the insurance fund and, past it, the backstop account. */
+  deficitCovered: bigint;
+}
+
+export interface ApplyResult {
+  /** Account ids whose leaf fields changed, ascending. */
+  touched: number[];
+  orderId?: bigint;
+  status?: OrderStatus;
+  fills: Fill[];
+  deposit?: { accountId: number; created: boolean };
+  withdrawal?: { accountId: number; l1Address: bigint; amount: bigint };
+  /** After a price tx: accounts now below maintenance in that market, most under-collateralised first. */
+  liquidationsDetected: number[];
+  liquidation?: LiquidationOutcome;
+}
+
+export interface OpenOrder {
+  orderId: bigint;
+  accountId: number;
+  marketId: number;
+  side: Side;
+  price: bigint;
+  size: bigint;
+  remaining: bigint;
+}
+
+export interface BookLevel {
+  price: bigint;
+  size: bigint;
+  orders: number;
+}
+
+export interface BookView {
+  marketId: number;
+  bids: BookLevel[];
+  asks: BookLevel[];
+}
+
+export function emptyPosition(): Position {
+  return { size: 0n, entryNotional: 0n, fundingSnapshot: 0n };
+}
+
+export function cloneAccount(a: AccountLeaf): AccountLeaf {
+  return {
+    pubKeyX: a.pubKeyX,
+    pubKeyY: a.pubKeyY,
+    nonce: a.nonce,
+    collateral: a.collateral,
+    positions: a.positions.map((p) => ({ size: p.size, entryNotional: p.entryNotional, fundingSnapshot: p.fundingSnapshot })),
+  };
+}

@@ -1,0 +1,44 @@
+import type { RestingExposure } from "../risk/margin.ts";
+import { engineError } from "./errors.ts";
+import type { MarketParams } from "./params.ts";
+import type { TxContext } from "./tx-context.ts";
+import type { AccountLeaf, MarketState } from "./types.ts";
+
+/** Shared admission checks. Each throws the matching typed error; none mutates anything. */
+
+export function requireMarket(ctx: TxContext, marketId: number): MarketParams {
+  const mp = Number.isInteger(marketId) ? ctx.state.params.markets[marketId] : undefined;
+  if (!mp) throw engineError("UNKNOWN_MARKET", `unknown market ${marketId}`, { marketId });
+  return mp;
+}
+
+export function requireMark(ctx: TxContext, marketId: number): bigint {
+  const mark = (ctx.markets[marketId] as MarketState).markPrice;
+  if (mark <= 0n) throw engineError("NO_PRICE", `market ${marketId} has no mark price yet`, { marketId });
+  return mark;
+}
+
+/** Checks `nonce == account.nonce + 1` and advances it on the working copy. */
+export function useNonce(ctx: TxContext, accountId: number, nonce: bigint): AccountLeaf {
+  if (!ctx.exists(accountId)) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${accountId}`, { accountId });
+  const a = ctx.acc(accountId);
+  if (nonce !== a.nonce + 1n) {
+    throw engineError("BAD_NONCE", `nonce must be ${a.nonce + 1n}`, { accountId, expected: a.nonce + 1n, got: nonce });
+  }
+  a.nonce = nonce;
+  return a;
+}
+
+/** Lots still open on each side per market for an account, leaving out orders this tx cancels. */
+export function restingExposure(ctx: TxContext, accountId: number): RestingExposure[] {
+  const out = ctx.markets.map(() => ({ buy: 0n, sell: 0n }));
+  const mine = ctx.state.ordersByAccount.get(accountId);
+  if (!mine) return out;
+  for (const o of mine.values()) {
+    if (ctx.isCancelled(o.id)) continue;
+    const e = out[o.marketId] as RestingExposure;
+    if (o.side === "buy") e.buy += o.remaining;
+    else e.sell += o.remaining;
+  }
+  return out;
+}
