@@ -1,0 +1,81 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { BaseError } from "../sequencer/errors.ts";
+
+/** The repo root, so every path works whatever the cwd. */
+export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export class ConfigError extends BaseError {
+  override name = "ConfigError";
+}
+
+const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex private key (0x + 64 hex digits)");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte hex address");
+const intFromEnv = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+const common = {
+  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  PROVE_QUEUE: z.string().min(1).default("prove"),
+  CIRCUIT_INSTANCE: z.string().min(1).default("default"),
+  BUILD_ROOT: z.string().default(`${REPO_ROOT}circuits/build`),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+};
+
+const sequencerSchema = z.object({
+  ...common,
+  DATA_DIR: z.string().default(`${REPO_ROOT}.devnet/data`),
+  API_HOST: z.string().default("127.0.0.1"),
+  API_PORT: intFromEnv(8080),
+  L1_RPC_URL: z.string().url(),
+  ROLLUP_ADDRESS: address,
+  OPERATOR_KEY: hexKey,
+  /** Seed of the L2 key that owns the backstop account 0; must match the genesis the rollup was deployed with. */
+  BACKSTOP_SEED: z.string().min(1).default("devnet-backstop"),
+  /** Seed of the oracle keeper's L2 key: only its signed prices are accepted. */
+  KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
+  BATCH_MAX_WAIT_MS: intFromEnv(2000),
+  LIQ_RESERVED_SLOTS: intFromEnv(2),
+  MAX_NORMAL_QUEUE: intFromEnv(50_000),
+  L1_POLL_MS: intFromEnv(500),
+});
+
+const proverSchema = z.object({
+  ...common,
+  PROVER_CONCURRENCY: z.coerce.number().int().positive().default(1),
+  PROVER_LOCK_MS: intFromEnv(15_000),
+  PROVER_STALLED_INTERVAL_MS: intFromEnv(5_000),
+});
+
+const keeperSchema = z.object({
+  API_URL: z.string().url(),
+  KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
+  KEEPER_INTERVAL_MS: intFromEnv(1000),
+  KEEPER_RANDOM_SEED: z.string().default("oracle-walk"),
+  /** Starting prices per market, micro-USDC per lot, comma separated. */
+  KEEPER_START_PRICES: z.string().default("60000000000,3000000000"),
+  KEEPER_VOL_BPS: intFromEnv(20),
+  LOG_LEVEL: common.LOG_LEVEL,
+});
+
+export type SequencerConfig = Readonly<z.infer<typeof sequencerSchema>>;
+export type ProverConfig = Readonly<z.infer<typeof proverSchema>>;
+export type KeeperConfig = Readonly<z.infer<typeof keeperSchema>>;
+
+function parse<T extends z.ZodTypeAny>(schema: T, env: Record<string, string | undefined>, role: string): Readonly<z.infer<T>> {
+  const res = schema.safeParse(env);
+  if (!res.success) {
+    const lines = res.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new ConfigError("BAD_CONFIG", `invalid ${role} configuration (see .env.example):\n${lines}`, {
+      details: { issues: res.error.issues },
+    });
+  }
+  return Object.freeze(res.data);
+}
+
+/** Flags override env vars; both are read here and nowhere else. */
+export const loadSequencerConfig = (over: Record<string, string | undefined> = {}) =>
+  parse(sequencerSchema, { ...process.env, ...over }, "sequencer");
+export const loadProverConfig = (over: Record<string, string | undefined> = {}) =>
+  parse(proverSchema, { ...process.env, ...over }, "prover");
+export const loadKeeperConfig = (over: Record<string, string | undefined> = {}) =>
+  parse(keeperSchema, { ...process.env, ...over }, "keeper");

@@ -1,0 +1,186 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadInstance } from "../../circuits/compile.ts";
+import { buildCircuit } from "../../scripts/build-circuits.ts";
+import type { BatchShape } from "../../sequencer/batches/open-batch.ts";
+import { REPO_ROOT } from "../config.ts";
+import { buildGenesis } from "../genesis.ts";
+import { startAnvil } from "../l1/anvil.ts";
+import { deployRollup } from "../l1/deploy.ts";
+import { forgeBuild } from "../l1/forge.ts";
+import { freePort } from "./ports.ts";
+import { type Child, startTsProcess, waitFor } from "./processes.ts";
+import { ensureRedis } from "./redis.ts";
+
+/** Anvil's well-known dev accounts (mnemonic "test test ... junk"): deployer, operator, then users. */
+export const ANVIL_KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+  "0x47e179ec197488593b187f80a8eb0da91f1b9d0bb9f2eb5aeb8bf3e1f2d8d0b0",
+  "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+] as const;
+
+export interface DevnetOptions {
+  instance: string;
+  dir: string;
+  redisUrl: string;
+  apiPort?: number;
+  anvilPort?: number;
+  provers: number;
+  keeper: boolean;
+  ptau?: string;
+  batchMaxWaitMs: number;
+  echo: boolean;
+  onProgress: (msg: string) => void;
+  /** Extra env for the sequencer process (tests shorten timers). */
+  sequencerEnv?: Record<string, string>;
+  proverEnv?: Record<string, string>;
+}
+
+export interface DevnetInfo {
+  l1RpcUrl: string;
+  chainId: number;
+  apiUrl: string;
+  rollupAddress: `0x${string}`;
+  verifierAddress: `0x${string}`;
+  tokenAddress: `0x${string}`;
+  redisUrl: string;
+  queueName: string;
+  instance: string;
+  genesisRoot: string;
+  operatorKey: string;
+  userKeys: string[];
+  keeperSeed: string;
+  backstopSeed: string;
+  setupMode: string;
+  startedAt: string;
+}
+
+export interface Devnet {
+  info: DevnetInfo;
+  sequencer: () => Child;
+  provers: Child[];
+  restartSequencer(signal?: NodeJS.Signals): Promise<void>;
+  startProver(): Child;
+  stop(): Promise<void>;
+}
+
+export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
+  const t0 = Date.now();
+  const inst = loadInstance(o.instance);
+  const cleanup: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const fn of cleanup.reverse()) await fn().catch(() => {});
+  };
+  try {
+    o.onProgress("checking Redis");
+    const redis = await ensureRedis(o.redisUrl);
+    cleanup.push(() => redis.stop());
+    if (redis.private) o.onProgress(`no Redis at ${o.redisUrl}; started a private one at ${redis.url}`);
+
+    o.onProgress(`building circuit "${inst.name}" (cached after the first run)`);
+    const build = await buildCircuit(inst.name, { ...(o.ptau ? { ptau: o.ptau } : {}), onProgress: o.onProgress });
+    o.onProgress("building contracts with forge");
+    await forgeBuild({ onProgress: o.onProgress });
+
+    o.onProgress("starting anvil");
+    const anvil = await startAnvil({ ...(o.anvilPort ? { port: o.anvilPort } : {}) });
+    cleanup.push(async () => anvil.stop());
+
+    const shape: BatchShape = { N: inst.N, ND: inst.ND, NW: inst.NW, reservedForLiquidations: Math.min(2, inst.N - 2) };
+    const backstopSeed = "devnet-backstop";
+    const keeperSeed = "devnet-keeper";
+    const genesis = await buildGenesis(inst, shape, backstopSeed);
+    o.onProgress("deploying contracts");
+    const operatorKey = ANVIL_KEYS[1];
+    const { privateKeyToAccount } = await import("viem/accounts");
+    const dep = await deployRollup({
+      rpcUrl: anvil.rpcUrl,
+      deployerKey: ANVIL_KEYS[0],
+      operator: privateKeyToAccount(operatorKey).address,
+      genesisRoot: genesis.root,
+      verifierContract: `Groth16Verifier_${inst.name}`,
+    });
+
+    rmSync(join(o.dir, "data"), { recursive: true, force: true });
+    mkdirSync(o.dir, { recursive: true });
+    const apiPort = o.apiPort ?? (await freePort());
+    const queueName = `prove-${dep.rollupAddress.slice(2, 10).toLowerCase()}-${Date.now()}`;
+    const common = { REDIS_URL: redis.url, PROVE_QUEUE: queueName, CIRCUIT_INSTANCE: inst.name, LOG_LEVEL: "info" };
+    const seqEnv = {
+      ...common,
+      DATA_DIR: join(o.dir, "data"),
+      API_PORT: String(apiPort),
+      L1_RPC_URL: anvil.rpcUrl,
+      ROLLUP_ADDRESS: dep.rollupAddress,
+      OPERATOR_KEY: operatorKey,
+      BACKSTOP_SEED: backstopSeed,
+      KEEPER_SEED: keeperSeed,
+      BATCH_MAX_WAIT_MS: String(o.batchMaxWaitMs),
+      ...(o.sequencerEnv ?? {}),
+    };
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    let seq: Child;
+    const startSeq = async () => {
+      seq = startTsProcess("sequencer", "node/main.ts", seqEnv, join(o.dir, "sequencer.log"), o.echo);
+      await waitFor("the sequencer API", async () => (await fetch(`${apiUrl}/health`)).ok || undefined, 120_000);
+    };
+    o.onProgress("starting the sequencer");
+    await startSeq();
+    cleanup.push(() => seq.stop());
+
+    const provers: Child[] = [];
+    const startProver = () => {
+      const c = startTsProcess(`prover-${provers.length + 1}`, "prover/main.ts", { ...common, ...(o.proverEnv ?? {}) }, join(o.dir, `prover-${provers.length + 1}.log`), o.echo);
+      provers.push(c);
+      return c;
+    };
+    for (let i = 0; i < o.provers; i++) startProver();
+    cleanup.push(async () => {
+      await Promise.all(provers.map((p) => p.stop()));
+    });
+
+    if (o.keeper) {
+      const keeper = startTsProcess("keeper", "node/keeper-main.ts", { API_URL: apiUrl, KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" }, join(o.dir, "keeper.log"), o.echo);
+      cleanup.push(() => keeper.stop());
+    }
+
+    const info: DevnetInfo = {
+      l1RpcUrl: anvil.rpcUrl,
+      chainId: anvil.chainId,
+      apiUrl,
+      rollupAddress: dep.rollupAddress,
+      verifierAddress: dep.verifierAddress,
+      tokenAddress: dep.tokenAddress,
+      redisUrl: redis.url,
+      queueName,
+      instance: inst.name,
+      genesisRoot: `0x${genesis.root.toString(16)}`,
+      operatorKey,
+      userKeys: ANVIL_KEYS.slice(2),
+      keeperSeed,
+      backstopSeed,
+      setupMode: build.setup.mode,
+      startedAt: new Date(t0).toISOString(),
+    };
+    writeFileSync(join(o.dir, "devnet.json"), `${JSON.stringify(info, null, 2)}\n`);
+    return {
+      info,
+      sequencer: () => seq,
+      provers,
+      async restartSequencer(signal = "SIGKILL") {
+        await seq.stop(signal);
+        await startSeq();
+      },
+      startProver,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+export const DEFAULT_DEVNET_DIR = join(REPO_ROOT, ".devnet");

@@ -1,0 +1,204 @@
+import { Level } from "level";
+import type { Logger } from "pino";
+import { loadInstance } from "../circuits/compile.ts";
+import { loadArtifacts } from "../prover/artifacts.ts";
+import type { ProveJobResult } from "../prover/job.ts";
+import { ProofQueue } from "../prover/queue.ts";
+import { buildServer } from "../sequencer/api/server.ts";
+import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
+import type { BatchShape } from "../sequencer/batches/open-batch.ts";
+import { devKey } from "../sequencer/crypto/keys.ts";
+import { Sequencer } from "../sequencer/sequencer.ts";
+import { LevelNodeStore } from "../sequencer/state/level-node-store.ts";
+import type { SequencerConfig } from "./config.ts";
+import { buildGenesis } from "./genesis.ts";
+import { L1Submitter } from "./l1/submitter.ts";
+import { DepositWatcher } from "./l1/watcher.ts";
+import { createMetrics } from "./metrics.ts";
+
+export interface SequencerNode {
+  url: string;
+  sequencer: Sequencer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires one sequencer process: WAL replay → engine and tree, HTTP API, the deposit watcher feeding
+ * L1 deposits in, sealed batches out to the prove queue, proofs back in, and the L1 submitter.
+ */
+export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Promise<SequencerNode> {
+  const inst = loadInstance(cfg.CIRCUIT_INSTANCE);
+  const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
+  const shape: BatchShape = { N: inst.N, ND: inst.ND, NW: inst.NW, reservedForLiquidations: Math.min(cfg.LIQ_RESERVED_SLOTS, inst.N - 2) };
+  const metrics = createMetrics();
+
+  const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
+  await db.open();
+  // The tree is derived data: rebuild it from the WAL so it can never disagree with the log.
+  await db.sublevel("tree").clear();
+  const genesis = await buildGenesis(inst, shape, cfg.BACKSTOP_SEED, new LevelNodeStore(db as unknown as Level<string, string>));
+
+  const sequencer = new Sequencer({
+    db,
+    engine: genesis.engine,
+    tree: genesis.tree,
+    instance: inst,
+    shape,
+    fingerprint: genesis.fingerprint,
+    maxBatchWaitMs: cfg.BATCH_MAX_WAIT_MS,
+    maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
+    clock: Date.now,
+    log,
+  });
+  const proofs = new ProofQueue({ redisUrl: cfg.REDIS_URL, queueName: cfg.PROVE_QUEUE, instance: inst.name, circuitHash: artifacts.manifest.hash });
+
+  let lastVerified = 0n;
+  let lastProven = 0n;
+  const advanceProven = async () => {
+    for (;;) {
+      const next = await sequencer.batches.get(lastProven + 1n);
+      if (!next?.proof) return;
+      lastProven++;
+      metrics.lastBatch.set({ status: "proven" }, Number(lastProven));
+    }
+  };
+
+  const onProof = async (batchNumber: bigint, res: ProveJobResult) => {
+    const rec = await sequencer.batches.update(batchNumber, (r) => ({
+      ...r,
+      status: r.status === "verified" ? r.status : "proven",
+      proof: res.proof.map(BigInt),
+      proverId: res.proverId,
+      times: { ...r.times, proven: r.times.proven ?? Date.now() },
+    }));
+    if (rec?.times.provingStarted) metrics.stage.observe({ stage: "proving→proven", priority: rec.priority }, rec.times.proven! - rec.times.provingStarted);
+    await advanceProven();
+  };
+
+  sequencer.on("sealed", (rec: BatchRecord) => {
+    metrics.batches.inc({ priority: rec.priority });
+    metrics.lastBatch.set({ status: "sealed" }, Number(rec.batchNumber));
+    void (async () => {
+      if (rec.proof) return;
+      const done = await proofs.finished(rec);
+      if (done) return onProof(rec.batchNumber, done);
+      await proofs.enqueue(rec);
+    })().catch((err) => log.error({ err, batch: rec.batchNumber }, "enqueue failed"));
+  });
+  sequencer.on("applied", ({ tx, lane, queuedMs }) => {
+    metrics.txs.inc({ kind: tx.kind, lane, result: "ok", code: "" });
+    metrics.laneWait.observe({ lane }, queuedMs);
+  });
+  sequencer.on("rejected", ({ tx, lane, code }) => metrics.txs.inc({ kind: tx.kind, lane, result: "rejected", code }));
+
+  proofs.events.on("active", ({ jobId }) => {
+    const n = batchOf(jobId);
+    void sequencer.batches
+      .update(n, (r) => ({ ...r, status: r.status === "sealed" ? "proving" : r.status, times: { ...r.times, provingStarted: Date.now() } }))
+      .then((r) => r && metrics.stage.observe({ stage: "sealed→proving", priority: r.priority }, r.times.provingStarted! - r.times.sealed));
+  });
+  proofs.events.on("completed", ({ jobId, returnvalue }) => {
+    const res = (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as ProveJobResult;
+    onProof(batchOf(jobId), res).catch((err) => log.error({ err }, "storing proof failed"));
+  });
+  proofs.events.on("failed", ({ jobId, failedReason }) => log.warn({ jobId, failedReason }, "proof job failed"));
+
+  const started = await sequencer.start(genesis.committed);
+  log.info({ replayed: started.replayed, batches: started.batches.toString() }, "state rebuilt from the write-ahead log");
+  await advanceProven();
+
+  const submitter = new L1Submitter({
+    rpcUrl: cfg.L1_RPC_URL,
+    operatorKey: cfg.OPERATOR_KEY as `0x${string}`,
+    rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+    pollMs: cfg.L1_POLL_MS,
+    getProven: async (n) => {
+      const r = await sequencer.batches.get(n);
+      if (!r?.proof) return undefined;
+      return {
+        batchNumber: r.batchNumber,
+        oldStateRoot: r.oldStateRoot,
+        newStateRoot: r.newStateRoot,
+        depositCount: r.depositCount,
+        withdrawals: r.withdrawals,
+        batchData: r.batchData,
+        proof: r.proof,
+      };
+    },
+    onEvent: (e) => {
+      const now = Date.now();
+      if (e.type === "submitted") {
+        void sequencer.batches.update(e.batchNumber, (r) => ({ ...r, ...(e.txHash ? { l1TxHash: e.txHash } : {}), times: { ...r.times, submitted: now } }));
+      } else if (e.type === "verified") {
+        lastVerified = e.batchNumber > lastVerified ? e.batchNumber : lastVerified;
+        metrics.lastBatch.set({ status: "verified" }, Number(lastVerified));
+        void sequencer.batches
+          .update(e.batchNumber, (r) => ({
+            ...r,
+            status: "verified",
+            ...(e.txHash ? { l1TxHash: e.txHash } : {}),
+            ...(e.blockNumber !== undefined ? { l1Block: e.blockNumber } : {}),
+            ...(e.gasUsed !== undefined ? { gasUsed: e.gasUsed } : {}),
+            times: { ...r.times, verified: r.times.verified ?? now },
+          }))
+          .then((r) => {
+            if (!r) return;
+            metrics.stage.observe({ stage: "sealed→verified", priority: r.priority }, r.times.verified! - r.times.sealed);
+            if (r.times.proven) metrics.stage.observe({ stage: "proven→verified", priority: r.priority }, r.times.verified! - r.times.proven);
+            log.info({ batch: r.batchNumber.toString(), tx: r.l1TxHash, root: `0x${r.newStateRoot.toString(16)}` }, "batch verified on L1");
+          });
+      } else {
+        log.warn({ batch: e.batchNumber.toString(), err: String(e.error) }, "L1 submission failed; will retry");
+      }
+    },
+  });
+  submitter.start();
+
+  const watcher = new DepositWatcher({
+    rpcUrl: cfg.L1_RPC_URL,
+    rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+    fromIndex: sequencer.depositsSeen,
+    pollMs: cfg.L1_POLL_MS,
+    onDeposit: (d) => sequencer.submitDeposit(d),
+  });
+  watcher.start();
+
+  const depthTimer = setInterval(() => {
+    const s = sequencer.lanes.size;
+    metrics.laneDepth.set({ lane: "liquidation" }, s.liquidation);
+    metrics.laneDepth.set({ lane: "normal" }, s.normal);
+    void proofs.depth().then((c) => {
+      for (const [state, n] of Object.entries(c)) metrics.proveJobs.set({ state }, n);
+    }).catch(() => {});
+  }, 1000);
+
+  const app = buildServer({
+    sequencer,
+    keeperPubKey: devKey(cfg.KEEPER_SEED).pubKey,
+    registry: metrics.registry,
+    status: {
+      stateRoot: () => sequencer.lastSealed?.newStateRoot ?? genesis.root,
+      lastProvenBatch: () => lastProven,
+      lastVerifiedBatch: () => lastVerified,
+    },
+  });
+  const url = await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
+
+  return {
+    url,
+    sequencer,
+    async stop() {
+      clearInterval(depthTimer);
+      await app.close();
+      await watcher.stop();
+      await submitter.stop();
+      await sequencer.stop();
+      await proofs.close();
+      await db.close();
+    },
+  };
+}
+
+function batchOf(jobId: string): bigint {
+  return BigInt(jobId.split("-")[1] ?? "0");
+}

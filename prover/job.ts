@@ -1,0 +1,31 @@
+/** What a proof job carries through Redis. Bigints travel as decimal strings. */
+export interface ProveJobData {
+  batchNumber: string;
+  instance: string;
+  /** The circuit build hash the witness was made for; a worker with other artifacts refuses the job. */
+  circuitHash: string;
+  publicHash: string;
+  input: Record<string, unknown>;
+  /** Wall-clock ms when the batch was sealed, for queue-latency metrics. */
+  sealedAt: number;
+}
+
+export interface ProveJobResult {
+  batchNumber: string;
+  /** [a0, a1, b00, b01, b10, b11, c0, c1], in the order the Solidity verifier takes them. */
+  proof: string[];
+  publicSignals: string[];
+  proverId: string;
+  witnessMs: number;
+  provingMs: number;
+}
+
+export const JOB_NAME = "prove";
+
+/** BullMQ: lower number = served first; every job gets an explicit priority so the order is total. */
+export const PRIORITY = { liquidation: 1, normal: 10 } as const;
+
+/** Idempotent per batch *content*: re-adding the same batch is a no-op, a different one never collides. */
+export function jobIdFor(batchNumber: bigint, publicHash: bigint): string {
+  return `batch-${batchNumber}-${publicHash.toString(16).padStart(64, "0").slice(0, 16)}`;
+}

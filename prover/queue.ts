@@ -1,0 +1,57 @@
+import { type Job, Queue, QueueEvents } from "bullmq";
+import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
+import { JOB_NAME, jobIdFor, PRIORITY, type ProveJobData, type ProveJobResult } from "./job.ts";
+import { redisConnection } from "./redis.ts";
+
+export interface ProofQueueOptions {
+  redisUrl: string;
+  queueName: string;
+  instance: string;
+  circuitHash: string;
+}
+
+/** The sequencer's side of the "prove" queue: enqueue sealed batches, hear about proofs. */
+export class ProofQueue {
+  readonly queue: Queue<ProveJobData, ProveJobResult>;
+  readonly events: QueueEvents;
+
+  constructor(readonly o: ProofQueueOptions) {
+    this.queue = new Queue(o.queueName, { connection: redisConnection(o.redisUrl) });
+    this.events = new QueueEvents(o.queueName, { connection: redisConnection(o.redisUrl) });
+  }
+
+  async enqueue(rec: BatchRecord): Promise<void> {
+    const data: ProveJobData = {
+      batchNumber: rec.batchNumber.toString(),
+      instance: this.o.instance,
+      circuitHash: this.o.circuitHash,
+      publicHash: rec.publicHash.toString(),
+      input: rec.input,
+      sealedAt: rec.times.sealed,
+    };
+    await this.queue.add(JOB_NAME, data, {
+      jobId: jobIdFor(rec.batchNumber, rec.publicHash),
+      priority: PRIORITY[rec.priority],
+      attempts: 5,
+      backoff: { type: "exponential", delay: 1000 },
+      removeOnComplete: { count: 10_000 },
+      removeOnFail: { count: 10_000 },
+    });
+  }
+
+  /** A proof may have finished while the sequencer was down: look it up instead of proving again. */
+  async finished(rec: BatchRecord): Promise<ProveJobResult | undefined> {
+    const job: Job<ProveJobData, ProveJobResult> | undefined = await this.queue.getJob(jobIdFor(rec.batchNumber, rec.publicHash));
+    if (!job) return undefined;
+    return (await job.isCompleted()) ? job.returnvalue : undefined;
+  }
+
+  async depth(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed");
+  }
+
+  async close(): Promise<void> {
+    await this.events.close();
+    await this.queue.close();
+  }
+}

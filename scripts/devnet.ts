@@ -1,0 +1,70 @@
+/**
+ * `npm run devnet`: builds what is missing (circuit, dev setup, contracts), starts Anvil, Redis (if
+ * none answers), the sequencer, prover workers and the oracle keeper, writes .devnet/devnet.json and
+ * runs until Ctrl-C, which stops every child.
+ */
+import { Command } from "commander";
+import { DEFAULT_DEVNET_DIR, startDevnet } from "../node/devnet/devnet.ts";
+
+const program = new Command()
+  .name("devnet")
+  .description("Run the zk perps rollup locally")
+  .option("--instance <name>", "circuit instance from circuits/circuits.json", "default")
+  .option("--provers <n>", "prover worker processes", "1")
+  .option("--ptau <file>", "use a real powers-of-tau file instead of the insecure dev setup")
+  .option("--api-port <port>", "sequencer HTTP port", "8080")
+  .option("--anvil-port <port>", "Anvil JSON-RPC port", "8545")
+  .option("--batch-wait-ms <ms>", "seal a non-empty batch after this long", "2000")
+  .option("--no-keeper", "do not start the oracle keeper")
+  .option("--quiet", "do not mirror child process logs (they are in .devnet/*.log)")
+  .option("--dir <dir>", "where devnet.json, logs and the sequencer data go", DEFAULT_DEVNET_DIR);
+program.parse();
+const opts = program.opts<{
+  instance: string;
+  provers: string;
+  ptau?: string;
+  apiPort: string;
+  anvilPort: string;
+  batchWaitMs: string;
+  keeper: boolean;
+  quiet?: boolean;
+  dir: string;
+}>();
+
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+try {
+  const devnet = await startDevnet({
+    instance: opts.instance,
+    dir: opts.dir,
+    redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    apiPort: Number(opts.apiPort),
+    anvilPort: Number(opts.anvilPort),
+    provers: Number(opts.provers),
+    keeper: opts.keeper,
+    ...(opts.ptau ? { ptau: opts.ptau } : {}),
+    batchMaxWaitMs: Number(opts.batchWaitMs),
+    echo: !opts.quiet,
+    onProgress: (msg) => console.log(`[devnet ${elapsed()}] ${msg}`),
+  });
+  const i = devnet.info;
+  console.log(
+    `\n[devnet ${elapsed()}] READY  api=${i.apiUrl}  l1=${i.l1RpcUrl} (chain ${i.chainId})  rollup=${i.rollupAddress}  ` +
+      `setup=${i.setupMode}  info=${opts.dir}/devnet.json  — Ctrl-C stops everything\n`,
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\n[devnet] stopping…");
+    await devnet.stop();
+    console.log("[devnet] stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+} catch (err) {
+  const e = err as { code?: string; message?: string };
+  console.error(`[devnet] failed${e.code ? ` (${e.code})` : ""}: ${e.message ?? String(err)}`);
+  process.exit(1);
+}

@@ -1,0 +1,55 @@
+import { ZodError } from "zod";
+import { BaseError } from "../errors.ts";
+
+export class BadSignatureError extends BaseError {
+  override name = "BadSignatureError";
+  constructor() {
+    super("BAD_SIGNATURE", "the signature does not verify for this account's key and request");
+  }
+}
+
+export class NotFoundError extends BaseError {
+  override name = "NotFoundError";
+}
+
+/** Stable code → HTTP status. Anything unlisted from the engine is a client error (422). */
+const STATUS: Record<string, number> = {
+  BAD_REQUEST: 400,
+  MALFORMED_JSON: 400,
+  BAD_SIGNATURE: 401,
+  UNKNOWN_ACCOUNT: 404,
+  UNKNOWN_MARKET: 404,
+  UNKNOWN_ORDER: 404,
+  NOT_FOUND: 404,
+  BAD_NONCE: 409,
+  OVERLOADED: 503,
+  INTERNAL: 500,
+};
+
+export interface HttpError {
+  status: number;
+  body: { code: string; message: string; details?: unknown };
+}
+
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof ZodError) {
+    const message = err.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+    return { status: 400, body: { code: "BAD_REQUEST", message, details: err.issues } };
+  }
+  if (err instanceof BaseError) {
+    const status = STATUS[err.code] ?? (err.code.startsWith("REPLAY") || err.code.startsWith("WAL") ? 500 : 422);
+    return { status, body: { code: err.code, message: err.message, details: jsonSafe(err.details) } };
+  }
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  if (e.statusCode === 400 && (e.code === "FST_ERR_CTP_INVALID_JSON_BODY" || e instanceof SyntaxError)) {
+    return { status: 400, body: { code: "MALFORMED_JSON", message: "the request body is not valid JSON" } };
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, body: { code: e.code ?? "BAD_REQUEST", message: e.message ?? "bad request" } };
+  }
+  return { status: 500, body: { code: "INTERNAL", message: "internal error" } };
+}
+
+function jsonSafe(v: unknown): unknown {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
+}

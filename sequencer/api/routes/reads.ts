@@ -1,0 +1,54 @@
+import type { FastifyInstance } from "fastify";
+import { toJsonSafe } from "../../codec.ts";
+import { NotFoundError } from "../http-errors.ts";
+import { batchParam, idParam } from "../schemas.ts";
+import type { ApiDeps } from "../server.ts";
+
+export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
+  const { sequencer } = d;
+
+  app.get("/health", async () => ({ ok: true, lanes: sequencer.lanes.size }));
+
+  app.get("/state", async () =>
+    toJsonSafe({
+      stateRoot: d.status.stateRoot(),
+      lastSealedBatch: sequencer.lastSealed?.batchNumber ?? 0n,
+      lastProvenBatch: d.status.lastProvenBatch(),
+      lastVerifiedBatch: d.status.lastVerifiedBatch(),
+      openBatch: sequencer.openBatchNumber,
+      depositsSeen: sequencer.depositsSeen,
+      lanes: sequencer.lanes.size,
+      accounts: sequencer.engine.accountCount(),
+    }),
+  );
+
+  app.get("/accounts/:id", async (req) => {
+    const { id } = idParam.parse(req.params);
+    if (id >= sequencer.engine.accountCount()) {
+      throw new NotFoundError("UNKNOWN_ACCOUNT", `account ${id} does not exist`, { details: { id } });
+    }
+    return toJsonSafe({ id, leaf: sequencer.engine.account(id), ...sequencer.engine.accountView(id) });
+  });
+
+  app.get("/markets/:id/book", async (req) => {
+    const { id } = idParam.parse(req.params);
+    const depth = Math.min(Number((req.query as { depth?: string }).depth ?? 50) || 50, 500);
+    if (id >= sequencer.engine.markets().length) {
+      throw new NotFoundError("UNKNOWN_MARKET", `market ${id} does not exist`, { details: { id } });
+    }
+    return toJsonSafe({ ...sequencer.engine.book(id, depth), market: sequencer.engine.markets()[id] });
+  });
+
+  app.get("/batches/:n", async (req) => {
+    const { n } = batchParam.parse(req.params);
+    const rec = await sequencer.batches.get(n);
+    if (!rec) throw new NotFoundError("NOT_FOUND", `batch ${n} is not sealed yet`, { details: { batch: n.toString() } });
+    const { input: _input, ...rest } = rec;
+    return toJsonSafe(rest);
+  });
+
+  app.get("/metrics", async (_req, reply) => {
+    void reply.header("content-type", d.registry.contentType);
+    return d.registry.metrics();
+  });
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from "fastify";
+import { toJsonSafe } from "../../codec.ts";
+import { cancelMessage, orderMessage, priceMessage, withdrawalMessage } from "../../crypto/messages.ts";
+import { verifyMessage } from "../../crypto/keys.ts";
+import type { EngineTx } from "../../engine/types.ts";
+import type { Sequencer } from "../../sequencer.ts";
+import { BadSignatureError, NotFoundError } from "../http-errors.ts";
+import { cancelBody, orderBody, priceBody, withdrawalBody } from "../schemas.ts";
+import type { ApiDeps } from "../server.ts";
+
+type Sig = { r8x: bigint; r8y: bigint; s: bigint };
+
+/** Checked before anything is queued: a bad signature must not cost the sequencer a lane slot. */
+function requireAccountSignature(seq: Sequencer, accountId: number, msg: bigint, sig: Sig): void {
+  if (accountId >= seq.engine.accountCount()) {
+    throw new NotFoundError("UNKNOWN_ACCOUNT", `account ${accountId} does not exist; deposit on L1 first`, {
+      details: { accountId },
+    });
+  }
+  const { pubKeyX, pubKeyY } = seq.engine.account(accountId)!;
+  if (!verifyMessage(msg, sig, [pubKeyX, pubKeyY])) throw new BadSignatureError();
+}
+
+export function registerWriteRoutes(app: FastifyInstance, d: ApiDeps): void {
+  const { sequencer } = d;
+  const run = async (lane: "normal" | "liquidation", tx: EngineTx) => toJsonSafe(await sequencer.submit(lane, tx));
+
+  app.post("/orders", async (req) => {
+    const b = orderBody.parse(req.body);
+    const order = { accountId: b.accountId, nonce: b.nonce, marketId: b.marketId, side: b.side, type: b.type, tif: b.tif, price: b.price ?? 0n, size: b.size };
+    requireAccountSignature(sequencer, b.accountId, orderMessage(order), b.signature);
+    return run("normal", { kind: "order", ...order });
+  });
+
+  app.post("/cancels", async (req) => {
+    const b = cancelBody.parse(req.body);
+    const c = { accountId: b.accountId, nonce: b.nonce, marketId: b.marketId, orderId: b.orderId };
+    requireAccountSignature(sequencer, b.accountId, cancelMessage(c), b.signature);
+    return run("normal", { kind: "cancel", ...c });
+  });
+
+  app.post("/withdrawals", async (req) => {
+    const b = withdrawalBody.parse(req.body);
+    const w = { accountId: b.accountId, nonce: b.nonce, amount: b.amount, l1Address: BigInt(b.l1Address) };
+    requireAccountSignature(sequencer, b.accountId, withdrawalMessage(w), b.signature);
+    return run("normal", { kind: "withdrawal", ...w });
+  });
+
+  // Oracle prices share the liquidation lane: a price is what makes accounts liquidatable.
+  app.post("/prices", async (req) => {
+    const b = priceBody.parse(req.body);
+    const p = { marketId: b.marketId, price: b.price, timestampMs: b.timestampMs };
+    if (!verifyMessage(priceMessage(p), b.signature, d.keeperPubKey)) throw new BadSignatureError();
+    return run("liquidation", { kind: "price", ...p });
+  });
+}

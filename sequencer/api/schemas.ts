@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+const MAX_U80 = (1n << 80n) - 1n;
+
+/** Decimal string → bigint; JSON numbers lose precision past 2^53, so amounts travel as strings. */
+export const uint = (max: bigint = (1n << 253n) - 1n) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]*)$/, "a non-negative integer as a decimal string")
+    .transform((s) => BigInt(s))
+    .refine((v) => v <= max, `at most ${max}`);
+
+const id = z.number().int().nonnegative();
+export const signatureSchema = z.object({ r8x: uint(), r8y: uint(), s: uint() }).strict();
+
+export const orderBody = z
+  .object({
+    accountId: id,
+    nonce: uint(MAX_U80),
+    marketId: id,
+    side: z.enum(["buy", "sell"]),
+    type: z.enum(["limit", "market"]),
+    tif: z.enum(["GTC", "IOC"]).default("GTC"),
+    price: uint(MAX_U80).optional(),
+    size: uint(MAX_U80),
+    signature: signatureSchema,
+  })
+  .strict();
+
+export const cancelBody = z
+  .object({ accountId: id, nonce: uint(MAX_U80), marketId: id, orderId: uint(), signature: signatureSchema })
+  .strict();
+
+export const withdrawalBody = z
+  .object({
+    accountId: id,
+    nonce: uint(MAX_U80),
+    amount: uint(MAX_U80),
+    l1Address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte hex address"),
+    signature: signatureSchema,
+  })
+  .strict();
+
+export const priceBody = z
+  .object({ marketId: id, price: uint(MAX_U80), timestampMs: uint(1n << 63n), signature: signatureSchema })
+  .strict();
+
+export const idParam = z.object({ id: z.coerce.number().int().nonnegative() });
+export const batchParam = z.object({ n: z.coerce.bigint().nonnegative() });

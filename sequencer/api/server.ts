@@ -1,0 +1,34 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Registry } from "prom-client";
+import type { Sequencer } from "../sequencer.ts";
+import { toHttpError } from "./http-errors.ts";
+import { registerReadRoutes } from "./routes/reads.ts";
+import { registerWriteRoutes } from "./routes/writes.ts";
+
+export interface PipelineStatus {
+  stateRoot: () => bigint;
+  lastProvenBatch: () => bigint;
+  lastVerifiedBatch: () => bigint;
+}
+
+export interface ApiDeps {
+  sequencer: Sequencer;
+  keeperPubKey: readonly [bigint, bigint];
+  registry: Registry;
+  status: PipelineStatus;
+}
+
+/** The sequencer's HTTP API. Every error leaves as `{code, message, details}` with a 4xx/5xx. */
+export function buildServer(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  app.setErrorHandler((err, _req, reply) => {
+    const { status, body } = toHttpError(err);
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ code: "NOT_FOUND", message: `no route ${req.method} ${req.url}` });
+  });
+  registerReadRoutes(app, deps);
+  registerWriteRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,36 @@
+/** Lifecycle of a batch: sealed by the sequencer, proving on a worker, proven, verified on L1. */
+export type BatchStatus = "sealed" | "proving" | "proven" | "verified";
+
+export interface BatchWithdrawal {
+  accountId: bigint;
+  to: `0x${string}`;
+  amount: bigint;
+}
+
+export interface BatchRecord {
+  batchNumber: bigint;
+  status: BatchStatus;
+  /** A batch that carries a liquidation is proven first (higher queue priority). */
+  priority: "liquidation" | "normal";
+  txCount: number;
+  firstSeq: bigint;
+  lastSeq: bigint;
+  touched: number[];
+  oldStateRoot: bigint;
+  newStateRoot: bigint;
+  publicHash: bigint;
+  depositCount: bigint;
+  depositHashOld: bigint;
+  depositHashNew: bigint;
+  withdrawals: BatchWithdrawal[];
+  batchData: `0x${string}`;
+  /** Circuit input (decimal strings), kept so a restart can re-enqueue the proof without recomputing. */
+  input: Record<string, unknown>;
+  proof?: bigint[];
+  proverId?: string;
+  l1TxHash?: `0x${string}`;
+  l1Block?: bigint;
+  gasUsed?: bigint;
+  /** Wall-clock milliseconds per stage; observability only, never part of the state. */
+  times: { opened: number; sealed: number; provingStarted?: number; proven?: number; submitted?: number; verified?: number };
+}
