@@ -97,8 +97,8 @@ template Batch(D, N, M, ND, NW) {
 
     // Check 3: conservation. Every term is a range-bounded integer far below p/2, so equality in the
     // field is equality of integers.
-    dq + (newGlobal[3 * M] - oldGlobal[3 * M]) + (newGlobal[3 * M + 1] - oldGlobal[3 * M + 1])
-        === deposits.total - withdrawals.total;
+    var dFunds = (newGlobal[3 * M] - oldGlobal[3 * M]) + (newGlobal[3 * M + 1] - oldGlobal[3 * M + 1]);
+    dq + dFunds === deposits.total - withdrawals.total;
 
     // Check 4: zero-sum positions per market.
     for (var m = 0; m < M; m++) dsize[m] === 0;
