@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { AnvilStartError } from "./errors.ts";
+import { foundryBin, foundryWrapperBin } from "./paths.ts";
+
+export type StartAnvilParameters = {
+  /** Default: a free port. */
+  port?: number;
+  /** Interval mining; default: mine on every transaction. */
+  blockTimeSec?: number;
+  chainId?: number;
+  /** Load the chain from this file at start and dump it there on exit (anvil `--state`). */
+  statePath?: string;
+  /** Default 20 s. */
+  startTimeoutMs?: number;
+};
+
+export type StartAnvilReturnType = {
+  rpcUrl: string;
+  chainId: number;
+  port: number;
+  /** Stops the process (SIGTERM, then SIGKILL after 5 s) and resolves once it has exited. */
+  stop: () => Promise<void>;
+};
+
+/** Anvil's default dev accounts (mnemonic "test test ... junk"): index 0 and 1. */
+export const ANVIL_KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+] as const;
+
+/** Starts a local Anvil and resolves once it answers JSON-RPC. */
+export async function startAnvil(params: StartAnvilParameters = {}): Promise<StartAnvilReturnType> {
+  const port = params.port ?? (await freePort());
+  const chainId = params.chainId ?? 31337;
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"];
+  if (params.blockTimeSec !== undefined) args.push("--block-time", String(params.blockTimeSec));
+  if (params.statePath !== undefined) args.push("--state", params.statePath);
+
+  const native = foundryBin("anvil");
+  const child = spawn(existsSync(native) ? native : foundryWrapperBin("anvil"), args, {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(rpcUrl, child, params.startTimeoutMs ?? 20_000);
+  } catch (err) {
+    child.kill("SIGKILL");
+    await exited;
+    throw new AnvilStartError("ANVIL_START_FAILED", `anvil did not start on port ${port}`, {
+      details: { port, stderr },
+      cause: err,
+    });
+  }
+  return { rpcUrl, chainId, port, stop: () => stopChild(child, exited) };
+}
+
+async function waitReady(rpcUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`anvil exited early (code ${child.exitCode}, signal ${child.signalCode})`);
+    }
+    try {
+      const res = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        signal: AbortSignal.timeout(1000),
+      });
+      if (res.ok) return;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("timed out waiting for eth_chainId", { cause: last });
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  // SIGTERM lets anvil dump --state before it exits.
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A port that was free a moment ago (bind to 0, read it, release it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
+    });
+  });
+}
