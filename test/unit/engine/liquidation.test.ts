@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { EngineError, type EngineGenesis } from "../../../sequencer/engine/index.ts";
+import { Driver, snapshot } from "./helpers.ts";
+
+/**
+ * The victim buys 90 @ 1000 with 10_000 collateral (taker fee 90 → 9_910). At mark 900 its equity is
+ * 9_910 − 9_000 = 910 against maintenance 90·900·5% = 4_050, so it is liquidatable; at 950 it is not
+ * (5_410 ≥ 4_275).
+ */
+function setup(genesis: EngineGenesis = {}) {
+  const d = Driver.create({}, 1, genesis);
+  const victim = d.fund(10_000n);
+  const shorter = d.fund(10_000_000n);
+  const bidder = d.fund(10_000_000n);
+  d.price(0, 1_000n);
+  d.order({ accountId: shorter, marketId: 0, side: "sell", price: 1_000n, size: 90n });
+  d.order({ accountId: victim, marketId: 0, side: "buy", price: 1_000n, size: 90n });
+  return { d, e: d.engine, victim, shorter, bidder };
+}
+
+function depositToBackstop(d: Driver, amount: bigint) {
+  d.apply({ kind: "deposit", depositIndex: d.engine.nextDepositIndex(), pubKeyX: 7n, pubKeyY: 7n, amount });
+}
+
+const liquidate = (d: Driver, accountId: number) => d.apply({ kind: "liquidation", accountId });
+
+function rejects(fn: () => unknown, code: string) {
+  assert.throws(fn, (err: unknown) => err instanceof EngineError && err.code === code);
+}
+
+describe("liquidation", () => {
+  it("detects accounts below maintenance on a price update, most under-collateralised first", () => {
+    const { d, victim } = setup();
+    assert.deepEqual(d.price(0, 950n).liquidationsDetected, []);
+    assert.deepEqual(d.price(0, 900n).liquidationsDetected, [victim]);
+  });
+
+  it("refuses an account that is above maintenance, and the backstop itself", () => {
+    const { d, e, victim } = setup();
+    d.price(0, 950n);
+    const before = snapshot(e);
+    rejects(() => liquidate(d, victim), "NOT_LIQUIDATABLE");
+    rejects(() => liquidate(d, 0), "NOT_LIQUIDATABLE");
+    rejects(() => liquidate(d, 99), "UNKNOWN_ACCOUNT");
+    assert.deepEqual(snapshot(e), before);
+  });
+
+  it("closes on the book within the band and sends the penalty to the insurance fund", () => {
+    const { d, e, victim, bidder } = setup();
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 899n, size: 90n });
+    d.price(0, 900n);
+    const q = e.conservedTotal();
+    const r = liquidate(d, victim);
+    // sells 90 @ 899: pnl 80_910 − 90_000 = −9_090 → 820; penalty 1% of 80_910 = 809 → 11 left
+    assert.deepEqual(r.liquidation, { accountId: victim, closedOnBook: 90n, toBackstop: 0n, penalty: 809n, deficitCovered: 0n });
+    assert.deepEqual(r.fills.map((f) => [f.maker, f.price, f.size, f.takerFee]), [[bidder, 899n, 90n, 0n]]);
+    assert.equal(e.account(victim)?.collateral, 11n);
+    assert.deepEqual(e.account(victim)?.positions[0], { size: 0n, entryNotional: 0n, fundingSnapshot: 0n });
+    assert.equal(e.global().insuranceFund, 809n);
+    assert.deepEqual(r.touched, [victim, bidder].sort((a, b) => a - b));
+    assert.equal(e.conservedTotal(), q);
+  });
+
+  it("gives the backstop what the book cannot take, at the mark", () => {
+    const { d, e, victim, bidder } = setup();
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 899n, size: 30n });
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 850n, size: 60n }); // outside the 5% band (855)
+    d.price(0, 900n);
+    const r = liquidate(d, victim);
+    // 30 @ 899: −3_030; 60 @ 900 to backstop: −6_000 → 880; penalty 1% of 80_970 = 809 → 71
+    assert.deepEqual(r.liquidation, { accountId: victim, closedOnBook: 30n, toBackstop: 60n, penalty: 809n, deficitCovered: 0n });
+    assert.equal(e.account(victim)?.collateral, 71n);
+    assert.deepEqual(e.account(0)?.positions[0], { size: 60n, entryNotional: 54_000n, fundingSnapshot: 0n });
+    assert.deepEqual(r.touched, [0, victim, bidder].sort((a, b) => a - b));
+    assert.deepEqual(e.book(0, 5).bids, [{ price: 850n, size: 60n, orders: 1 }]);
+    const sizes = Array.from({ length: e.accountCount() }, (_, i) => e.account(i)?.positions[0]?.size ?? 0n);
+    assert.equal(sizes.reduce((x, y) => x + y, 0n), 0n);
+  });
+
+  it("covers a deficit from the insurance fund", () => {
+    const { d, e, victim, bidder } = setup({ insuranceFund: 1_000n });
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 880n, size: 90n });
+    d.price(0, 900n);
+    const q = e.conservedTotal();
+    const r = liquidate(d, victim);
+    // 90 @ 880: −10_800 → −890; no penalty; insurance pays 890
+    assert.equal(r.liquidation?.penalty, 0n);
+    assert.equal(r.liquidation?.deficitCovered, 890n);
+    assert.equal(e.account(victim)?.collateral, 0n);
+    assert.equal(e.global().insuranceFund, 110n);
+    assert.equal(e.conservedTotal(), q);
+  });
+
+  it("takes what the insurance fund lacks from the backstop's collateral", () => {
+    const { d, e, victim, bidder } = setup({ insuranceFund: 500n });
+    depositToBackstop(d, 1_000n);
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 880n, size: 90n });
+    d.price(0, 900n);
+    const r = liquidate(d, victim);
+    assert.equal(r.liquidation?.deficitCovered, 890n);
+    assert.equal(e.global().insuranceFund, 0n);
+    assert.equal(e.account(0)?.collateral, 610n);
+    assert.ok(r.touched.includes(0));
+  });
+
+  it("fails without changing anything when nobody can cover the deficit", () => {
+    const { d, e, victim, bidder } = setup();
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 880n, size: 90n });
+    d.price(0, 900n);
+    const before = snapshot(e);
+    rejects(() => liquidate(d, victim), "BAD_DEBT_UNCOVERED");
+    assert.deepEqual(snapshot(e), before);
+  });
+
+  it("cancels the liquidated account's resting orders", () => {
+    const { d, e, victim, bidder } = setup();
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 899n, size: 90n });
+    d.order({ accountId: victim, marketId: 0, side: "sell", price: 2_000n, size: 10n });
+    d.price(0, 900n);
+    liquidate(d, victim);
+    assert.deepEqual(e.openOrders(victim), []);
+    assert.deepEqual(e.book(0, 5).asks, []);
+  });
+
+  it("keeps a batch slot for the backstop and stops book fills that would take it", () => {
+    const { d, e, victim, bidder } = setup();
+    d.order({ accountId: bidder, marketId: 0, side: "buy", price: 899n, size: 90n });
+    d.price(0, 900n);
+    rejects(() => e.apply({ kind: "liquidation", accountId: victim }, ++d.seq, { touchedInBatch: new Set([40]), maxTouched: 2 }), "BATCH_CAPACITY");
+    const r = e.apply({ kind: "liquidation", accountId: victim }, ++d.seq, { touchedInBatch: new Set(), maxTouched: 2 });
+    assert.equal(r.liquidation?.closedOnBook, 0n, "the bidder would have needed a third slot");
+    assert.equal(r.liquidation?.toBackstop, 90n);
+  });
+});
