@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import { P } from "../../sequencer/state/field.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { addField, cloneInput, compiledInstance, failsAt, resealInput, witness } from "../utils/circuit.ts";
-import { type Scenario, runScenario } from "../utils/scenario.ts";
+import { type Scenario, runScenario } from "./scenario.ts";
 
 type Compiled = Awaited<ReturnType<typeof compiledInstance>>;
 let c: Compiled;
