@@ -64,10 +64,10 @@ export async function deposit(
   }
 }
 
-export async function readRollup<F extends "lastVerifiedBatch" | "stateRoot" | "depositCount" | "depositsConsumed">(
+export async function readRollup(
   rpcUrl: string,
   rollupAddress: Address,
-  functionName: F,
+  functionName: "lastVerifiedBatch" | "stateRoot" | "depositCount" | "depositsConsumed",
 ): Promise<bigint> {
   const { publicClient } = createL1Clients({ rpcUrl });
   return publicClient.readContract({ address: rollupAddress, abi: rollupAbi, functionName });
