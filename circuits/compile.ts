@@ -83,11 +83,16 @@ async function circomVersion(): Promise<string> {
 
 /** sha256 over every circuit source, the instance parameters and the compiler version. */
 export async function instanceHash(inst: CircuitInstance): Promise<string> {
+  return sourcesHash(JSON.stringify([inst.D, inst.N, inst.M, inst.ND, inst.NW]));
+}
+
+/** sha256 over every circuit source, `extra` and the compiler version. */
+export async function sourcesHash(extra: string): Promise<string> {
   const h = createHash("sha256");
   for (const file of readdirSync(SRC_DIR).filter((f) => f.endsWith(".circom")).sort()) {
     h.update(`${file}\0`).update(readFileSync(path.join(SRC_DIR, file))).update("\0");
   }
-  h.update(JSON.stringify([inst.D, inst.N, inst.M, inst.ND, inst.NW]));
+  h.update(extra);
   h.update(await circomVersion());
   return h.digest("hex");
 }
@@ -108,17 +113,26 @@ export async function compileInstance(
     return { dir, r1csPath, wasmPath, hash, constraints: await r1csConstraints(r1csPath) };
   }
 
-  // Build in a private folder and rename it into place, so concurrent builds never see half a build.
+  const params = `D=${inst.D} N=${inst.N} M=${inst.M} ND=${inst.ND} NW=${inst.NW}`;
+  await buildMain(mainSource(inst), dir, `circuit ${inst.name} (${params})`, progress);
+  const constraints = await r1csConstraints(r1csPath);
+  progress(`circuit ${inst.name}: ${constraints} constraints`);
+  return { dir, r1csPath, wasmPath, hash, constraints };
+}
+
+/**
+ * Compiles a main circuit source (which may include any file of circuits/src and circomlib) into
+ * `dir` (main.r1cs, main_js/main.wasm). Builds in a private folder and renames it into place, so
+ * concurrent builds never see half a build.
+ */
+export async function buildMain(source: string, dir: string, label: string, progress: (msg: string) => void = () => {}): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
   try {
-    await writeFile(path.join(tmp, "main.circom"), mainSource(inst));
+    await writeFile(path.join(tmp, "main.circom"), source);
     const started = Date.now();
-    progress(`circuit ${inst.name}: compiling with circom2 (D=${inst.D} N=${inst.N} M=${inst.M} ND=${inst.ND} NW=${inst.NW})`);
-    const heartbeat = setInterval(
-      () => progress(`circuit ${inst.name}: compiling... ${((Date.now() - started) / 1000).toFixed(0)}s`),
-      10_000,
-    );
+    progress(`${label}: compiling with circom2`);
+    const heartbeat = setInterval(() => progress(`${label}: compiling... ${((Date.now() - started) / 1000).toFixed(0)}s`), 10_000);
     try {
       // circom2 runs under WASI and cannot follow "..": give it paths relative to "/" with cwd "/".
       const rel = (p: string) => path.relative("/", p);
@@ -129,16 +143,13 @@ export async function compileInstance(
     } finally {
       clearInterval(heartbeat);
     }
-    progress(`circuit ${inst.name}: compiled in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    progress(`${label}: compiled in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
-  const constraints = await r1csConstraints(r1csPath);
-  progress(`circuit ${inst.name}: ${constraints} constraints`);
-  return { dir, r1csPath, wasmPath, hash, constraints };
 }
 
 function run(args: string[], cwd: string): Promise<string> {

@@ -11,7 +11,7 @@ include "merkle-update.circom";
 // Inputs: prevRoot, index, oldLeaf[4+3M], newLeaf[4+3M], siblings[D].
 // Outputs: nextRoot, dq, dsize[M].
 // Cost: 2 Poseidon(4+3M) + D Num2Bits + 2D Poseidon(2) + LeafRange + 2M + 2
-//       (D=16, M=2: ~9.3k constraints; D=3, M=2: ~2.9k).
+//       (measured: D=16, M=2: 9,340 constraints; D=2, M=2: 2,468).
 // NOTE: oldLeaf is trusted to be in range because it is in the tree (every leaf was range checked
 // when written); the genesis tree must hold in-range leaves only.
 template AccountUpdate(D, M) {

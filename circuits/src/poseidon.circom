@@ -8,7 +8,8 @@ include "circomlib/circuits/poseidon_constants.circom";
 // expressions instead of intermediate signals. Under --O1 circomlib's template emits a linear
 // constraint per state word per round (~60% of its constraints); this one emits only the S-boxes.
 // Inputs: inputs[nInputs]. Output: out.
-// Cost: 3 * (8 * t + nRoundsP) + 1 constraints, t = nInputs + 1 (Poseidon(2): 244).
+// Cost: 3 * (8 * t + nRoundsP) constraints, t = nInputs + 1 (Poseidon(2): 243), plus the linear
+// output constraint when --O1 cannot fold it into its user.
 // NOTE: nInputs must be in 1..16. Equality with circomlib's Poseidon is tested against
 // circomlibjs in test/circuits (any difference breaks the publicHash check).
 template PoseidonLean(nInputs) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import { P } from "../../sequencer/state/field.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
@@ -61,6 +62,23 @@ describe("batch circuit (tiny instance)", () => {
       assert.equal(w[0], 1n);
       assert.equal(w[1], b.publicHash, "wire 1 is the single public signal");
     }
+  });
+
+  it("reproduces the shared batch vectors (test/vectors/state-batches.json)", () => {
+    const v = JSON.parse(readFileSync(new URL("../vectors/state-batches.json", import.meta.url), "utf8")) as {
+      batches: Record<string, string>[];
+    };
+    assert.equal(v.batches.length, sc.batches.length);
+    sc.batches.forEach((b, i) => {
+      const e = v.batches[i]!;
+      assert.equal(String(b.oldStateRoot), e.oldStateRoot);
+      assert.equal(String(b.newStateRoot), e.newStateRoot);
+      assert.equal(String(b.depositHashNew), e.depositHashNew);
+      assert.equal(String(b.withdrawalHash), e.withdrawalHash);
+      assert.equal(`0x${Buffer.from(b.batchData).toString("hex")}`, e.batchData);
+      assert.equal(String(b.dataHash), e.dataHash);
+      assert.equal(String(b.publicHash), e.publicHash);
+    });
   });
 
   it("computes the same publicHash as TS (resealing an untouched input changes nothing)", () => {
