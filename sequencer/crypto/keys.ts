@@ -1,0 +1,40 @@
+/**
+ * What clients (demo, tests, oracle keeper) and the API use: deterministic dev keys, signing into the
+ * JSON wire form, and verifying a wire signature.
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { prv2pub, signPoseidon, verifyPoseidon } from "./eddsa.ts";
+import { type SignatureFields, type SignatureJson, signatureFromJson, signatureToJson } from "./signature-json.ts";
+
+export interface DevKey {
+  prv: Uint8Array;
+  pubKey: [bigint, bigint];
+}
+
+/**
+ * A key derived from a seed string: prv = sha256("zk-perps dev key:" + seed). For devnets and tests
+ * only: anyone who knows the seed knows the key.
+ */
+export function devKey(seed: string): DevKey {
+  const prv = sha256(new TextEncoder().encode(`zk-perps dev key:${seed}`));
+  return { prv, pubKey: prv2pub(prv) };
+}
+
+export function signMessage(prv: Uint8Array, msg: bigint): SignatureJson {
+  return signatureToJson(signPoseidon(prv, msg));
+}
+
+/** False for a wrong or malformed signature; never throws. */
+export function verifyMessage(
+  msg: bigint,
+  sig: SignatureJson | SignatureFields,
+  pubKey: readonly [bigint, bigint],
+): boolean {
+  let parsed;
+  try {
+    parsed = signatureFromJson(sig);
+  } catch {
+    return false;
+  }
+  return verifyPoseidon(msg, parsed, pubKey);
+}

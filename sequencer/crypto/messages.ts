@@ -1,0 +1,72 @@
+/**
+ * Message hashes of signed requests (SPEC.md "Signed requests"). The leading kind code keeps a
+ * signature for one kind from being replayed as another.
+ */
+import { poseidon } from "./poseidon.ts";
+
+export const MESSAGE_KIND = { order: 1n, cancel: 2n, withdrawal: 3n, price: 4n } as const;
+export const SIDE_CODE = { buy: 0n, sell: 1n } as const;
+export const ORDER_TYPE_CODE = { limit: 0n, market: 1n } as const;
+export const TIF_CODE = { GTC: 0n, IOC: 1n } as const;
+
+export interface OrderMessageFields {
+  accountId: number;
+  nonce: bigint;
+  marketId: number;
+  side: "buy" | "sell";
+  type: "limit" | "market";
+  tif: "GTC" | "IOC";
+  price: bigint;
+  size: bigint;
+}
+
+export interface CancelMessageFields {
+  accountId: number;
+  nonce: bigint;
+  marketId: number;
+  orderId: bigint;
+}
+
+export interface WithdrawalMessageFields {
+  accountId: number;
+  nonce: bigint;
+  amount: bigint;
+  /** The L1 address as an integer (BigInt("0x...")). */
+  l1Address: bigint;
+}
+
+export interface PriceMessageFields {
+  marketId: number;
+  price: bigint;
+  timestampMs: bigint;
+}
+
+/** Poseidon([1, accountId, nonce, marketId, side, type, tif, price, size]). */
+export function orderMessage(o: OrderMessageFields): bigint {
+  return poseidon([
+    MESSAGE_KIND.order,
+    BigInt(o.accountId),
+    o.nonce,
+    BigInt(o.marketId),
+    SIDE_CODE[o.side],
+    ORDER_TYPE_CODE[o.type],
+    TIF_CODE[o.tif],
+    o.price,
+    o.size,
+  ]);
+}
+
+/** Poseidon([2, accountId, nonce, marketId, orderId]). */
+export function cancelMessage(c: CancelMessageFields): bigint {
+  return poseidon([MESSAGE_KIND.cancel, BigInt(c.accountId), c.nonce, BigInt(c.marketId), c.orderId]);
+}
+
+/** Poseidon([3, accountId, nonce, amount, l1Address]). */
+export function withdrawalMessage(w: WithdrawalMessageFields): bigint {
+  return poseidon([MESSAGE_KIND.withdrawal, BigInt(w.accountId), w.nonce, w.amount, w.l1Address]);
+}
+
+/** Poseidon([4, marketId, price, timestampMs]); signed by the oracle keeper key. */
+export function priceMessage(p: PriceMessageFields): bigint {
+  return poseidon([MESSAGE_KIND.price, BigInt(p.marketId), p.price, p.timestampMs]);
+}
