@@ -129,6 +129,47 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
     }
     assert.deepEqual(verified(events), [5n]);
   });
+
+  it("counts a batch that another sender got on L1 first (BatchAlreadyVerified) as verified, once", async () => {
+    const events: SubmitterEvent[] = [];
+    const { publicClient, walletClient } = createL1Clients({ rpcUrl: env.anvil.rpcUrl, privateKey: OPERATOR_KEY });
+    const b6 = batch(6n);
+    let raced = false;
+    const s = new L1Submitter({
+      rpcUrl: env.anvil.rpcUrl,
+      operatorKey: OPERATOR_KEY,
+      rollupAddress: env.deployed.rollupAddress,
+      pollMs: 50,
+      // Between the submitter's read of lastVerifiedBatch and its send, batch 6 lands on L1 from elsewhere.
+      getProven: async (n) => {
+        if (n !== 6n) return undefined;
+        if (!raced && walletClient) {
+          raced = true;
+          const hash = await walletClient.writeContract({
+            address: env.deployed.rollupAddress,
+            abi: rollupAbi,
+            functionName: "submitBatch",
+            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, [], "0x", PROOF],
+            chain: null,
+          });
+          await publicClient.waitForTransactionReceipt({ hash });
+        }
+        return b6;
+      },
+      onEvent: (e) => events.push(e),
+    });
+    s.start();
+    try {
+      await until(() => verified(events).length >= 1, 10_000, "batch 6 verified");
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await s.stop();
+    }
+    assert.ok(raced);
+    assert.deepEqual(verified(events), [6n]);
+    assert.deepEqual(submitted(events), [], "the submitter did not send a duplicate");
+    assert.deepEqual(events.filter((e) => e.type === "failed"), []);
+  });
 });
 
 describe("L1Submitter survives an Anvil restart and a dropped transaction (VerifierDouble verifier)", () => {

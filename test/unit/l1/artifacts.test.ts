@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { type Artifact, librariesOf, linkBytecode, loadArtifact } from "../../../node/l1/artifacts.ts";
+import { deployRollup } from "../../../node/l1/deploy.ts";
 import { ArtifactMissingError, DeployError } from "../../../node/l1/errors.ts";
 
 const LIB_A = "0x1111111111111111111111111111111111111111";
@@ -47,5 +48,18 @@ describe("artifacts", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("deployRollup fails on a missing verifier build before it sends any transaction", async () => {
+    await assert.rejects(
+      deployRollup({
+        rpcUrl: "http://127.0.0.1:1", // nothing listens: any RPC call would fail with a network error instead
+        deployerKey: `0x${"11".repeat(32)}`,
+        operator: LIB_A,
+        genesisRoot: 1n,
+        verifierContract: "Groth16Verifier_nope",
+      }),
+      (e: unknown) => e instanceof ArtifactMissingError,
+    );
   });
 });
