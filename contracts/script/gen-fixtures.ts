@@ -38,7 +38,11 @@ const publicHash = poseidon([oldStateRoot, newStateRoot, batchNumber, l1Hash, da
 
 const str = (v: bigint) => v.toString();
 const out = {
-  deposits: deposits.map((d) => ({ pubKeyX: str(d.pubKeyX), pubKeyY: str(d.pubKeyY), amount: str(d.amount) })),
+  deposits: deposits.map((d) => ({
+    pubKeyX: str(d.pubKeyX),
+    pubKeyY: str(d.pubKeyY),
+    amount: str(d.amount),
+  })),
   depositHashes: depositHashes.map(str),
   withdrawals: withdrawals.map((w) => ({ accountId: str(w.accountId), to: w.to, amount: str(w.amount) })),
   withdrawalHash: str(withdrawalHash),

@@ -24,7 +24,11 @@ export type LoadArtifactParameters = {
 
 /** Reads a forge artifact from contracts/out/<File>.sol/<Contract>.json. */
 export function loadArtifact(contractName: string, params: LoadArtifactParameters = {}): Artifact {
-  const path = join(params.outDir ?? CONTRACTS_OUT_DIR, `${params.file ?? contractName}.sol`, `${contractName}.json`);
+  const path = join(
+    params.outDir ?? CONTRACTS_OUT_DIR,
+    `${params.file ?? contractName}.sol`,
+    `${contractName}.json`,
+  );
   let raw: string;
   try {
     raw = readFileSync(path, "utf8");

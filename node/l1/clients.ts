@@ -1,4 +1,14 @@
-import { type Account, createPublicClient, createWalletClient, type Hex, http, type PublicClient, type WalletClient, type Transport, type Chain } from "viem";
+import {
+  type Account,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 export type L1ClientsParameters = {
@@ -24,7 +34,10 @@ export type L1Clients = {
  * node for its chain id when signing (an Anvil restarted with another id is then still usable).
  */
 export function createL1Clients(params: L1ClientsParameters): L1Clients {
-  const transport = http(params.rpcUrl, { retryCount: params.retryCount ?? 1, timeout: params.timeoutMs ?? 10_000 });
+  const transport = http(params.rpcUrl, {
+    retryCount: params.retryCount ?? 1,
+    timeout: params.timeoutMs ?? 10_000,
+  });
   const pollingInterval = params.pollingIntervalMs ?? 250;
   const publicClient = createPublicClient({ transport, pollingInterval });
   if (!params.privateKey) return { publicClient, walletClient: undefined, account: undefined };

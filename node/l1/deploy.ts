@@ -39,7 +39,11 @@ export async function deployRollup(params: DeployRollupParameters): Promise<Depl
   const token = params.tokenAddress ? undefined : loadArtifact("MockUSDC", out);
   const libs = librariesOf(rollup).map((name) => loadArtifact(name, out));
 
-  const { publicClient, walletClient } = createL1Clients({ rpcUrl: params.rpcUrl, privateKey: params.deployerKey, retryCount: 3 });
+  const { publicClient, walletClient } = createL1Clients({
+    rpcUrl: params.rpcUrl,
+    privateKey: params.deployerKey,
+    retryCount: 3,
+  });
   if (!walletClient) throw new DeployError("L1_NO_DEPLOYER", "a deployer key is required");
 
   const deploy = async (artifact: Artifact, bytecode: Hex, args: readonly unknown[] = []) => {
@@ -64,7 +68,8 @@ export async function deployRollup(params: DeployRollupParameters): Promise<Depl
   const poseidon: Record<string, Address> = {};
   for (const lib of libs) poseidon[lib.contractName] = (await deploy(lib, lib.bytecode)).address;
   const verifierAddress = (await deploy(verifier, linkBytecode(verifier, poseidon))).address;
-  const tokenAddress = params.tokenAddress ?? (token ? (await deploy(token, token.bytecode)).address : undefined);
+  const tokenAddress =
+    params.tokenAddress ?? (token ? (await deploy(token, token.bytecode)).address : undefined);
   if (!tokenAddress) throw new DeployError("L1_NO_TOKEN", "no token to deploy or use");
   const deployed = await deploy(rollup, linkBytecode(rollup, poseidon), [
     params.genesisRoot,
@@ -72,5 +77,11 @@ export async function deployRollup(params: DeployRollupParameters): Promise<Depl
     tokenAddress,
     params.operator,
   ]);
-  return { rollupAddress: deployed.address, verifierAddress, tokenAddress, poseidon, blockNumber: deployed.blockNumber };
+  return {
+    rollupAddress: deployed.address,
+    verifierAddress,
+    tokenAddress,
+    poseidon,
+    blockNumber: deployed.blockNumber,
+  };
 }

@@ -35,10 +35,14 @@ export class RollupRevertError extends L1Error {
   readonly args: readonly unknown[];
 
   constructor(errorName: string, args: readonly unknown[], cause?: unknown) {
-    super(`ROLLUP_${toSnakeUpper(errorName)}`, `Rollup reverted with ${errorName}(${args.map(String).join(", ")})`, {
-      details: { errorName, args },
-      cause,
-    });
+    super(
+      `ROLLUP_${toSnakeUpper(errorName)}`,
+      `Rollup reverted with ${errorName}(${args.map(String).join(", ")})`,
+      {
+        details: { errorName, args },
+        cause,
+      },
+    );
     this.errorName = errorName;
     this.args = args;
   }

@@ -35,7 +35,12 @@ export function forgeBuild(params: ForgeBuildParameters = {}): Promise<void> {
     child.once("exit", (code) => {
       if (partial) params.onProgress?.(partial);
       if (code === 0) resolve();
-      else reject(new ForgeBuildError("FORGE_BUILD_FAILED", `forge build exited with ${code}`, { details: { output: tail + partial } }));
+      else
+        reject(
+          new ForgeBuildError("FORGE_BUILD_FAILED", `forge build exited with ${code}`, {
+            details: { output: tail + partial },
+          }),
+        );
     });
   });
 }

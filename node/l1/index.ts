@@ -1,10 +1,21 @@
-export { ANVIL_KEYS, freePort, startAnvil, type StartAnvilParameters, type StartAnvilReturnType } from "./anvil.ts";
+export {
+  ANVIL_KEYS,
+  freePort,
+  type StartAnvilParameters,
+  type StartAnvilReturnType,
+  startAnvil,
+} from "./anvil.ts";
 export { type Artifact, librariesOf, linkBytecode, loadArtifact } from "./artifacts.ts";
 export { createL1Clients, type L1Clients } from "./clients.ts";
-export { deployRollup, type DeployRollupParameters, type DeployRollupReturnType } from "./deploy.ts";
+export { type DeployRollupParameters, type DeployRollupReturnType, deployRollup } from "./deploy.ts";
 export * from "./errors.ts";
-export { forgeBuild, type ForgeBuildParameters } from "./forge.ts";
+export { type ForgeBuildParameters, forgeBuild } from "./forge.ts";
 export { decodeRollupRevert } from "./revert.ts";
 export { mockUsdcAbi, rollupAbi } from "./rollup-abi.ts";
-export { L1Submitter, type L1SubmitterParameters, type ProvenBatch, type SubmitterEvent } from "./submitter.ts";
+export {
+  L1Submitter,
+  type L1SubmitterParameters,
+  type ProvenBatch,
+  type SubmitterEvent,
+} from "./submitter.ts";
 export { type DepositEvent, DepositWatcher, type DepositWatcherParameters } from "./watcher.ts";

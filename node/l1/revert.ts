@@ -1,4 +1,4 @@
-import { BaseError as ViemBaseError, ContractFunctionRevertedError, decodeErrorResult, type Hex } from "viem";
+import { ContractFunctionRevertedError, decodeErrorResult, type Hex, BaseError as ViemBaseError } from "viem";
 import { RollupRevertError } from "./errors.ts";
 import { rollupAbi } from "./rollup-abi.ts";
 
@@ -11,7 +11,8 @@ export function decodeRollupRevert(err: unknown): RollupRevertError | undefined 
   if (err instanceof ViemBaseError) {
     const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError) {
-      if (reverted.data?.errorName) return new RollupRevertError(reverted.data.errorName, reverted.data.args ?? [], err);
+      if (reverted.data?.errorName)
+        return new RollupRevertError(reverted.data.errorName, reverted.data.args ?? [], err);
       if (reverted.raw) return fromData(reverted.raw, err);
     }
   }

@@ -155,7 +155,16 @@ export class L1Submitter {
   async #send(batch: ProvenBatch): Promise<Hex | undefined> {
     const { publicClient, walletClient, account } = this.#clients;
     if (!walletClient || !account) throw new Error("unreachable: the submitter always has a key");
-    const proof = batch.proof as unknown as readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+    const proof = batch.proof as unknown as readonly [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+    ];
     try {
       const { request } = await publicClient.simulateContract({
         account,

@@ -112,14 +112,21 @@ export class DepositWatcher {
       toBlock: head,
     });
     const byIndex = new Map<bigint, (typeof logs)[number]>();
-    for (const log of logs) if (!log.removed && log.args.index !== undefined) byIndex.set(log.args.index, log);
+    for (const log of logs)
+      if (!log.removed && log.args.index !== undefined) byIndex.set(log.args.index, log);
 
     let delivered = 0;
     while (this.#running) {
       const log = byIndex.get(this.#next);
       if (!log) break;
       const { index, pubKeyX, pubKeyY, amount, depositHash } = log.args;
-      if (index === undefined || pubKeyX === undefined || pubKeyY === undefined || amount === undefined || depositHash === undefined) {
+      if (
+        index === undefined ||
+        pubKeyX === undefined ||
+        pubKeyY === undefined ||
+        amount === undefined ||
+        depositHash === undefined
+      ) {
         throw new Error(`malformed Deposit log at index ${this.#next}`);
       }
       await this.#p.onDeposit({

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { DepositWatcher, type DepositEvent } from "../../node/l1/watcher.ts";
 import { createL1Clients } from "../../node/l1/clients.ts";
 import { rollupAbi } from "../../node/l1/rollup-abi.ts";
+import { type DepositEvent, DepositWatcher } from "../../node/l1/watcher.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { deposit, type L1Env, startL1, until } from "./l1-setup.ts";
 

@@ -4,9 +4,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { ANVIL_KEYS, startAnvil, type StartAnvilParameters, type StartAnvilReturnType } from "../../node/l1/anvil.ts";
+import {
+  ANVIL_KEYS,
+  type StartAnvilParameters,
+  type StartAnvilReturnType,
+  startAnvil,
+} from "../../node/l1/anvil.ts";
 import { createL1Clients } from "../../node/l1/clients.ts";
-import { deployRollup, type DeployRollupReturnType } from "../../node/l1/deploy.ts";
+import { type DeployRollupReturnType, deployRollup } from "../../node/l1/deploy.ts";
 import { forgeBuild } from "../../node/l1/forge.ts";
 import { CONTRACTS_OUT_DIR } from "../../node/l1/paths.ts";
 import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
@@ -19,7 +24,11 @@ export const GENESIS_ROOT = 1000n;
 
 /** Builds contracts/ once per process if an artifact the tests need is missing. */
 export async function ensureBuilt(): Promise<void> {
-  const needed = ["Rollup.sol/Rollup.json", "VerifierDouble.sol/VerifierDouble.json", "MockUSDC.sol/MockUSDC.json"];
+  const needed = [
+    "Rollup.sol/Rollup.json",
+    "VerifierDouble.sol/VerifierDouble.json",
+    "MockUSDC.sol/MockUSDC.json",
+  ];
   if (needed.every((p) => existsSync(join(CONTRACTS_OUT_DIR, p)))) return;
   await forgeBuild();
 }
@@ -57,10 +66,34 @@ export async function deposit(
     const r = await publicClient.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`tx ${hash} reverted`);
   };
-  await send(await walletClient.writeContract({ address: d.tokenAddress, abi: mockUsdcAbi, functionName: "mint", args: [account.address, total], chain: null }));
-  await send(await walletClient.writeContract({ address: d.tokenAddress, abi: mockUsdcAbi, functionName: "approve", args: [d.rollupAddress, total], chain: null }));
+  await send(
+    await walletClient.writeContract({
+      address: d.tokenAddress,
+      abi: mockUsdcAbi,
+      functionName: "mint",
+      args: [account.address, total],
+      chain: null,
+    }),
+  );
+  await send(
+    await walletClient.writeContract({
+      address: d.tokenAddress,
+      abi: mockUsdcAbi,
+      functionName: "approve",
+      args: [d.rollupAddress, total],
+      chain: null,
+    }),
+  );
   for (const x of deposits) {
-    await send(await walletClient.writeContract({ address: d.rollupAddress, abi: rollupAbi, functionName: "deposit", args: [x.pubKeyX, x.pubKeyY, x.amount], chain: null }));
+    await send(
+      await walletClient.writeContract({
+        address: d.rollupAddress,
+        abi: rollupAbi,
+        functionName: "deposit",
+        args: [x.pubKeyX, x.pubKeyY, x.amount],
+        chain: null,
+      }),
+    );
   }
 }
 

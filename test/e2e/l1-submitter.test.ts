@@ -7,9 +7,9 @@ import type { Address } from "viem";
 import { startAnvil } from "../../node/l1/anvil.ts";
 import { createL1Clients } from "../../node/l1/clients.ts";
 import { RollupRevertError } from "../../node/l1/errors.ts";
-import { L1Submitter, type ProvenBatch, type SubmitterEvent } from "../../node/l1/submitter.ts";
 import { rollupAbi } from "../../node/l1/rollup-abi.ts";
-import { GENESIS_ROOT, deposit, type L1Env, OPERATOR_KEY, readRollup, startL1, until } from "./l1-setup.ts";
+import { L1Submitter, type ProvenBatch, type SubmitterEvent } from "../../node/l1/submitter.ts";
+import { deposit, GENESIS_ROOT, type L1Env, OPERATOR_KEY, readRollup, startL1, until } from "./l1-setup.ts";
 
 const PROOF = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n] as const;
 const ALICE: Address = "0x00000000000000000000000000000000000a11ce";
@@ -28,7 +28,12 @@ function batch(n: bigint, extra: Partial<ProvenBatch> = {}): ProvenBatch {
   };
 }
 
-function makeSubmitter(env: L1Env, proven: Map<bigint, ProvenBatch>, events: SubmitterEvent[], asked?: bigint[]) {
+function makeSubmitter(
+  env: L1Env,
+  proven: Map<bigint, ProvenBatch>,
+  events: SubmitterEvent[],
+  asked?: bigint[],
+) {
   return new L1Submitter({
     rpcUrl: env.anvil.rpcUrl,
     operatorKey: OPERATOR_KEY,
@@ -43,8 +48,10 @@ function makeSubmitter(env: L1Env, proven: Map<bigint, ProvenBatch>, events: Sub
   });
 }
 
-const verified = (events: SubmitterEvent[]) => events.filter((e) => e.type === "verified").map((e) => e.batchNumber);
-const submitted = (events: SubmitterEvent[]) => events.filter((e) => e.type === "submitted").map((e) => e.batchNumber);
+const verified = (events: SubmitterEvent[]) =>
+  events.filter((e) => e.type === "verified").map((e) => e.batchNumber);
+const submitted = (events: SubmitterEvent[]) =>
+  events.filter((e) => e.type === "submitted").map((e) => e.batchNumber);
 
 describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any proof)", () => {
   let env: L1Env;
@@ -62,7 +69,15 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
   it("sends batches strictly in order, holding later proven batches until the next one is proven", async () => {
     const proven = new Map<bigint, ProvenBatch>();
     const events: SubmitterEvent[] = [];
-    proven.set(2n, batch(2n, { withdrawals: [{ accountId: 1n, to: ALICE, amount: 300n }, { accountId: 2n, to: ALICE, amount: 400n }] }));
+    proven.set(
+      2n,
+      batch(2n, {
+        withdrawals: [
+          { accountId: 1n, to: ALICE, amount: 300n },
+          { accountId: 2n, to: ALICE, amount: 400n },
+        ],
+      }),
+    );
     proven.set(3n, batch(3n, { batchData: "0xdeadbeef" }));
     const s = makeSubmitter(env, proven, events);
     s.start();
@@ -77,7 +92,10 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
     assert.deepEqual(submitted(events), [1n, 2n, 3n]);
     assert.deepEqual(verified(events), [1n, 2n, 3n]);
     assert.equal(await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "lastVerifiedBatch"), 3n);
-    assert.equal(await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "stateRoot"), GENESIS_ROOT + 3n);
+    assert.equal(
+      await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "stateRoot"),
+      GENESIS_ROOT + 3n,
+    );
     assert.equal(await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "depositsConsumed"), 2n);
     const { publicClient } = createL1Clients({ rpcUrl: env.anvil.rpcUrl });
     const credited = await publicClient.readContract({
@@ -88,8 +106,13 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
     });
     assert.equal(credited, 700n);
     const gas = events.filter((e) => e.type === "verified").map((e) => e.gasUsed);
-    assert.ok(gas.every((g) => typeof g === "bigint" && g > 0n), "verified events carry gasUsed");
-    console.log(`# gas submitBatch (VerifierDouble): 2 deposits/0 wd ${gas[0]}, 0 deposits/2 wd ${gas[1]}, empty ${gas[2]}`);
+    assert.ok(
+      gas.every((g) => typeof g === "bigint" && g > 0n),
+      "verified events carry gasUsed",
+    );
+    console.log(
+      `# gas submitBatch (VerifierDouble): 2 deposits/0 wd ${gas[0]}, 0 deposits/2 wd ${gas[1]}, empty ${gas[2]}`,
+    );
   });
 
   it("resumes after a restart from L1's lastVerifiedBatch without resending verified batches", async () => {
@@ -132,7 +155,10 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
 
   it("counts a batch that another sender got on L1 first (BatchAlreadyVerified) as verified, once", async () => {
     const events: SubmitterEvent[] = [];
-    const { publicClient, walletClient } = createL1Clients({ rpcUrl: env.anvil.rpcUrl, privateKey: OPERATOR_KEY });
+    const { publicClient, walletClient } = createL1Clients({
+      rpcUrl: env.anvil.rpcUrl,
+      privateKey: OPERATOR_KEY,
+    });
     const b6 = batch(6n);
     let raced = false;
     const s = new L1Submitter({
@@ -168,7 +194,10 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
     assert.ok(raced);
     assert.deepEqual(verified(events), [6n]);
     assert.deepEqual(submitted(events), [], "the submitter did not send a duplicate");
-    assert.deepEqual(events.filter((e) => e.type === "failed"), []);
+    assert.deepEqual(
+      events.filter((e) => e.type === "failed"),
+      [],
+    );
   });
 });
 
@@ -202,7 +231,11 @@ describe("L1Submitter survives an Anvil restart and a dropped transaction (Verif
       await env.anvil.stop();
       await new Promise((r) => setTimeout(r, 500));
       env.anvil = await startAnvil({ port: env.anvil.port, statePath });
-      assert.equal(await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "lastVerifiedBatch"), 1n, "the restarted chain kept batch 1 only");
+      assert.equal(
+        await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "lastVerifiedBatch"),
+        1n,
+        "the restarted chain kept batch 1 only",
+      );
 
       proven.set(3n, batch(3n));
       await until(() => verified(events).length >= 3, 30_000, "batches 2 and 3 verified");
@@ -211,7 +244,13 @@ describe("L1Submitter survives an Anvil restart and a dropped transaction (Verif
     }
     assert.deepEqual(verified(events), [1n, 2n, 3n]);
     assert.ok(submitted(events).filter((n) => n === 2n).length >= 2, "batch 2 was sent again after the drop");
-    assert.ok(events.some((e) => e.type === "failed" && e.batchNumber === 2n), "the lost tx surfaced as a failure");
-    assert.equal(await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "stateRoot"), GENESIS_ROOT + 3n);
+    assert.ok(
+      events.some((e) => e.type === "failed" && e.batchNumber === 2n),
+      "the lost tx surfaced as a failure",
+    );
+    assert.equal(
+      await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "stateRoot"),
+      GENESIS_ROOT + 3n,
+    );
   });
 });

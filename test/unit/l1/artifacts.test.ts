@@ -17,7 +17,12 @@ const artifact: Artifact = {
   abi: [],
   bytecode: `0x60${placeholder}61${placeholder}62${placeholder}`,
   linkReferences: {
-    "lib/A.sol": { A: [{ start: 1, length: 20 }, { start: 43, length: 20 }] },
+    "lib/A.sol": {
+      A: [
+        { start: 1, length: 20 },
+        { start: 43, length: 20 },
+      ],
+    },
     "lib/B.sol": { B: [{ start: 22, length: 20 }] },
   },
 };
@@ -34,7 +39,10 @@ describe("artifacts", () => {
   });
 
   it("refuses to link when a library address is missing", () => {
-    assert.throws(() => linkBytecode(artifact, { A: LIB_A }), (e: unknown) => e instanceof DeployError && e.code === "L1_LIBRARY_UNLINKED");
+    assert.throws(
+      () => linkBytecode(artifact, { A: LIB_A }),
+      (e: unknown) => e instanceof DeployError && e.code === "L1_LIBRARY_UNLINKED",
+    );
   });
 
   it("says to run npm run build:contracts when an artifact is missing", () => {
@@ -43,7 +51,9 @@ describe("artifacts", () => {
       assert.throws(
         () => loadArtifact("Groth16Verifier_nope", { outDir: dir }),
         (e: unknown) =>
-          e instanceof ArtifactMissingError && e.code === "L1_ARTIFACT_MISSING" && e.message.includes("npm run build:contracts"),
+          e instanceof ArtifactMissingError &&
+          e.code === "L1_ARTIFACT_MISSING" &&
+          e.message.includes("npm run build:contracts"),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

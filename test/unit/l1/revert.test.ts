@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeErrorResult, RawContractError, ContractFunctionRevertedError } from "viem";
+import { ContractFunctionRevertedError, encodeErrorResult, RawContractError } from "viem";
 import { RollupRevertError } from "../../../node/l1/errors.ts";
 import { decodeRollupRevert } from "../../../node/l1/revert.ts";
 import { rollupAbi } from "../../../node/l1/rollup-abi.ts";
@@ -8,7 +8,9 @@ import { rollupAbi } from "../../../node/l1/rollup-abi.ts";
 describe("decodeRollupRevert", () => {
   it("turns a StaleRoot revert into a RollupRevertError with a stable code and the arguments", () => {
     const data = encodeErrorResult({ abi: rollupAbi, errorName: "StaleRoot", args: [5n, 6n] });
-    const err = decodeRollupRevert(new ContractFunctionRevertedError({ abi: rollupAbi, data, functionName: "submitBatch" }));
+    const err = decodeRollupRevert(
+      new ContractFunctionRevertedError({ abi: rollupAbi, data, functionName: "submitBatch" }),
+    );
     assert.ok(err instanceof RollupRevertError);
     assert.equal(err.code, "ROLLUP_STALE_ROOT");
     assert.equal(err.errorName, "StaleRoot");

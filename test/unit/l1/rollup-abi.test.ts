@@ -14,7 +14,13 @@ function keys(abi: Abi): string[] {
     .filter((i) => i.type === "function" || i.type === "event" || i.type === "error")
     .map((i) => {
       const inputs = i.inputs.map((p) => ({ ...p, name: p.name ?? "" }));
-      const sig = toFunctionSignature({ type: "function", name: i.name, inputs, outputs: [], stateMutability: "view" } as AbiFunction);
+      const sig = toFunctionSignature({
+        type: "function",
+        name: i.name,
+        inputs,
+        outputs: [],
+        stateMutability: "view",
+      } as AbiFunction);
       const indexed = i.type === "event" ? i.inputs.map((p) => (p.indexed ? "i" : "-")).join("") : "";
       const outputs = i.type === "function" ? i.outputs.map((p) => p.type).join(",") : "";
       return `${i.type} ${sig} ${indexed} ${outputs}`;
