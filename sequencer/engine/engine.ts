@@ -5,6 +5,7 @@ import { liquidate } from "./liquidate.ts";
 import { type EngineParams, type EngineParamsInput, parseEngineParams } from "./params.ts";
 import { placeOrder } from "./place-order.ts";
 import { applyPrice } from "./price.ts";
+import { findIndexMismatches } from "./self-check.ts";
 import { COLLATERAL_LIMIT, inUnsigned, MARK_PRICE_LIMIT, POOL_LIMIT } from "./ranges.ts";
 import { conservedOf } from "./settlement.ts";
 import { EngineState, keyOf } from "./state.ts";
@@ -169,6 +170,11 @@ export class Engine {
   /** The `depositIndex` the next deposit tx must carry (0-based L1 queue position). */
   nextDepositIndex(): bigint {
     return this.state.nextDepositIndex;
+  }
+
+  /** Recomputes the off-tree indexes and lists any disagreement (tests, simulator; O(state)). */
+  selfCheck(): string[] {
+    return findIndexMismatches(this.state);
   }
 
   /** Accounts with a position in `marketId`, ascending (e.g. for a keeper's scan). */

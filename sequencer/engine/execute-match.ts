@@ -88,6 +88,6 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
     fills.push({ marketId: m, makerOrderId: o.id, maker: o.accountId, taker, price, size, takerFee, makerFee });
     return { kind: "fill", size };
   });
-  ctx.addPlan(m, plan);
+  ctx.addPlan(plan);
   return { plan, fills, stopReason };
 }

@@ -1,4 +1,5 @@
 import { OrderBook, type RestingOrder } from "../matching/order-book.ts";
+import type { RestingExposure } from "../risk/margin.ts";
 import type { EngineParams } from "./params.ts";
 import { type AccountLeaf, emptyPosition, type MarketState } from "./types.ts";
 
@@ -16,6 +17,8 @@ export class EngineState {
   readonly books: OrderBook[];
   /** accountId → that account's resting orders, any market. */
   readonly ordersByAccount = new Map<number, Map<bigint, RestingOrder>>();
+  /** accountId → lots still resting per market and side, kept in step with the books so margin checks are O(M). */
+  readonly restingTotals = new Map<number, RestingExposure[]>();
   /** Per market, accounts with a non-zero size: the only ones a price move can make liquidatable there. */
   readonly holders: Set<number>[];
   insuranceFund = 0n;
@@ -52,14 +55,44 @@ export class EngineState {
       this.ordersByAccount.set(o.accountId, mine);
     }
     mine.set(o.id, o);
+    this.adjustResting(o, o.remaining);
   }
 
-  /** Drops an order that was filled out or cancelled from the account index. */
-  forgetOrder(accountId: number, orderId: bigint): void {
+  /** Fills part or all of a resting order, keeping the account indexes in step. */
+  fillRestingOrder(o: RestingOrder, size: bigint): void {
+    this.adjustResting(o, -size);
+    (this.books[o.marketId] as OrderBook).fill(o.id, size);
+    if (o.remaining === 0n) this.forgetOrder(o.accountId, o.id);
+  }
+
+  /** Removes a live order (no-op if it already left the book). */
+  removeRestingOrder(o: RestingOrder): void {
+    const book = this.books[o.marketId] as OrderBook;
+    if (book.get(o.id) !== o) return;
+    this.adjustResting(o, -o.remaining);
+    book.remove(o.id);
+    this.forgetOrder(o.accountId, o.id);
+  }
+
+  private adjustResting(o: RestingOrder, by: bigint): void {
+    let t = this.restingTotals.get(o.accountId);
+    if (!t) {
+      t = this.markets.map(() => ({ buy: 0n, sell: 0n }));
+      this.restingTotals.set(o.accountId, t);
+    }
+    const e = t[o.marketId] as RestingExposure;
+    if (o.side === "buy") e.buy += by;
+    else e.sell += by;
+  }
+
+  private forgetOrder(accountId: number, orderId: bigint): void {
     const mine = this.ordersByAccount.get(accountId);
     if (!mine) return;
     mine.delete(orderId);
-    if (mine.size === 0) this.ordersByAccount.delete(accountId);
+    if (mine.size === 0) {
+      this.ordersByAccount.delete(accountId);
+      this.restingTotals.delete(accountId);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-import { commitPlan, type MatchPlan } from "../matching/matcher.ts";
-import type { OrderBook, RestingOrder } from "../matching/order-book.ts";
+import type { MatchPlan } from "../matching/matcher.ts";
+import type { RestingOrder } from "../matching/order-book.ts";
 import { engineError } from "./errors.ts";
 import {
   COLLATERAL_LIMIT,
@@ -30,7 +30,7 @@ export class TxContext {
   private batchExtra = 0; // touched ids not already in limits.touchedInBatch
   insuranceFund: bigint;
   feePool: bigint;
-  private readonly plans: { book: OrderBook; plan: MatchPlan }[] = [];
+  private readonly plans: { plan: MatchPlan }[] = [];
   private readonly cancels = new Map<bigint, RestingOrder>();
   private readonly rests: RestingOrder[] = [];
   private readonly markUpdates: { marketId: number; price: bigint; timestampMs: bigint }[] = [];
@@ -105,6 +105,11 @@ export class TxContext {
     if (this.limits && !this.limits.touchedInBatch.has(id)) this.batchExtra++;
   }
 
+  /** Orders of `accountId` this tx is cancelling (usually none). */
+  *cancelsOf(accountId: number): IterableIterator<RestingOrder> {
+    for (const o of this.cancels.values()) if (o.accountId === accountId) yield o;
+  }
+
   isCancelled(orderId: bigint): boolean {
     return this.cancels.has(orderId);
   }
@@ -113,8 +118,8 @@ export class TxContext {
     this.cancels.set(o.id, o);
   }
 
-  addPlan(marketId: number, plan: MatchPlan): void {
-    this.plans.push({ book: this.state.books[marketId] as OrderBook, plan });
+  addPlan(plan: MatchPlan): void {
+    this.plans.push({ plan });
     for (const o of plan.cancels) this.cancels.set(o.id, o);
   }
 
@@ -189,14 +194,10 @@ export class TxContext {
       (s.markets[u.marketId] as MarketState).markPrice = u.price;
       s.lastPriceTimestamp[u.marketId] = u.timestampMs;
     }
-    for (const { book, plan } of this.plans) {
-      commitPlan(book, plan);
-      for (const f of plan.fills) if (f.order.remaining === 0n) s.forgetOrder(f.order.accountId, f.order.id);
-    }
-    for (const o of this.cancels.values()) {
-      (s.books[o.marketId] as OrderBook).remove(o.id);
-      s.forgetOrder(o.accountId, o.id);
-    }
+    // Fills first: a plan never both fills and cancels one order, and cancels (which include every
+    // plan's cancels) then remove whatever is left of theirs.
+    for (const { plan } of this.plans) for (const f of plan.fills) s.fillRestingOrder(f.order, f.size);
+    for (const o of this.cancels.values()) s.removeRestingOrder(o);
     for (const o of this.rests) s.addRestingOrder(o);
     if (this.depositConsumed) s.nextDepositIndex += 1n;
   }

@@ -29,16 +29,15 @@ export function useNonce(ctx: TxContext, accountId: number, nonce: bigint): Acco
   return a;
 }
 
-/** Lots still open on each side per market for an account, leaving out orders this tx cancels. */
+/** Lots still open on each side per market for an account, leaving out orders this tx cancels. O(M). */
 export function restingExposure(ctx: TxContext, accountId: number): RestingExposure[] {
-  const out = ctx.markets.map(() => ({ buy: 0n, sell: 0n }));
-  const mine = ctx.state.ordersByAccount.get(accountId);
-  if (!mine) return out;
-  for (const o of mine.values()) {
-    if (ctx.isCancelled(o.id)) continue;
+  const totals = ctx.state.restingTotals.get(accountId);
+  const out = ctx.markets.map((_, m) => ({ buy: totals?.[m]?.buy ?? 0n, sell: totals?.[m]?.sell ?? 0n }));
+  if (!totals) return out;
+  for (const o of ctx.cancelsOf(accountId)) {
     const e = out[o.marketId] as RestingExposure;
-    if (o.side === "buy") e.buy += o.remaining;
-    else e.sell += o.remaining;
+    if (o.side === "buy") e.buy -= o.remaining;
+    else e.sell -= o.remaining;
   }
   return out;
 }

@@ -111,6 +111,7 @@ function checkInvariants(e: Engine, expectedQ: bigint) {
   }
   for (let i = 0; i < e.accountCount(); i++) assert.ok((e.account(i)?.collateral ?? 0n) >= 0n, `collateral of ${i} ≥ 0`);
   assert.ok(g.insuranceFund >= 0n && g.feePool >= 0n);
+  assert.deepEqual(e.selfCheck(), [], "off-tree indexes agree with the books and leaves");
 }
 
 function run(steps: Step[]): Logged[] {
