@@ -106,7 +106,7 @@ export class Engine {
         result = liquidate(ctx, tx);
         break;
       default:
-        throw engineError("UNKNOWN_MARKET", `unknown tx kind ${(tx as { kind: unknown }).kind}`, {});
+        throw engineError("BAD_TX", `unknown tx kind ${String((tx as { kind: unknown }).kind)}`, {});
     }
     ctx.commit();
     result.touched = [...ctx.touched].sort((a, b) => a - b);

@@ -5,6 +5,7 @@ import { BaseError } from "../errors.ts";
  * WAL replayer compares them, so never rename one.
  */
 export const ENGINE_ERROR_CODES = [
+  "BAD_TX",
   "UNKNOWN_ACCOUNT",
   "UNKNOWN_MARKET",
   "BAD_NONCE",
@@ -25,6 +26,7 @@ export const ENGINE_ERROR_CODES = [
   "BATCH_CAPACITY",
   "BAD_DEBT_UNCOVERED",
   "DUPLICATE_ORDER_ID",
+  "INTERNAL",
 ] as const;
 
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
@@ -34,6 +36,7 @@ export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
  * batch or tree (retry later) or a loss nobody can cover (an operator problem).
  */
 const CLIENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
+  "BAD_TX",
   "UNKNOWN_ACCOUNT",
   "UNKNOWN_MARKET",
   "BAD_NONCE",

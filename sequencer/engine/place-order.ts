@@ -63,7 +63,9 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   const params = ctx.state.params;
   const mp = requireMarket(ctx, tx.marketId);
   const m = tx.marketId;
-  if (tx.side !== "buy" && tx.side !== "sell") throw engineError("BAD_PRICE", "side must be buy or sell", { side: tx.side });
+  if ((tx.side !== "buy" && tx.side !== "sell") || (tx.type !== "limit" && tx.type !== "market") || (tx.tif !== "GTC" && tx.tif !== "IOC")) {
+    throw engineError("BAD_TX", "side, type or tif is not one of the allowed values", { side: tx.side, type: tx.type, tif: tx.tif });
+  }
   if (tx.size < mp.minOrderSize || tx.size > mp.maxOrderSize) {
     throw engineError("SIZE_OUT_OF_RANGE", `size must be in [${mp.minOrderSize}, ${mp.maxOrderSize}]`, { size: tx.size });
   }

@@ -16,6 +16,14 @@ import { longSize } from "./settlement.ts";
 import { keyOf, type EngineState } from "./state.ts";
 import { type AccountLeaf, type ApplyLimits, cloneAccount, type MarketState } from "./types.ts";
 
+function sameLeaf(a: AccountLeaf, b: AccountLeaf | undefined): boolean {
+  if (!b || a.pubKeyX !== b.pubKeyX || a.pubKeyY !== b.pubKeyY || a.nonce !== b.nonce || a.collateral !== b.collateral) return false;
+  return a.positions.every((p, m) => {
+    const q = b.positions[m];
+    return q !== undefined && p.size === q.size && p.entryNotional === q.entryNotional && p.fundingSnapshot === q.fundingSnapshot;
+  });
+}
+
 /**
  * Scratch space for one `apply`. Accounts are copied on first use, pools and open interest are copied
  * up front, and every book change is recorded as a plan. Nothing reaches `EngineState` until `commit`,
@@ -170,6 +178,13 @@ export class TxContext {
     });
     if (!inUnsigned(this.insuranceFund, POOL_LIMIT)) this.overflow("insuranceFund", {});
     if (!inUnsigned(this.feePool, POOL_LIMIT)) this.overflow("feePool", {});
+    // The batcher turns `touched` into account updates: a changed leaf missing from it would make an
+    // unprovable batch, so a flow that forgot to touch is a bug caught here, before anything is written.
+    for (const [id, a] of this.work) {
+      if (!this.touched.has(id) && !sameLeaf(a, this.state.accounts[id])) {
+        throw engineError("INTERNAL", `account ${id} changed without being touched`, { accountId: id });
+      }
+    }
 
     // From here on nothing throws.
     const s = this.state;
