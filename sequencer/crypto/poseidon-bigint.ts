@@ -1,5 +1,6 @@
 /**
- * circomlib-compatible Poseidon on native bigint.
+ * circomlib-compatible Poseidon in plain JS bigint: the pure-JS twin of the wasm `poseidon.ts`, kept as
+ * an independent check in tests and as a fallback where WebAssembly cannot be compiled.
  *
  * Same permutation as circomlibjs `poseidon_opt.js` (the neptune-optimised form with sparse partial-round
  * matrices), with circomlibjs' own optimised constants, so outputs are bit-identical to circomlibjs and
@@ -86,7 +87,7 @@ function mix(state: bigint[], m: bigint[][], t: number): bigint[] {
   return out;
 }
 
-function toField(x: bigint): bigint {
+export function toField(x: bigint): bigint {
   // circomlibjs reduces inputs with F.e, so non-canonical and negative inputs hash as x mod p.
   if (x >= 0n && x < P) return x;
   const r = x % P;
@@ -94,7 +95,7 @@ function toField(x: bigint): bigint {
 }
 
 /** circomlib-compatible Poseidon over BN254's scalar field: 1..16 inputs, returns a field element. */
-export function poseidon(inputs: readonly bigint[]): bigint {
+export function poseidonBigint(inputs: readonly bigint[]): bigint {
   const n = inputs.length;
   if (n < 1 || n > POSEIDON_MAX_INPUTS) {
     throw new PoseidonInputError(`Poseidon takes 1..${POSEIDON_MAX_INPUTS} inputs, got ${n}`, { inputs: n });
