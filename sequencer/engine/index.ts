@@ -1,3 +1,23 @@
+/**
+ * Public surface of the deterministic matching and risk engine.
+ *
+ * Layout: `engine.ts` dispatches one tx to a flow (`deposit.ts`, `place-order.ts`, `cancel.ts`,
+ * `withdraw.ts`, `price.ts`, `liquidate.ts`). Every flow works on a `TxContext` (copy-on-write accounts,
+ * recorded book changes) that `commit`s only after all SPEC range checks pass, so `apply` is atomic.
+ * `settlement.ts` is the per-fill leaf arithmetic, `../matching` the book and the read-only matcher,
+ * `../risk` margin and liquidation rules.
+ *
+ * Decisions worth knowing:
+ * - Self-trade: a taker meeting its own resting order cancels that resting order and keeps matching.
+ * - Reducing a position removes trunc(entryNotional·closed/|size|) of entryNotional (toward zero); a full
+ *   close removes all of it. Cash is conserved exactly whatever the rounding.
+ * - Fees and penalties round down, margin requirements round up.
+ * - A GTC remainder rests only when matching ended because the book stopped crossing. If it ended early
+ *   (batch capacity, maxMakersPerOrder, the taker's collateral) the remainder is cancelled, because
+ *   resting it would cross the book.
+ * - Deposits must come in L1 queue order: `depositIndex` is 0-based and must equal `nextDepositIndex()`.
+ * - Order ids are the `seq` passed to `apply`.
+ */
 export { Engine, type EngineGenesis, type MarketView } from "./engine.ts";
 export {
   CapacityError,

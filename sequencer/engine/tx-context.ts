@@ -90,6 +90,11 @@ export class TxContext {
   /** Would touching `ids` (on top of what this tx and the batch already touch) still fit the batch? */
   fits(...ids: number[]): boolean {
     if (!this.limits) return true;
+    if (ids.length === 1) {
+      const id = ids[0] as number;
+      const known = this.touched.has(id) || this.limits.touchedInBatch.has(id);
+      return this.limits.touchedInBatch.size + this.batchExtra + (known ? 0 : 1) <= this.limits.maxTouched;
+    }
     let extra = 0;
     const seen = new Set<number>();
     for (const id of ids) {
