@@ -135,6 +135,24 @@ describe("orders", () => {
   });
 });
 
+describe("settlement through orders", () => {
+  it("flips a long to a short through zero, realising PnL on the closed part, with open interest following", () => {
+    const { d, e, a } = setup();
+    d.order({ accountId: a[1], marketId: 0, side: "sell", price: 1_000n, size: 10n });
+    d.order({ accountId: a[0], marketId: 0, side: "buy", price: 1_000n, size: 10n }); // taker fee 10
+    assert.equal(e.global().markets[0]?.openInterest, 10n);
+    d.price(0, 1_100n);
+    d.order({ accountId: a[2], marketId: 0, side: "buy", price: 1_100n, size: 15n });
+    const r = d.order({ accountId: a[0], marketId: 0, side: "sell", price: 1_100n, size: 15n }); // taker fee 16 (16.5)
+    assert.equal(r.status, "filled");
+    // close 10: 11_000 − 10_000 = +1_000; then short 5 @ 1100
+    assert.equal(e.account(a[0])?.collateral, 1_000_000n - 10n + 1_000n - 16n);
+    assert.deepEqual(e.account(a[0])?.positions[0], { size: -5n, entryNotional: -5_500n, fundingSnapshot: 0n });
+    assert.equal(e.global().markets[0]?.openInterest, 15n, "only the new long of 15 is open interest");
+    assert.equal(e.conservedTotal(), 4_000_000n);
+  });
+});
+
 describe("order margin", () => {
   function one(collateral: bigint) {
     const d = Driver.create();
