@@ -36,6 +36,15 @@ describe("liquidation", () => {
     assert.deepEqual(d.price(0, 900n).liquidationsDetected, [victim]);
   });
 
+  it("ranks several flagged accounts by equity over maintenance", () => {
+    const { d, victim, shorter } = setup();
+    const second = d.fund(12_000n);
+    d.order({ accountId: shorter, marketId: 0, side: "sell", price: 1_000n, size: 90n });
+    d.order({ accountId: second, marketId: 0, side: "buy", price: 1_000n, size: 90n });
+    // at 900: victim equity 910, second 2_910, both against maintenance 4_050
+    assert.deepEqual(d.price(0, 900n).liquidationsDetected, [victim, second]);
+  });
+
   it("refuses an account that is above maintenance, and the backstop itself", () => {
     const { d, e, victim } = setup();
     d.price(0, 950n);

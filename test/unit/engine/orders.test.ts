@@ -278,6 +278,20 @@ describe("batch capacity", () => {
   });
 });
 
+describe("maker cap", () => {
+  it("stops after maxMakersPerOrder fills and cancels the rest of the order", () => {
+    const d = Driver.create({ maxMakersPerOrder: 2 });
+    const makers = [d.fund(1_000_000n), d.fund(1_000_000n), d.fund(1_000_000n)];
+    const taker = d.fund(1_000_000n);
+    d.price(0, 1_000n);
+    for (const m of makers) d.order({ accountId: m, marketId: 0, side: "sell", price: 1_000n, size: 1n });
+    const r = d.order({ accountId: taker, marketId: 0, side: "buy", price: 1_000n, size: 3n });
+    assert.equal(r.status, "partially_filled");
+    assert.equal(r.fills.length, 2);
+    assert.deepEqual(d.engine.book(0, 5), { marketId: 0, bids: [], asks: [{ price: 1_000n, size: 1n, orders: 1 }] });
+  });
+});
+
 describe("price", () => {
   it("sets the mark and refuses an older or equal timestamp", () => {
     const d = Driver.create();
