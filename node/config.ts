@@ -34,6 +34,7 @@ const sequencerSchema = z.object({
   /** Seed of the oracle keeper's L2 key: only its signed prices are accepted. */
   KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
   BATCH_MAX_WAIT_MS: intFromEnv(2000),
+  PRICE_BATCH_WAIT_MS: intFromEnv(30_000),
   LIQ_RESERVED_SLOTS: intFromEnv(2),
   MAX_NORMAL_QUEUE: intFromEnv(50_000),
   L1_POLL_MS: intFromEnv(500),
@@ -51,8 +52,8 @@ const keeperSchema = z.object({
   KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
   KEEPER_INTERVAL_MS: intFromEnv(1000),
   KEEPER_RANDOM_SEED: z.string().default("oracle-walk"),
-  /** Starting prices per market, micro-USDC per lot, comma separated. */
-  KEEPER_START_PRICES: z.string().default("60000000000,3000000000"),
+  /** Starting prices per market in micro-USDC per lot (lots of 0.001 BTC and 0.01 ETH), comma separated. */
+  KEEPER_START_PRICES: z.string().default("60000000,30000000"),
   KEEPER_VOL_BPS: intFromEnv(20),
   LOG_LEVEL: common.LOG_LEVEL,
 });

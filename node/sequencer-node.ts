@@ -46,6 +46,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     shape,
     fingerprint: genesis.fingerprint,
     maxBatchWaitMs: cfg.BATCH_MAX_WAIT_MS,
+    maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
     clock: Date.now,
     log,

@@ -59,7 +59,8 @@ export default async function prove(job: SandboxedJob<ProveJobData, ProveJobResu
     batchNumber: d.batchNumber,
     proof: toSolidityProof(proof),
     publicSignals,
-    proverId: `${hostname()}:${process.pid}`,
+    // The worker process, not this sandbox child: that is what an operator starts and stops.
+    proverId: `${hostname()}:${process.ppid}`,
     witnessMs: Math.round(t1 - t0),
     provingMs: Math.round(t2 - t1),
   };

@@ -30,6 +30,11 @@ export interface SequencerOptions {
   /** Identifies engine params and circuit shape: a WAL written under other settings must not replay. */
   fingerprint: string;
   maxBatchWaitMs: number;
+  /**
+   * A batch holding only oracle prices still moves the global root and costs a full proof; sealing it
+   * on the short timer would flood the provers with proofs of nothing but marks.
+   */
+  maxPriceOnlyWaitMs: number;
   maxNormalQueue: number;
   clock: () => number;
   log: Logger;
@@ -119,6 +124,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.lanes.interrupt();
     await this.#loopDone;
     await this.#treeChain;
   }
@@ -173,7 +179,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
 
   async #loop(): Promise<void> {
     while (this.#running) {
-      await this.lanes.waitForWork(Math.max(5, this.#o.maxBatchWaitMs / 4));
+      await this.lanes.waitForWork(Math.max(5, Math.min(this.#o.maxBatchWaitMs, this.#o.maxPriceOnlyWaitMs) / 4));
       try {
         await this.#step();
       } catch (err) {
@@ -224,7 +230,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       this.emit("applied", { tx, result, lane, queuedMs: now - item.receivedAt });
       if (this.#open.isFull) seal("full");
     }
-    if (!this.#open.isEmpty && now - this.#open.openedAt >= this.#o.maxBatchWaitMs) seal("timer");
+    const wait = this.#open.touched.size > 0 ? this.#o.maxBatchWaitMs : this.#o.maxPriceOnlyWaitMs;
+    if (!this.#open.isEmpty && now - this.#open.openedAt >= wait) seal("timer");
 
     await this.#wal.append(entries);
     for (const { item, result } of acks) item.resolve(result);

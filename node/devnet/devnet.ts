@@ -8,19 +8,11 @@ import { buildGenesis } from "../genesis.ts";
 import { startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";
 import { forgeBuild } from "../l1/forge.ts";
-import { freePort } from "./ports.ts";
+import { freePort } from "../l1/anvil.ts";
+import { DEV_ROLES, devAccountKey } from "./accounts.ts";
 import { type Child, startTsProcess, waitFor } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
 
-/** Anvil's well-known dev accounts (mnemonic "test test ... junk"): deployer, operator, then users. */
-export const ANVIL_KEYS = [
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-  "0x47e179ec197488593b187f80a8eb0da91f1b9d0bb9f2eb5aeb8bf3e1f2d8d0b0",
-  "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
-] as const;
 
 export interface DevnetOptions {
   instance: string;
@@ -94,11 +86,11 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const keeperSeed = "devnet-keeper";
     const genesis = await buildGenesis(inst, shape, backstopSeed);
     o.onProgress("deploying contracts");
-    const operatorKey = ANVIL_KEYS[1];
+    const operatorKey = devAccountKey(DEV_ROLES.operator);
     const { privateKeyToAccount } = await import("viem/accounts");
     const dep = await deployRollup({
       rpcUrl: anvil.rpcUrl,
-      deployerKey: ANVIL_KEYS[0],
+      deployerKey: devAccountKey(DEV_ROLES.deployer),
       operator: privateKeyToAccount(operatorKey).address,
       genesisRoot: genesis.root,
       verifierContract: `Groth16Verifier_${inst.name}`,
@@ -159,7 +151,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       instance: inst.name,
       genesisRoot: `0x${genesis.root.toString(16)}`,
       operatorKey,
-      userKeys: ANVIL_KEYS.slice(2),
+      userKeys: [0, 1, 2, 3, 4, 5].map((i) => devAccountKey(DEV_ROLES.firstUser + i)),
       keeperSeed,
       backstopSeed,
       setupMode: build.setup.mode,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { BaseError } from "../../sequencer/errors.ts";
-import { freePort } from "./ports.ts";
+import { freePort } from "../l1/anvil.ts";
 
 export class RedisUnavailableError extends BaseError {
   override name = "RedisUnavailableError";

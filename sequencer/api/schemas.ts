@@ -47,3 +47,4 @@ export const priceBody = z
 
 export const idParam = z.object({ id: z.coerce.number().int().nonnegative() });
 export const batchParam = z.object({ n: z.coerce.bigint().nonnegative() });
+export const keyQuery = z.object({ pubKeyX: uint(), pubKeyY: uint() });

@@ -1,7 +1,7 @@
 /**
  * EdDSA-Poseidon over BabyJubjub, bit-compatible with circomlibjs `eddsa.js` (prv2pub, signPoseidon,
- * verifyPoseidon), on native bigint with precomputed tables instead of circomlibjs' affine
- * double-and-add.
+ * verifyPoseidon). Point arithmetic runs in wasm (`babyjub-wasm.ts`) with a fixed-base table for B8 and
+ * per-key tables for keys that sign repeatedly, instead of circomlibjs' affine double-and-add.
  *
  * Verification checks exactly what circomlibjs checks (R8 and A on the curve, S < subgroup order,
  * S·B8 == R8 + (8·hm)·A) and one thing more: every coordinate must be canonical (in [0, p)).
@@ -9,19 +9,10 @@
  * signature, so we reject it.
  */
 import { blake512 } from "@noble/hashes/blake1.js";
-import {
-  type AffinePoint,
-  SUBGROUP_ORDER,
-  add,
-  equals,
-  fromAffine,
-  isOnCurve,
-  mulBase8,
-  mulBase8Affine,
-} from "./babyjub.ts";
+import { type AffinePoint, SUBGROUP_ORDER, isOnCurve, toAffine } from "./babyjub.ts";
+import { type EdwardsWasm, edwardsWasm } from "./babyjub-wasm.ts";
 import { PrivateKeyError } from "./errors.ts";
 import { FIELD_MODULUS, mod } from "./field.ts";
-import { PubKeyCache } from "./pubkey-cache.ts";
 import { poseidon } from "./poseidon.ts";
 
 export interface Signature {
@@ -61,6 +52,10 @@ function expandKey(prv: Uint8Array): ExpandedKey {
   return { s: leBytesToBigint(sBuff), prefix: h.slice(32, 64) };
 }
 
+function mulBase8Affine(k: bigint): [bigint, bigint] {
+  return toAffine(edwardsWasm().mulBase8(k % SUBGROUP_ORDER));
+}
+
 /** The public key of a private key, identical to circomlibjs `prv2pub` (as bigints). */
 export function prv2pub(prv: Uint8Array): [bigint, bigint] {
   return mulBase8Affine(expandKey(prv).s >> 3n);
@@ -81,8 +76,6 @@ export function signPoseidon(prv: Uint8Array, msg: bigint): Signature {
   return { R8, S };
 }
 
-const defaultCache = new PubKeyCache();
-
 /**
  * Fast verification with the same verdict as circomlibjs `verifyPoseidon` on canonical inputs.
  * Never throws: any malformed input is a `false`.
@@ -91,7 +84,7 @@ export function verifyPoseidon(
   msg: bigint,
   sig: { R8: AffinePoint; S: bigint },
   pubKey: AffinePoint,
-  cache: PubKeyCache = defaultCache,
+  engine: EdwardsWasm = edwardsWasm(),
 ): boolean {
   if (typeof msg !== "bigint" || typeof sig !== "object" || sig === null) return false;
   const { R8, S } = sig;
@@ -103,6 +96,5 @@ export function verifyPoseidon(
 
   const hm = poseidon([R8[0], R8[1], pubKey[0], pubKey[1], msg]);
   // (8·hm)·A == hm·(8·A), and 8·A lies in the order-l subgroup, so hm may be reduced mod l.
-  const right = add(fromAffine(R8), cache.mulCofactorCleared(pubKey, hm % SUBGROUP_ORDER));
-  return equals(mulBase8(S), right);
+  return engine.checkEquation(S, hm % SUBGROUP_ORDER, R8, pubKey);
 }

@@ -62,6 +62,11 @@ export class Lanes {
     return { liquidation: this.#liquidation.length, normal: this.#normal.length };
   }
 
+  /** Ends a pending `waitForWork` now (used on shutdown). */
+  interrupt(): void {
+    this.#wake?.();
+  }
+
   /** Resolves when something is pushed (or after `ms`, so timers such as batch sealing still run). */
   waitForWork(ms: number): Promise<void> {
     if (this.#liquidation.length + this.#normal.length > 0) return Promise.resolve();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
 import { NotFoundError } from "../http-errors.ts";
-import { batchParam, idParam } from "../schemas.ts";
+import { batchParam, idParam, keyQuery } from "../schemas.ts";
 import type { ApiDeps } from "../server.ts";
 
 export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
@@ -21,6 +21,14 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
       accounts: sequencer.engine.accountCount(),
     }),
   );
+
+  // Clients know their key, not their id (ids are given out in L1 deposit order).
+  app.get("/accounts", async (req) => {
+    const q = keyQuery.parse(req.query);
+    const id = sequencer.engine.accountIdByKey(q.pubKeyX, q.pubKeyY);
+    if (id === undefined) throw new NotFoundError("UNKNOWN_ACCOUNT", "no account has this key; deposit on L1 first");
+    return toJsonSafe({ id, leaf: sequencer.engine.account(id) });
+  });
 
   app.get("/accounts/:id", async (req) => {
     const { id } = idParam.parse(req.params);

@@ -1,0 +1,102 @@
+import { cancelMessage, orderMessage, priceMessage, withdrawalMessage } from "../../sequencer/crypto/messages.ts";
+import { signMessage } from "../../sequencer/crypto/keys.ts";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** Thin typed client of the sequencer's HTTP API, used by the demo, the tests and load generators. */
+export class ApiClient {
+  constructor(readonly baseUrl: string) {}
+
+  async get<T = Json>(path: string): Promise<T> {
+    return this.#call<T>("GET", path);
+  }
+
+  async post<T = Json>(path: string, body: unknown): Promise<T> {
+    return this.#call<T>("POST", path, body);
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as Json) : {};
+    if (!res.ok) throw new ApiError(res.status, String(json.code ?? "HTTP"), String(json.message ?? text));
+    return json as T;
+  }
+
+  state() {
+    return this.get<{ stateRoot: string; lastSealedBatch: string; lastProvenBatch: string; lastVerifiedBatch: string; openBatch: string; accounts: number }>("/state");
+  }
+
+  batch(n: bigint | number) {
+    return this.get<{ batchNumber: string; status: string; priority: string; newStateRoot: string; l1TxHash?: string; proverId?: string; gasUsed?: string; times: Record<string, number> }>(`/batches/${n}`);
+  }
+
+  async accountIdByKey(pubKey: readonly [bigint, bigint]): Promise<number | undefined> {
+    try {
+      return (await this.get<{ id: number }>(`/accounts?pubKeyX=${pubKey[0]}&pubKeyY=${pubKey[1]}`)).id;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+}
+
+/** An L2 trader: its key, its account id, and the nonce it will sign next. */
+export class Trader {
+  constructor(
+    readonly api: ApiClient,
+    readonly prv: Uint8Array,
+    readonly accountId: number,
+    public nonce: bigint,
+  ) {}
+
+  static async attach(api: ApiClient, prv: Uint8Array, pubKey: readonly [bigint, bigint]): Promise<Trader | undefined> {
+    const id = await api.accountIdByKey(pubKey);
+    if (id === undefined) return undefined;
+    const acct = await api.get<{ leaf: { nonce: string } }>(`/accounts/${id}`);
+    return new Trader(api, prv, id, BigInt(acct.leaf.nonce) + 1n);
+  }
+
+  async order(o: { marketId: number; side: "buy" | "sell"; type: "limit" | "market"; tif?: "GTC" | "IOC"; price?: bigint; size: bigint }) {
+    const req = { accountId: this.accountId, nonce: this.nonce, marketId: o.marketId, side: o.side, type: o.type, tif: o.tif ?? (o.type === "market" ? "IOC" : "GTC"), price: o.price ?? 0n, size: o.size };
+    const signature = signMessage(this.prv, orderMessage(req));
+    const res = await this.api.post<Json>("/orders", { ...req, nonce: req.nonce.toString(), price: req.price.toString(), size: req.size.toString(), signature });
+    this.nonce++;
+    return res;
+  }
+
+  async cancel(marketId: number, orderId: bigint) {
+    const req = { accountId: this.accountId, nonce: this.nonce, marketId, orderId };
+    const signature = signMessage(this.prv, cancelMessage(req));
+    const res = await this.api.post<Json>("/cancels", { ...req, nonce: req.nonce.toString(), orderId: orderId.toString(), signature });
+    this.nonce++;
+    return res;
+  }
+
+  async withdraw(amount: bigint, l1Address: `0x${string}`) {
+    const req = { accountId: this.accountId, nonce: this.nonce, amount, l1Address: BigInt(l1Address) };
+    const signature = signMessage(this.prv, withdrawalMessage(req));
+    const res = await this.api.post<Json>("/withdrawals", { accountId: this.accountId, nonce: req.nonce.toString(), amount: amount.toString(), l1Address, signature });
+    this.nonce++;
+    return res;
+  }
+}
+
+/** Signs and posts an index price with the keeper key (devnet: the key's seed is in devnet.json). */
+export async function postPrice(api: ApiClient, keeperPrv: Uint8Array, marketId: number, price: bigint, timestampMs: bigint) {
+  const signature = signMessage(keeperPrv, priceMessage({ marketId, price, timestampMs }));
+  return api.post("/prices", { marketId, price: price.toString(), timestampMs: timestampMs.toString(), signature });
+}

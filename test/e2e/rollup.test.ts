@@ -1,0 +1,177 @@
+/**
+ * End to end on real Redis, real Anvil, a real circuit (the `small` instance), real Groth16 proofs and
+ * the real generated verifier: signed orders → batches → proofs on BullMQ workers → verified on L1.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { ApiClient, ApiError, postPrice, Trader } from "../../node/client/api-client.ts";
+import { l1User } from "../../node/client/l1-user.ts";
+import { type Devnet, startDevnet } from "../../node/devnet/devnet.ts";
+import { killGroup, waitFor } from "../../node/devnet/processes.ts";
+import { devKey } from "../../sequencer/crypto/keys.ts";
+
+const USDC = 1_000_000n;
+const PRICE = 60_000_000n;
+let devnet: Devnet;
+let api: ApiClient;
+let dir: string;
+let keeper: ReturnType<typeof devKey>;
+let alice: Trader;
+let bob: Trader;
+let aliceL1: ReturnType<typeof l1User>;
+
+async function verified(n: bigint, timeoutMs = 180_000) {
+  await waitFor(`batch ${n} verified on L1`, async () => ((await aliceL1.lastVerifiedBatch()) >= n ? true : undefined), timeoutMs, 250);
+  return api.batch(n);
+}
+
+/** Waits until everything applied so far is in a sealed batch and returns its number. */
+async function sealedUpToNow(): Promise<bigint> {
+  const open = BigInt((await api.state()).openBatch);
+  return waitFor("the open batch to seal", async () => {
+    const s = await api.state();
+    return BigInt(s.lastSealedBatch) >= open ? open : undefined;
+  }, 30_000, 100);
+}
+
+describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 900_000 }, () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "zk-perps-e2e-"));
+    devnet = await startDevnet({
+      instance: "small",
+      dir,
+      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      provers: 1,
+      keeper: false,
+      batchMaxWaitMs: 300,
+      echo: false,
+      onProgress: () => {},
+      sequencerEnv: { L1_POLL_MS: "200", PRICE_BATCH_WAIT_MS: "300", LOG_LEVEL: "warn" },
+      proverEnv: { PROVER_LOCK_MS: "4000", PROVER_STALLED_INTERVAL_MS: "1000", LOG_LEVEL: "warn" },
+    });
+    api = new ApiClient(devnet.info.apiUrl);
+    keeper = devKey(devnet.info.keeperSeed);
+    await postPrice(api, keeper.prv, 0, PRICE, 1n);
+    await postPrice(api, keeper.prv, 1, PRICE / 2n, 1n);
+    const keys = [devKey("e2e-alice"), devKey("e2e-bob")];
+    aliceL1 = l1User({ rpcUrl: devnet.info.l1RpcUrl, privateKey: devnet.info.userKeys[0] as `0x${string}`, rollup: devnet.info.rollupAddress, token: devnet.info.tokenAddress });
+    const bobL1 = l1User({ rpcUrl: devnet.info.l1RpcUrl, privateKey: devnet.info.userKeys[1] as `0x${string}`, rollup: devnet.info.rollupAddress, token: devnet.info.tokenAddress });
+    await aliceL1.deposit(keys[0]!.pubKey, 100_000n * USDC);
+    await bobL1.deposit(keys[1]!.pubKey, 100_000n * USDC);
+    alice = await waitFor("alice on L2", () => Trader.attach(api, keys[0]!.prv, keys[0]!.pubKey), 30_000);
+    bob = await waitFor("bob on L2", () => Trader.attach(api, keys[1]!.prv, keys[1]!.pubKey), 30_000);
+  });
+
+  after(async () => {
+    await devnet?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("turns signed orders into a batch whose root is verified on L1", async () => {
+    await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 100n });
+    const fill = (await bob.order({ marketId: 0, side: "buy", type: "market", size: 40n })) as { fills: unknown[] };
+    assert.equal(fill.fills.length, 1);
+    const n = await sealedUpToNow();
+    const b = await verified(n);
+    assert.equal(b.status, "verified");
+    assert.match(b.l1TxHash ?? "", /^0x[0-9a-f]{64}$/);
+    assert.equal(await aliceL1.stateRoot(), BigInt(b.newStateRoot));
+    const bobView = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${bob.accountId}`);
+    assert.equal(bobView.leaf.positions[0]?.size, "40");
+  });
+
+  it("answers bad input with a 4xx {code, message} and changes no state", async () => {
+    const before = await api.state();
+    const acct = await api.get(`/accounts/${alice.accountId}`);
+    const res = await fetch(`${devnet.info.apiUrl}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { code: string }).code, "MALFORMED_JSON");
+    const expect = async (p: Promise<unknown>, status: number, code: string) => {
+      const err = await p.then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof ApiError, `expected ${code}`);
+      assert.equal(err.code, code);
+      assert.equal(err.status, status);
+    };
+    await expect(alice.order({ marketId: 7, side: "buy", type: "limit", price: PRICE, size: 1n }), 404, "UNKNOWN_MARKET");
+    await expect(alice.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 10n ** 12n }), 422, "SIZE_OUT_OF_RANGE");
+    await expect(alice.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1_000_000n }), 422, "INSUFFICIENT_MARGIN");
+    const forged = new Trader(api, devKey("mallory").prv, alice.accountId, alice.nonce);
+    await expect(forged.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1n }), 401, "BAD_SIGNATURE");
+    const replay = new Trader(api, alice.prv, alice.accountId, alice.nonce - 1n);
+    await expect(replay.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1n }), 409, "BAD_NONCE");
+    assert.deepEqual(await api.get(`/accounts/${alice.accountId}`), acct);
+    const after = await api.state();
+    assert.equal(after.stateRoot, before.stateRoot);
+    assert.equal(after.openBatch, before.openBatch);
+  });
+
+  it("still verifies a batch whose prover was killed mid-proof (stalled job requeued)", async () => {
+    await Promise.all(devnet.provers.map((p) => p.stop()));
+    await bob.order({ marketId: 0, side: "buy", type: "market", size: 5n });
+    const n = await sealedUpToNow();
+    const a = devnet.startProver();
+    await waitFor(`batch ${n} proving`, async () => ((await api.batch(n)).status === "proving" ? true : undefined), 60_000, 20);
+    killGroup(a.proc, "SIGKILL");
+    await a.exited;
+    const b = devnet.startProver();
+    const done = await verified(n);
+    assert.equal(done.status, "verified");
+    assert.ok(done.proverId?.endsWith(`:${b.proc.pid}`), `proved by the second worker (${b.proc.pid}), got ${done.proverId}`);
+  });
+
+  it("restarts a SIGKILLed sequencer from its log with the same roots and no acknowledged order lost", async () => {
+    await alice.order({ marketId: 1, side: "sell", type: "limit", price: PRICE / 2n, size: 30n });
+    await alice.order({ marketId: 1, side: "sell", type: "limit", price: PRICE / 2n + 100n, size: 7n });
+    const book = await api.get("/markets/1/book");
+    const acct = await api.get(`/accounts/${alice.accountId}`);
+    const s = await api.state();
+    const roots = [];
+    for (let n = 1n; n <= BigInt(s.lastSealedBatch); n++) roots.push((await api.batch(n)).newStateRoot);
+
+    await devnet.restartSequencer("SIGKILL");
+
+    assert.deepEqual(await api.get("/markets/1/book"), book);
+    assert.deepEqual(await api.get(`/accounts/${alice.accountId}`), acct);
+    for (let n = 1n; n <= BigInt(roots.length); n++) assert.equal((await api.batch(n)).newStateRoot, roots[Number(n) - 1]);
+    // The restarted node goes on: a new trade still ends verified on L1 with the sequencer's root.
+    await bob.order({ marketId: 1, side: "buy", type: "market", size: 30n });
+    const n = await sealedUpToNow();
+    const b = await verified(n);
+    assert.equal(await aliceL1.stateRoot(), BigInt(b.newStateRoot));
+  });
+
+  it("liquidates through the liquidation lane and proves that batch at liquidation priority", async () => {
+    const carolKey = devKey("e2e-carol");
+    const carolL1 = l1User({ rpcUrl: devnet.info.l1RpcUrl, privateKey: devnet.info.userKeys[2] as `0x${string}`, rollup: devnet.info.rollupAddress, token: devnet.info.tokenAddress });
+    await carolL1.deposit(carolKey.pubKey, 1_000n * USDC);
+    const carol = await waitFor("carol on L2", () => Trader.attach(api, carolKey.prv, carolKey.pubKey), 30_000);
+    await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 200n });
+    await alice.order({ marketId: 0, side: "buy", type: "limit", price: (PRICE * 97n) / 100n, size: 50n });
+    await carol.order({ marketId: 0, side: "buy", type: "market", size: 140n });
+    await postPrice(api, keeper.prv, 0, (PRICE * 90n) / 100n, 2n);
+    await waitFor("carol's position closed", async () => {
+      const a = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${carol.accountId}`);
+      return a.leaf.positions[0]?.size === "0" ? true : undefined;
+    }, 30_000);
+    const last = await sealedUpToNow();
+    let liqBatch: bigint | undefined;
+    for (let n = last; n >= 1n && liqBatch === undefined; n--) if ((await api.batch(n)).priority === "liquidation") liqBatch = n;
+    assert.ok(liqBatch, "a batch carries the liquidation");
+    const b = await verified(last);
+    assert.equal(b.status, "verified");
+    assert.equal((await api.batch(liqBatch)).status, "verified");
+  });
+
+  it("pays a withdrawal on L1 once its batch is verified", async () => {
+    const beforeBal = await aliceL1.balance();
+    await alice.withdraw(500n * USDC, aliceL1.address);
+    const n = await sealedUpToNow();
+    await verified(n);
+    assert.equal(await aliceL1.withdrawable(), 500n * USDC);
+    await aliceL1.claim();
+    assert.equal(await aliceL1.balance(), beforeBal + 500n * USDC);
+  });
+});

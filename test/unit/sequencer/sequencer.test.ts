@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { Level } from "level";
+import pino from "pino";
+import type { CircuitInstance } from "../../../circuits/compile.ts";
+import { buildGenesis } from "../../../node/genesis.ts";
+import type { BatchShape } from "../../../sequencer/batches/open-batch.ts";
+import type { EngineTx } from "../../../sequencer/engine/types.ts";
+import { Sequencer } from "../../../sequencer/sequencer.ts";
+import { LevelNodeStore } from "../../../sequencer/state/level-node-store.ts";
+
+// The sequencer needs only the circuit's shape, not its artifacts: no compile here.
+const inst: CircuitInstance = { name: "unit", D: 6, N: 4, M: 2, ND: 2, NW: 1 };
+const shape: BatchShape = { N: 4, ND: 2, NW: 1, reservedForLiquidations: 1 };
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function open(dir: string, maxBatchWaitMs = 60_000) {
+  const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
+  await db.open();
+  await db.sublevel("tree").clear();
+  const g = await buildGenesis(inst, shape, "unit-backstop", new LevelNodeStore(db as unknown as Level<string, string>));
+  const seq = new Sequencer({
+    db,
+    engine: g.engine,
+    tree: g.tree,
+    instance: inst,
+    shape,
+    fingerprint: g.fingerprint,
+    maxBatchWaitMs,
+    maxPriceOnlyWaitMs: maxBatchWaitMs,
+    maxNormalQueue: 1000,
+    clock: () => 1_000,
+    log: pino({ level: "silent" }),
+  });
+  const sealed: bigint[] = [];
+  seq.on("sealed", (r) => sealed.push(r.newStateRoot));
+  await seq.start(g.committed);
+  return { db, seq, sealed, genesis: g };
+}
+
+const key = (i: number): [bigint, bigint] => [BigInt(1000 + i), BigInt(2000 + i)];
+const order = (accountId: number, nonce: bigint, side: "buy" | "sell", price: bigint, size: bigint): EngineTx => ({
+  kind: "order", accountId, nonce, marketId: 0, side, type: "limit", tif: "GTC", price, size,
+});
+
+async function scenario(seq: Sequencer) {
+  for (let i = 0; i < 3; i++) {
+    const [x, y] = key(i);
+    await seq.submitDeposit({ index: BigInt(i), pubKeyX: x, pubKeyY: y, amount: 1_000_000_000n });
+  }
+  await seq.submit("liquidation", { kind: "price", marketId: 0, price: 1_000_000n, timestampMs: 1n });
+  await seq.submit("normal", order(1, 1n, "sell", 1_000_000n, 50n));
+  await seq.submit("normal", order(2, 1n, "buy", 1_000_000n, 20n));
+  await seq.submit("normal", order(3, 1n, "buy", 990_000n, 10n));
+}
+
+function snapshot(seq: Sequencer) {
+  const e = seq.engine;
+  const accounts = Array.from({ length: e.accountCount() }, (_, i) => e.account(i));
+  return { accounts, book: e.book(0, 10), global: e.global(), open: seq.openBatchNumber };
+}
+
+describe("sequencer", () => {
+  it("rebuilds the same state, batches and roots from its write-ahead log after a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seq-replay-"));
+    dirs.push(dir);
+    const a = await open(dir);
+    await scenario(a.seq);
+    await a.seq.settled();
+    const before = snapshot(a.seq);
+    const rootsBefore = [...a.sealed];
+    assert.ok(rootsBefore.length >= 1, "the scenario seals at least one batch");
+    await a.seq.stop();
+    await a.db.close();
+
+    const b = await open(dir);
+    await b.seq.settled();
+    assert.deepEqual(snapshot(b.seq), before);
+    assert.deepEqual(b.sealed, rootsBefore);
+    const last = await b.seq.batches.get(BigInt(rootsBefore.length));
+    assert.equal(last?.newStateRoot, rootsBefore.at(-1));
+    await b.seq.stop();
+    await b.db.close();
+  });
+
+  it("rejects a reused nonce with a typed error and logs nothing for it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seq-reject-"));
+    dirs.push(dir);
+    const a = await open(dir);
+    await scenario(a.seq);
+    const before = snapshot(a.seq);
+    await assert.rejects(a.seq.submit("normal", order(1, 1n, "sell", 1_000_000n, 5n)), { code: "BAD_NONCE" });
+    assert.deepEqual(snapshot(a.seq), before);
+    await a.seq.stop();
+    await a.db.close();
+    const b = await open(dir);
+    assert.deepEqual(snapshot(b.seq), before);
+    await b.seq.stop();
+    await b.db.close();
+  });
+
+  it("drains the liquidation lane before the normal lane", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seq-lanes-"));
+    dirs.push(dir);
+    const a = await open(dir);
+    await scenario(a.seq);
+    const order_: string[] = [];
+    a.seq.on("applied", ({ lane }) => order_.push(lane));
+    // Queue both lanes in the same tick: normal first, then a price on the liquidation lane.
+    const p1 = a.seq.submit("normal", order(3, 2n, "buy", 980_000n, 1n));
+    const p2 = a.seq.submit("liquidation", { kind: "price", marketId: 0, price: 1_010_000n, timestampMs: 2n });
+    await Promise.all([p1, p2]);
+    assert.deepEqual(order_.slice(0, 2), ["liquidation", "normal"]);
+    await a.seq.stop();
+    await a.db.close();
+  });
+
+  it("seals a batch when the touched accounts reach the circuit's N", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seq-seal-"));
+    dirs.push(dir);
+    const a = await open(dir);
+    await scenario(a.seq);
+    await a.seq.settled();
+    for (let n = 1n; n <= BigInt(a.sealed.length); n++) {
+      const rec = await a.seq.batches.get(n);
+      assert.ok(rec, `batch ${n} stored`);
+      assert.ok(rec.touched.length <= shape.N, `batch ${n} touches ${rec.touched.length} ≤ N accounts`);
+      assert.ok(rec.depositCount <= BigInt(shape.ND));
+    }
+    await a.seq.stop();
+    await a.db.close();
+  });
+});
