@@ -42,9 +42,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv).catch((err) => {
+  // process.exit: snarkjs' exports leave its cached bn128 worker threads running.
+  main(process.argv).then(() => process.exit(0), (err) => {
     process.stderr.write(`build-circuits failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     if (err && typeof err === "object" && "details" in err) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
     process.exit(1);
-  });
+  },
+  );
 }

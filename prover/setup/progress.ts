@@ -15,7 +15,7 @@ export type OnSetupProgress = (p: SetupProgress) => void;
  */
 export function progressBars(): { onProgress: OnSetupProgress; stop: () => void } {
   const multi = new cliProgress.MultiBar(
-    { format: "  {step} [{bar}] {value}/{total} {duration}s", hideCursor: true, clearOnComplete: false },
+    { format: "  {step} [{bar}] {value}/{total} {duration_formatted}", hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
@@ -26,6 +26,7 @@ export function progressBars(): { onProgress: OnSetupProgress; stop: () => void 
         bar = multi.create(total, 0, { step: step.padEnd(10) });
         bars.set(step, bar);
       }
+      bar.setTotal(total);
       bar.update(done, { step: step.padEnd(10) });
     },
     stop: () => multi.stop(),
