@@ -57,6 +57,7 @@ interface Logged {
 }
 
 const keyOf = (w: number) => BigInt(100 + w);
+const big = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
 
 function concretize(e: Engine, s: Step, seq: bigint, ts: bigint): EngineTx | undefined {
   const id = (w: number) => e.accountIdByKey(keyOf(w), keyOf(w)) ?? 50 + w;
@@ -128,6 +129,13 @@ function run(steps: Step[]): Logged[] {
     let detected: number[] = [];
     try {
       const r = e.apply(tx, seq, limits);
+      const after = snapshot(e);
+      const changed = after.accounts.flatMap((a, i) => (JSON.stringify(a.leaf, big) === JSON.stringify(before.accounts[i]?.leaf, big) ? [] : [i]));
+      assert.deepEqual(r.touched, changed, `touched of ${tx.kind} is exactly the accounts whose leaf changed`);
+      if (limits) {
+        const union = new Set([...limits.touchedInBatch, ...r.touched]);
+        assert.ok(union.size <= limits.maxTouched, "batch capacity respected");
+      }
       if (tx.kind === "deposit") q += tx.amount;
       if (tx.kind === "withdrawal") q -= tx.amount;
       outcome = `ok:${r.touched.join(",")}:${r.status ?? ""}:${r.fills.length}`;
