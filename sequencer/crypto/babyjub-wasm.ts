@@ -55,7 +55,7 @@ function le32(x: bigint): Uint8Array {
   return out;
 }
 
-function buildModule(mb: ModuleBuilder, keyTableSlots: number): { pages: number; mem: Record<string, number> } {
+function buildModule(mb: InstanceType<typeof ModuleBuilder>, keyTableSlots: number): { pages: number; mem: Record<string, number> } {
   wasmcurves.buildF1m(mb, P, "frm");
   const cA = mb.alloc(le32(mod(A * R_MONT)));
   const cD = mb.alloc(le32(mod(D * R_MONT)));
