@@ -29,6 +29,18 @@ export function domainPower(nConstraints: number, nPublic: number): number {
 }
 
 const MONT_R = (1n << 256n) % R;
+const R_MINUS_1_WORDS = Array.from({ length: 8 }, (_, i) => Number(((R - 1n) >> BigInt(32 * i)) & 0xffffffffn));
+
+/** 1 or -1 when the 32-byte little-endian coefficient at `off` is ±1, else 0. */
+function coefKind(dv: DataView, off: number): 1 | -1 | 0 {
+  const w0 = dv.getUint32(off, true);
+  if (w0 === 1) {
+    for (let i = 1; i < 8; i++) if (dv.getUint32(off + 4 * i, true) !== 0) return 0;
+    return 1;
+  }
+  for (let i = 0; i < 8; i++) if (dv.getUint32(off + 4 * i, true) !== R_MINUS_1_WORDS[i]) return 0;
+  return -1;
+}
 const MONT_R2 = (MONT_R * MONT_R) % R;
 const COEF_SIZE = 12 + 32;
 
@@ -51,38 +63,57 @@ export function computeScalars(r1cs: R1cs, waste: ToxicWaste, roots: readonly bi
   const cc = new Array<bigint>(nVars).fill(0n);
   const acc = [a, b, cc] as const;
   const dv = r1cs.constraints;
-  let nCoefs = 0;
-  forEachTerm(r1cs, (m, c, s, coefOffset) => {
-    const coef = readLE32(dv, coefOffset);
-    const target = acc[m];
-    const l = lag[c] as bigint;
-    // Most coefficients are ±1; skipping the multiplication halves this loop.
-    const term = coef === 1n ? l : coef === R - 1n ? R - l : mul(coef, l);
-    target[s] = ((target[s] as bigint) + term) % R;
+
+  let nCoefs = nPublic + 1;
+  forEachTerm(r1cs, (m) => {
     if (m !== 2) nCoefs++;
+  });
+  const coeffSection = new Uint8Array(4 + nCoefs * COEF_SIZE);
+  const cv = new DataView(coeffSection.buffer);
+  cv.setUint32(0, nCoefs, true);
+  let p = 4;
+  // The coefficient section stores coef·R² for each A and B term; circuits reuse few distinct
+  // coefficients (±1 and a few hundred constants), so cache the encodings.
+  const encoded = new Map<bigint, Uint8Array>();
+  const putCoef = (m: number, c: number, s: number, coef: bigint) => {
+    cv.setUint32(p, m, true);
+    cv.setUint32(p + 4, c, true);
+    cv.setUint32(p + 8, s, true);
+    let enc = encoded.get(coef);
+    if (!enc) {
+      enc = new Uint8Array(32);
+      writeLE32(enc, 0, mul(coef, MONT_R2));
+      encoded.set(coef, enc);
+    }
+    coeffSection.set(enc, p + 12);
+    p += COEF_SIZE;
+  };
+
+  // Hot loop (~25 terms per constraint): classify ±1 from the raw bytes before touching bigints.
+  forEachTerm(r1cs, (m, c, s, coefOffset) => {
+    const kind = coefKind(dv, coefOffset);
+    const coef = kind === 1 ? 1n : kind === -1 ? R - 1n : readLE32(dv, coefOffset);
+    const l = lag[c] as bigint;
+    const target = acc[m];
+    let v = target[s] as bigint;
+    if (kind === 1) {
+      v += l;
+      if (v >= R) v -= R;
+    } else if (kind === -1) {
+      v -= l;
+      if (v < 0n) v += R;
+    } else {
+      v = (v + coef * l) % R;
+    }
+    target[s] = v;
+    if (m !== 2) putCoef(m, c, s, coef);
   });
   // snarkjs adds one constraint per public wire (and the constant wire): s * 1 = 0 in A, at index
   // nConstraints + s. It keeps the public inputs linearly independent, so the prover expects them.
   for (let s = 0; s <= nPublic; s++) {
     a[s] = ((a[s] as bigint) + (lag[r1cs.nConstraints + s] as bigint)) % R;
+    putCoef(0, r1cs.nConstraints + s, s, 1n);
   }
-  nCoefs += nPublic + 1;
-
-  const coeffSection = new Uint8Array(4 + nCoefs * COEF_SIZE);
-  const cv = new DataView(coeffSection.buffer);
-  cv.setUint32(0, nCoefs, true);
-  let p = 4;
-  const putCoef = (m: number, c: number, s: number, coef: bigint) => {
-    cv.setUint32(p, m, true);
-    cv.setUint32(p + 4, c, true);
-    cv.setUint32(p + 8, s, true);
-    writeLE32(coeffSection, p + 12, mul(coef, MONT_R2));
-    p += COEF_SIZE;
-  };
-  forEachTerm(r1cs, (m, c, s, coefOffset) => {
-    if (m !== 2) putCoef(m, c, s, readLE32(dv, coefOffset));
-  });
-  for (let s = 0; s <= nPublic; s++) putCoef(0, r1cs.nConstraints + s, s, 1n);
 
   const gammaInv = inv(waste.gamma);
   const deltaInv = inv(waste.delta);
