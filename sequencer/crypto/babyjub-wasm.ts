@@ -354,8 +354,12 @@ export class EdwardsWasm {
 }
 
 let instance: EdwardsWasm | undefined;
-/** The shared instance, built on first use (~0.3 s: module compile and the B8 table). */
-export function edwardsWasm(): EdwardsWasm {
-  instance ??= new EdwardsWasm();
+/**
+ * The shared instance, built on first use (~0.3 s: module compile and the B8 table). Options count only
+ * on that first call: a node that expects more than ~128 keys signing in rotation should size
+ * `keyTableSlots` up at start-up, or an LRU thrash rebuilds a table (~2 verifies of work) every few hits.
+ */
+export function edwardsWasm(opts?: EdwardsWasmOptions): EdwardsWasm {
+  instance ??= new EdwardsWasm(opts);
   return instance;
 }

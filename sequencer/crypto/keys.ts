@@ -3,7 +3,7 @@
  * JSON wire form, and verifying a wire signature.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
-import { edwardsWasm } from "./babyjub-wasm.ts";
+import { type EdwardsWasmOptions, edwardsWasm } from "./babyjub-wasm.ts";
 import { prv2pub, signPoseidon, verifyPoseidon } from "./eddsa.ts";
 import { warmUpPoseidon } from "./poseidon.ts";
 import { type SignatureFields, type SignatureJson, signatureFromJson, signatureToJson } from "./signature-json.ts";
@@ -45,7 +45,7 @@ export function verifyMessage(
  * Compiles the wasm modules and builds the B8 table now (~1 s in total) rather than inside the first
  * request that needs them. Call once at start-up of anything latency-sensitive.
  */
-export function warmUpCrypto(): void {
+export function warmUpCrypto(opts?: EdwardsWasmOptions): void {
   warmUpPoseidon();
-  edwardsWasm();
+  edwardsWasm(opts);
 }
