@@ -3,6 +3,9 @@
  * constants of circomlibjs `babyjub.js`. Points are kept in extended coordinates (X:Y:Z:T, x = X/Z,
  * y = Y/Z, x·y = T/Z) so that no inversion happens on the verify path. With a square and d a non-square
  * the addition law below is complete: it needs no special case for doubling or the identity.
+ *
+ * This is the plain-bigint reference: the hot paths run the same formulas in wasm (`babyjub-wasm.ts`),
+ * and the tests check one against the other.
  */
 import { FIELD_MODULUS as P, invert, mod } from "./field.ts";
 
@@ -27,13 +30,6 @@ export interface ExtPoint {
   T: bigint;
 }
 
-/** An affine point prepared for mixed addition: x, y and d·x·y. */
-export interface NielsPoint {
-  x: bigint;
-  y: bigint;
-  dt: bigint;
-}
-
 export const IDENTITY: Readonly<ExtPoint> = Object.freeze({ X: 0n, Y: 1n, Z: 1n, T: 0n });
 
 /** True when (x, y) are canonical field elements (in [0, p)) on the curve. */
@@ -54,10 +50,6 @@ export function toAffine(p: ExtPoint): [bigint, bigint] {
   return [(p.X * zi) % P, (p.Y * zi) % P];
 }
 
-export function toNiels(p: AffinePoint): NielsPoint {
-  return { x: p[0], y: p[1], dt: (((D * p[0]) % P) * p[1]) % P };
-}
-
 /** add-2008-hwcd (complete for a square, d non-square). */
 export function add(p: ExtPoint, q: ExtPoint): ExtPoint {
   const a = (p.X * q.X) % P;
@@ -67,18 +59,6 @@ export function add(p: ExtPoint, q: ExtPoint): ExtPoint {
   const e = ((p.X + p.Y) * (q.X + q.Y) - a - b) % P;
   const f = dd - c;
   const g = dd + c;
-  const h = b - A * a;
-  return { X: mod(e * f), Y: mod(g * h), T: mod(e * h), Z: mod(f * g) };
-}
-
-/** Mixed addition with a prepared affine point (Z = 1): one multiplication fewer than `add`. */
-export function addNiels(p: ExtPoint, q: NielsPoint): ExtPoint {
-  const a = (p.X * q.x) % P;
-  const b = (p.Y * q.y) % P;
-  const c = (p.T * q.dt) % P;
-  const e = ((p.X + p.Y) * (q.x + q.y) - a - b) % P;
-  const f = p.Z - c;
-  const g = p.Z + c;
   const h = b - A * a;
   return { X: mod(e * f), Y: mod(g * h), T: mod(e * h), Z: mod(f * g) };
 }
@@ -101,68 +81,6 @@ export function equals(p: ExtPoint, q: ExtPoint): boolean {
   return (p.X * q.Z - q.X * p.Z) % P === 0n && (p.Y * q.Z - q.Y * p.Z) % P === 0n;
 }
 
-/** Normalises many points with one inversion (Montgomery's trick). */
-export function batchToNiels(points: readonly ExtPoint[]): NielsPoint[] {
-  const n = points.length;
-  const prefix = new Array<bigint>(n);
-  let acc = 1n;
-  for (let i = 0; i < n; i++) {
-    prefix[i] = acc;
-    acc = (acc * points[i]!.Z) % P;
-  }
-  let inv = invert(acc);
-  const out = new Array<NielsPoint>(n);
-  for (let i = n - 1; i >= 0; i--) {
-    const p = points[i]!;
-    const zi = (inv * prefix[i]!) % P;
-    inv = (inv * p.Z) % P;
-    out[i] = toNiels([(p.X * zi) % P, (p.Y * zi) % P]);
-  }
-  return out;
-}
-
-/**
- * A fixed-base table: for window i and digit k in 1..2^w-1 it holds k·2^(w·i)·P, so k·P for a scalar
- * below 2^bits costs one mixed addition per window and no doublings.
- */
-export interface FixedBaseTable {
-  w: number;
-  windows: number;
-  /** windows × (2^w - 1) entries, window-major. */
-  points: NielsPoint[];
-}
-
-export function buildFixedBaseTable(base: AffinePoint, w: number, bits: number): FixedBaseTable {
-  const windows = Math.ceil(bits / w);
-  const perWindow = (1 << w) - 1;
-  const ext: ExtPoint[] = [];
-  let windowBase = fromAffine(base);
-  for (let i = 0; i < windows; i++) {
-    let cur = windowBase;
-    for (let k = 1; k <= perWindow; k++) {
-      ext.push(cur);
-      cur = add(cur, windowBase);
-    }
-    windowBase = cur; // (2^w)·windowBase
-  }
-  return { w, windows, points: batchToNiels(ext) };
-}
-
-/** k·P from a fixed-base table; k must be in [0, 2^(w·windows)). */
-export function mulFixed(table: FixedBaseTable, k: bigint): ExtPoint {
-  const { w, windows, points } = table;
-  const mask = BigInt((1 << w) - 1);
-  const perWindow = (1 << w) - 1;
-  const bw = BigInt(w);
-  let acc: ExtPoint = IDENTITY;
-  for (let i = 0; i < windows && k > 0n; i++) {
-    const digit = Number(k & mask);
-    k >>= bw;
-    if (digit !== 0) acc = addNiels(acc, points[i * perWindow + digit - 1]!);
-  }
-  return acc;
-}
-
 /** k·P for any point, k ≥ 0, with a 4-bit window (no table kept). */
 export function mulVariable(p: ExtPoint, k: bigint): ExtPoint {
   if (k === 0n) return IDENTITY;
@@ -177,23 +95,6 @@ export function mulVariable(p: ExtPoint, k: bigint): ExtPoint {
     if (n !== 0) acc = add(acc, multiples[n]!);
   }
   return acc;
-}
-
-let base8Table: FixedBaseTable | undefined;
-/** Scalars for B8 are reduced mod the subgroup order first, so 8-bit windows over 252 bits cover them. */
-export function base8Table8(): FixedBaseTable {
-  base8Table ??= buildFixedBaseTable(BASE8, 8, 256);
-  return base8Table;
-}
-
-/** k·B8 with the lazily built 8-bit fixed-base table. */
-export function mulBase8(k: bigint): ExtPoint {
-  return mulFixed(base8Table8(), mod(k, SUBGROUP_ORDER));
-}
-
-/** circomlibjs `mulPointEscalar(Base8, k)` in affine form. */
-export function mulBase8Affine(k: bigint): [bigint, bigint] {
-  return toAffine(mulBase8(k));
 }
 
 /** Multiplies by the cofactor: the result is in the prime-order subgroup for any curve point. */
