@@ -17,6 +17,8 @@ import {
 } from "./manifest.ts";
 import type { OnSetupProgress } from "./progress.ts";
 import { ptauSetup } from "./ptau-setup.ts";
+import { readR1cs } from "./r1cs-reader.ts";
+import { domainPower as computeDomainPower } from "./scalars.ts";
 
 export const DEFAULT_DEV_SEED = "zk-perps-devnet";
 
@@ -102,9 +104,9 @@ export async function buildCircuit(instanceName: string, opts: BuildCircuitOptio
     const t = performance.now();
     if (ptau) {
       await ptauSetup(compiled.r1csPath, ptau, zkeyPath, log);
-      const vk = await readVkeyAfterExport(zkeyPath, vkeyPath);
-      nPublic = vk.nPublic;
-      domainPower = vk.power;
+      const r1cs = await readR1cs(compiled.r1csPath);
+      nPublic = r1cs.nPubOut + r1cs.nPubIn;
+      domainPower = computeDomainPower(r1cs.nConstraints, nPublic);
     } else {
       const res = await devSetup(compiled.r1csPath, zkeyPath, {
         seed: seed as string,
@@ -168,10 +170,4 @@ export async function buildCircuit(instanceName: string, opts: BuildCircuitOptio
 function readStamp(file: string): SetupStamp | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, "utf8")) as SetupStamp;
-}
-
-async function readVkeyAfterExport(zkeyPath: string, vkeyPath: string): Promise<{ nPublic: number; power: number }> {
-  await exportVerificationKey(zkeyPath, vkeyPath);
-  const vk = JSON.parse(readFileSync(vkeyPath, "utf8")) as { nPublic: number; power: number };
-  return { nPublic: vk.nPublic, power: vk.power };
 }

@@ -15,7 +15,7 @@ export type OnSetupProgress = (p: SetupProgress) => void;
  */
 export function progressBars(): { onProgress: OnSetupProgress; stop: () => void } {
   const multi = new cliProgress.MultiBar(
-    { format: "  {step} [{bar}] {value}/{total} {duration_formatted}", hideCursor: true, clearOnComplete: false },
+    { format: "  {step} [{bar}] {value}/{total} {percentage}%", hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
   const bars = new Map<string, cliProgress.SingleBar>();
