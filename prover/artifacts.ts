@@ -7,9 +7,13 @@ export type { BuildManifest } from "./setup/manifest.ts";
 export class ArtifactsMissingError extends BaseError {
   override name = "ArtifactsMissingError";
   constructor(instanceName: string, what: string, path: string) {
-    super("ARTIFACTS_MISSING", `${what} for circuit instance "${instanceName}" is missing (${path}): run \`npm run build:circuits -- --instance ${instanceName}\``, {
-      details: { instance: instanceName, what, path },
-    });
+    super(
+      "ARTIFACTS_MISSING",
+      `${what} for circuit instance "${instanceName}" is missing (${path}): run \`npm run build:circuits -- --instance ${instanceName}\``,
+      {
+        details: { instance: instanceName, what, path },
+      },
+    );
   }
 }
 

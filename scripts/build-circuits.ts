@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { buildCircuit } from "../prover/setup/build-circuit.ts";
 
-export { buildCircuit, type BuildCircuitOptions, DEFAULT_DEV_SEED } from "../prover/setup/build-circuit.ts";
+export { type BuildCircuitOptions, buildCircuit, DEFAULT_DEV_SEED } from "../prover/setup/build-circuit.ts";
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
@@ -38,15 +38,21 @@ async function main(argv: string[]): Promise<void> {
       "",
     ].join("\n"),
   );
-  if (m.setup.mode === "dev-insecure") process.stderr.write("NOTE: INSECURE DEV SETUP — do not use this key outside a devnet.\n");
+  if (m.setup.mode === "dev-insecure")
+    process.stderr.write("NOTE: INSECURE DEV SETUP — do not use this key outside a devnet.\n");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // process.exit: snarkjs' exports leave its cached bn128 worker threads running.
-  main(process.argv).then(() => process.exit(0), (err) => {
-    process.stderr.write(`build-circuits failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    if (err && typeof err === "object" && "details" in err) process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
-    process.exit(1);
-  },
+  main(process.argv).then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(
+        `build-circuits failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+      if (err && typeof err === "object" && "details" in err)
+        process.stderr.write(`${JSON.stringify(err.details, null, 2)}\n`);
+      process.exit(1);
+    },
   );
 }

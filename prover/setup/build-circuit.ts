@@ -1,7 +1,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type CircuitInstance, type CompileResult, compileInstance, loadInstance } from "../../circuits/compile.ts";
+import {
+  type CircuitInstance,
+  type CompileResult,
+  compileInstance,
+  loadInstance,
+} from "../../circuits/compile.ts";
 import { devSetup } from "./dev-setup.ts";
 import { SetupError } from "./errors.ts";
 import { exportSolidityVerifier, exportVerificationKey } from "./export.ts";
@@ -9,9 +14,9 @@ import {
   type BuildManifest,
   DEFAULT_BUILD_ROOT,
   GENERATED_CONTRACTS_DIR,
+  manifestPath,
   REPO_ROOT,
   type SetupMode,
-  manifestPath,
   verifierContractName,
   writeManifest,
 } from "./manifest.ts";
@@ -37,7 +42,10 @@ export interface BuildCircuitOptions {
   /** Where the Solidity verifier goes (default contracts/src/generated). */
   generatedDir?: string;
   /** Replaces compileInstance (tests use toy circuits); default compiles circuits/circuits.json's instance. */
-  compile?: (inst: CircuitInstance, opts: { buildRoot: string; onProgress: (msg: string) => void }) => Promise<CompileResult>;
+  compile?: (
+    inst: CircuitInstance,
+    opts: { buildRoot: string; onProgress: (msg: string) => void },
+  ) => Promise<CompileResult>;
   /** Replaces loadInstance (tests). */
   instance?: CircuitInstance;
 }
@@ -57,7 +65,10 @@ const SOLIDITY_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * instance's hashed build dir: with unchanged sources and the same setup choice, a rerun does no
  * compile and no setup, and only rewrites what is missing.
  */
-export async function buildCircuit(instanceName: string, opts: BuildCircuitOptions = {}): Promise<BuildManifest> {
+export async function buildCircuit(
+  instanceName: string,
+  opts: BuildCircuitOptions = {},
+): Promise<BuildManifest> {
   const log = opts.onProgress ?? (() => {});
   if (!SOLIDITY_IDENT.test(instanceName)) {
     throw new SetupError("SETUP_BAD_R1CS", `instance name "${instanceName}" is not a Solidity identifier`);

@@ -35,7 +35,11 @@ export interface DevSetupResult {
  * a batch of fixed-base multiplications of the generators — no powers-of-tau file and no FFT over
  * group elements (gnark's groth16.Setup works the same way).
  */
-export async function devSetup(r1csPath: string, zkeyPath: string, opts: DevSetupOptions): Promise<DevSetupResult> {
+export async function devSetup(
+  r1csPath: string,
+  zkeyPath: string,
+  opts: DevSetupOptions,
+): Promise<DevSetupResult> {
   (opts.warn ?? ((m: string) => process.stderr.write(`${m}\n`)))(insecureBanner(opts.seed));
   const bars = opts.onProgress ? undefined : progressBars();
   const onProgress = opts.onProgress ?? bars?.onProgress ?? (() => {});
@@ -77,7 +81,12 @@ export async function devSetup(r1csPath: string, zkeyPath: string, opts: DevSetu
       gamma2: g2Head.slice(128, 256),
       delta2: g2Head.slice(256, 384),
       coeffs: s.coeffSection,
-      ic, a, b1, b2, c, h,
+      ic,
+      a,
+      b1,
+      b2,
+      c,
+      h,
     });
     const t3 = performance.now();
     return {

@@ -9,7 +9,11 @@ export type SetupErrorCode =
 
 export class SetupError extends BaseError {
   override name = "SetupError";
-  constructor(code: SetupErrorCode, message: string, opts: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: SetupErrorCode,
+    message: string,
+    opts: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(code, message, opts);
   }
 }

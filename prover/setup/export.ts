@@ -14,7 +14,11 @@ export async function exportVerificationKey(zkeyPath: string, vkeyPath: string):
  * snarkjs' groth16 Solidity verifier with the contract renamed, so several instances can live in one
  * Foundry project. The template's pragma (>=0.7.0 <0.9.0) accepts solc 0.8.28.
  */
-export async function exportSolidityVerifier(zkeyPath: string, solPath: string, contractName: string): Promise<void> {
+export async function exportSolidityVerifier(
+  zkeyPath: string,
+  solPath: string,
+  contractName: string,
+): Promise<void> {
   const template = await readFile(TEMPLATE, "utf8");
   const sol: string = await snarkjs.zKey.exportSolidityVerifier(zkeyPath, { groth16: template });
   const renamed = sol.replace(/\bcontract Groth16Verifier\b/, `contract ${contractName}`);

@@ -1,8 +1,8 @@
 import { cpus } from "node:os";
 import { Worker } from "node:worker_threads";
 import { buildBn128 } from "ffjavascript";
-import { FIXED_BASE_WORKER_SOURCE } from "./fixed-base-worker-source.ts";
 import { SetupError } from "./errors.ts";
+import { FIXED_BASE_WORKER_SOURCE } from "./fixed-base-worker-source.ts";
 
 export type Group = "g1" | "g2";
 
@@ -10,6 +10,16 @@ export type Group = "g1" | "g2";
 export const AFFINE_SIZE: Record<Group, number> = { g1: 64, g2: 128 };
 
 const CHUNK = 2048;
+
+interface GroupLike {
+  g: unknown;
+  toRprLEM(buf: Uint8Array, offset: number, p: unknown): void;
+}
+/** The part of an ffjavascript curve we use: its generators and their LEM encoding. */
+export interface CurveGenerators {
+  G1: GroupLike;
+  G2: GroupLike;
+}
 
 interface Pending {
   resolve: (v: Uint8Array | undefined) => void;
@@ -30,18 +40,27 @@ export class FixedBaseMultiplier {
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
-        if (msg.error) p.reject(new SetupError("SETUP_WORKER_FAILED", "fixed-base worker failed", { details: { error: msg.error } }));
+        if (msg.error)
+          p.reject(
+            new SetupError("SETUP_WORKER_FAILED", "fixed-base worker failed", {
+              details: { error: msg.error },
+            }),
+          );
         else p.resolve(msg.points);
       });
       w.on("error", (err) => {
-        for (const p of this.pending.values()) p.reject(new SetupError("SETUP_WORKER_FAILED", "fixed-base worker crashed", { cause: err }));
+        for (const p of this.pending.values())
+          p.reject(new SetupError("SETUP_WORKER_FAILED", "fixed-base worker crashed", { cause: err }));
         this.pending.clear();
       });
     }
   }
 
   /** @param curve an ffjavascript bn128 curve (for the generators); the wasm bytes come from a private single-thread build. */
-  static async create(curve: any, threads = Math.max(1, cpus().length)): Promise<FixedBaseMultiplier> {
+  static async create(
+    curve: CurveGenerators,
+    threads = Math.max(1, cpus().length),
+  ): Promise<FixedBaseMultiplier> {
     // ffjavascript keeps the wasm bytes only on single-thread curves; that one owns no workers, so it
     // needs no terminate().
     const single = await buildBn128(true);
@@ -50,7 +69,10 @@ export class FixedBaseMultiplier {
     curve.G1.toRprLEM(g1, 0, curve.G1.g);
     const g2 = new Uint8Array(AFFINE_SIZE.g2);
     curve.G2.toRprLEM(g2, 0, curve.G2.g);
-    const workers = Array.from({ length: threads }, () => new Worker(FIXED_BASE_WORKER_SOURCE, { eval: true }));
+    const workers = Array.from(
+      { length: threads },
+      () => new Worker(FIXED_BASE_WORKER_SOURCE, { eval: true }),
+    );
     const pool = new FixedBaseMultiplier(workers);
     await Promise.all(workers.map((w) => pool.send(w, { cmd: "init", code: code.slice(), g1, g2 })));
     return pool;

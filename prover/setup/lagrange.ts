@@ -1,5 +1,5 @@
-import { R, batchInverse, mul, pow } from "./field.ts";
 import { SetupError } from "./errors.ts";
+import { batchInverse, mul, pow, R } from "./field.ts";
 
 /**
  * Lagrange basis of the size-`n` domain {ω^i}, evaluated at τ, for the indices `start, start+step, ...`
@@ -8,7 +8,8 @@ import { SetupError } from "./errors.ts";
  */
 export function lagrangeAt(tau: bigint, omega: bigint, n: number, start = 0, step = 1, count = n): bigint[] {
   const zTau = (pow(tau, BigInt(n)) - 1n + R) % R;
-  if (zTau === 0n) throw new SetupError("SETUP_BAD_R1CS", "tau lies in the evaluation domain; pick another seed");
+  if (zTau === 0n)
+    throw new SetupError("SETUP_BAD_R1CS", "tau lies in the evaluation domain; pick another seed");
   const wStep = pow(omega, BigInt(step));
   const wIdx = new Array<bigint>(count);
   const denom = new Array<bigint>(count);

@@ -19,9 +19,18 @@ export async function ptauSetup(
   try {
     log(`ptau setup: snarkjs groth16 setup with ${ptauPath}`);
     const res = await snarkjs.zKey.newZKey(r1csPath, ptauPath, zkey0, logger);
-    if (res === -1) throw new SetupError("SETUP_PTAU_FAILED", "snarkjs newZKey failed (see log)", { details: { ptauPath } });
+    if (res === -1)
+      throw new SetupError("SETUP_PTAU_FAILED", "snarkjs newZKey failed (see log)", {
+        details: { ptauPath },
+      });
     log("ptau setup: contributing fresh local entropy");
-    await snarkjs.zKey.contribute(zkey0, zkeyPath, "zk-perps local contribution", randomBytes(64).toString("hex"), logger);
+    await snarkjs.zKey.contribute(
+      zkey0,
+      zkeyPath,
+      "zk-perps local contribution",
+      randomBytes(64).toString("hex"),
+      logger,
+    );
   } catch (err) {
     if (err instanceof SetupError) throw err;
     throw new SetupError("SETUP_PTAU_FAILED", "ptau setup failed", { cause: err, details: { ptauPath } });

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { R, readLE32 } from "./field.ts";
 import { SetupError } from "./errors.ts";
+import { R, readLE32 } from "./field.ts";
 
 /** Header of an iden3 `.r1cs` file (section 1), with where the constraint section sits. */
 export interface R1cs {
@@ -23,7 +23,8 @@ export type Matrix = 0 | 1 | 2;
 export async function readR1cs(path: string): Promise<R1cs> {
   const buf = await readFile(path);
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.toString("latin1", 0, 4) !== "r1cs") throw new SetupError("SETUP_BAD_R1CS", `not an r1cs file: ${path}`);
+  if (buf.toString("latin1", 0, 4) !== "r1cs")
+    throw new SetupError("SETUP_BAD_R1CS", `not an r1cs file: ${path}`);
   const nSections = dv.getUint32(8, true);
   let pos = 12;
   let header: Omit<R1cs, "constraints"> | undefined;
@@ -35,7 +36,9 @@ export async function readR1cs(path: string): Promise<R1cs> {
     if (type === 1) {
       const n8 = dv.getUint32(start, true);
       if (n8 !== 32 || readLE32(dv, start + 4) !== R) {
-        throw new SetupError("SETUP_BAD_R1CS", "r1cs is not over the BN254 scalar field", { details: { path } });
+        throw new SetupError("SETUP_BAD_R1CS", "r1cs is not over the BN254 scalar field", {
+          details: { path },
+        });
       }
       const p = start + 4 + n8;
       header = {
@@ -50,7 +53,8 @@ export async function readR1cs(path: string): Promise<R1cs> {
     }
     pos = start + size;
   }
-  if (!header || !constraints) throw new SetupError("SETUP_BAD_R1CS", `r1cs misses its header or constraints: ${path}`);
+  if (!header || !constraints)
+    throw new SetupError("SETUP_BAD_R1CS", `r1cs misses its header or constraints: ${path}`);
   return { ...header, constraints };
 }
 

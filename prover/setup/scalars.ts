@@ -1,8 +1,8 @@
-import { R, inv, mul, readLE32, writeLE32 } from "./field.ts";
-import { lagrangeAt } from "./lagrange.ts";
-import { type R1cs, forEachTerm } from "./r1cs-reader.ts";
-import type { ToxicWaste } from "./toxic-waste.ts";
 import { SetupError } from "./errors.ts";
+import { inv, mul, R, readLE32, writeLE32 } from "./field.ts";
+import { lagrangeAt } from "./lagrange.ts";
+import { forEachTerm, type R1cs } from "./r1cs-reader.ts";
+import type { ToxicWaste } from "./toxic-waste.ts";
 
 /** Every scalar the zkey needs, before it is multiplied onto a generator. */
 export interface SetupScalars {
@@ -29,7 +29,9 @@ export function domainPower(nConstraints: number, nPublic: number): number {
 }
 
 const MONT_R = (1n << 256n) % R;
-const R_MINUS_1_WORDS = Array.from({ length: 8 }, (_, i) => Number(((R - 1n) >> BigInt(32 * i)) & 0xffffffffn));
+const R_MINUS_1_WORDS = Array.from({ length: 8 }, (_, i) =>
+  Number(((R - 1n) >> BigInt(32 * i)) & 0xffffffffn),
+);
 
 /** 1 or -1 when the 32-byte little-endian coefficient at `off` is ±1, else 0. */
 function coefKind(dv: DataView, off: number): 1 | -1 | 0 {
@@ -53,7 +55,9 @@ export function computeScalars(r1cs: R1cs, waste: ToxicWaste, roots: readonly bi
   const nVars = r1cs.nWires;
   const power = domainPower(r1cs.nConstraints, nPublic);
   if (power + 1 >= roots.length) {
-    throw new SetupError("SETUP_CIRCUIT_TOO_BIG", `circuit needs a 2^${power} domain`, { details: { power } });
+    throw new SetupError("SETUP_CIRCUIT_TOO_BIG", `circuit needs a 2^${power} domain`, {
+      details: { power },
+    });
   }
   const domainSize = 2 ** power;
   const lag = lagrangeAt(waste.tau, roots[power] as bigint, domainSize);

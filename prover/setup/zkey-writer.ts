@@ -45,12 +45,35 @@ function fieldHeader(v: bigint): Uint8Array {
  */
 export async function writeZkey(path: string, z: ZkeyContents): Promise<Uint8Array> {
   const header2 = [
-    u32(32), fieldHeader(Q), u32(32), fieldHeader(R),
-    u32(z.nVars), u32(z.nPublic), u32(z.domainSize),
-    z.alpha1, z.beta1, z.beta2, z.gamma2, z.delta1, z.delta2,
+    u32(32),
+    fieldHeader(Q),
+    u32(32),
+    fieldHeader(R),
+    u32(z.nVars),
+    u32(z.nPublic),
+    u32(z.domainSize),
+    z.alpha1,
+    z.beta1,
+    z.beta2,
+    z.gamma2,
+    z.delta1,
+    z.delta2,
   ];
   const hasher = blake2b.create({ dkLen: 64 });
-  for (const part of [z.alpha1, z.beta1, z.beta2, z.gamma2, z.delta1, z.delta2, z.ic, z.h, z.c, z.a, z.b1, z.b2]) {
+  for (const part of [
+    z.alpha1,
+    z.beta1,
+    z.beta2,
+    z.gamma2,
+    z.delta1,
+    z.delta2,
+    z.ic,
+    z.h,
+    z.c,
+    z.a,
+    z.b1,
+    z.b2,
+  ]) {
     hasher.update(part);
   }
   const csHash = hasher.digest();

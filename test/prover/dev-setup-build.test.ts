@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { buildBn128 } from "ffjavascript";
+import type { CompileResult } from "../../circuits/compile.ts";
 import { ArtifactsMissingError, loadArtifacts } from "../../prover/artifacts.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
-import type { CompileResult } from "../../circuits/compile.ts";
 import { compilePoseidonChain } from "./fixtures/compile-fixture.ts";
 
 let buildRoot: string;
@@ -19,7 +19,13 @@ const instance = { name: "fixture", D: 1, N: 1, M: 1, ND: 1, NW: 1 };
 async function compile(): Promise<CompileResult> {
   compiles++;
   const fx = await compilePoseidonChain();
-  return { dir: fx.dir, r1csPath: fx.r1csPath, wasmPath: fx.wasmPath, hash: "fixture-hash", constraints: 2586 };
+  return {
+    dir: fx.dir,
+    r1csPath: fx.r1csPath,
+    wasmPath: fx.wasmPath,
+    hash: "fixture-hash",
+    constraints: 2586,
+  };
 }
 
 before(async () => {
@@ -35,7 +41,14 @@ after(async () => {
   await (await buildBn128()).terminate();
 });
 
-const opts = () => ({ buildRoot, generatedDir, compile, instance, seed: "build-test", onSetupProgress: () => {} });
+const opts = () => ({
+  buildRoot,
+  generatedDir,
+  compile,
+  instance,
+  seed: "build-test",
+  onSetupProgress: () => {},
+});
 
 test("loadArtifacts names the build command when nothing was built", () => {
   assert.throws(

@@ -32,7 +32,13 @@ test("buildCircuit with --ptau makes a snarkjs key (with a local contribution) w
     buildRoot: join(fx.dir, "ptau-build"),
     generatedDir: join(fx.dir, "ptau-generated"),
     instance: { name: "ptau_fixture", D: 1, N: 1, M: 1, ND: 1, NW: 1 },
-    compile: async () => ({ dir: fx.dir, r1csPath: fx.r1csPath, wasmPath: fx.wasmPath, hash: "chain-1", constraints: 517 }),
+    compile: async () => ({
+      dir: fx.dir,
+      r1csPath: fx.r1csPath,
+      wasmPath: fx.wasmPath,
+      hash: "chain-1",
+      constraints: 517,
+    }),
     onProgress: (msg) => logs.push(msg),
   });
   assert.equal(m.setup.mode, "ptau");

@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
-import { type Abi, type Hex, createPublicClient, createWalletClient, http } from "viem";
+import { type Abi, createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { devSetup } from "../../prover/setup/dev-setup.ts";
 import { exportSolidityVerifier } from "../../prover/setup/export.ts";
-import { REPO_ROOT, compilePoseidonChain } from "./fixtures/compile-fixture.ts";
+import { compilePoseidonChain, REPO_ROOT } from "./fixtures/compile-fixture.ts";
 
 interface Solc {
   compile(input: string): string;
@@ -65,16 +65,29 @@ before(async () => {
       JSON.stringify({
         language: "Solidity",
         sources: { "Verifier.sol": { content: await readFile(solPath, "utf8") } },
-        settings: { optimizer: { enabled: true, runs: 200 }, outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } },
+        settings: {
+          optimizer: { enabled: true, runs: 200 },
+          outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+        },
       }),
     ),
-  ) as { errors?: Array<{ severity: string; formattedMessage: string }>; contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>> };
+  ) as {
+    errors?: Array<{ severity: string; formattedMessage: string }>;
+    contracts: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
+  };
   const errors = (out.errors ?? []).filter((e) => e.severity === "error");
-  assert.deepEqual(errors.map((e) => e.formattedMessage), []);
+  assert.deepEqual(
+    errors.map((e) => e.formattedMessage),
+    [],
+  );
   const artifact = out.contracts["Verifier.sol"]?.Groth16Verifier_fixture;
   assert.ok(artifact, "contract is named Groth16Verifier_fixture");
 
-  const { proof, publicSignals } = await snarkjs.groth16.fullProve({ a: 21, b: 2, secret: 9 }, fx.wasmPath, zkey);
+  const { proof, publicSignals } = await snarkjs.groth16.fullProve(
+    { a: 21, b: 2, secret: 9 },
+    fx.wasmPath,
+    zkey,
+  );
   const big = (v: string) => BigInt(v);
   calldata = {
     a: [big(proof.pi_a[0]), big(proof.pi_a[1])],
@@ -89,11 +102,16 @@ before(async () => {
 
   const port = await freePort();
   rpcUrl = `http://127.0.0.1:${port}`;
-  anvil = spawn(join(REPO_ROOT, "node_modules/.bin/anvil"), ["--port", String(port), "--silent"], { stdio: "ignore" });
+  anvil = spawn(join(REPO_ROOT, "node_modules/.bin/anvil"), ["--port", String(port), "--silent"], {
+    stdio: "ignore",
+  });
   await waitForRpc(rpcUrl, 20_000);
   const wallet = createWalletClient({ account: DEPLOYER, chain: foundry, transport: http(rpcUrl) });
   const pub = createPublicClient({ chain: foundry, transport: http(rpcUrl) });
-  const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: `0x${artifact.evm.bytecode.object}` });
+  const hash = await wallet.deployContract({
+    abi: artifact.abi,
+    bytecode: `0x${artifact.evm.bytecode.object}`,
+  });
   const receipt = await pub.waitForTransactionReceipt({ hash });
   assert.ok(receipt.contractAddress);
   verifier = { address: receipt.contractAddress, abi: artifact.abi };

@@ -21,7 +21,11 @@ describe("dev setup (INSECURE, seeded toxic waste)", () => {
   });
 
   test("writes a zkey whose snarkjs proofs verify, with 4 public signals", async () => {
-    const { proof, publicSignals } = await snarkjs.groth16.fullProve({ a: 3, b: 5, secret: 7 }, fx.wasmPath, zkey);
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(
+      { a: 3, b: 5, secret: 7 },
+      fx.wasmPath,
+      zkey,
+    );
     assert.equal(publicSignals.length, 4);
     assert.equal(publicSignals[1], "15"); // product = a * b
     assert.deepEqual(publicSignals.slice(2), ["3", "5"]);
@@ -29,7 +33,11 @@ describe("dev setup (INSECURE, seeded toxic waste)", () => {
   });
 
   test("rejects a proof whose public signals were tampered with", async () => {
-    const { proof, publicSignals } = await snarkjs.groth16.fullProve({ a: 11, b: 13, secret: 1 }, fx.wasmPath, zkey);
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(
+      { a: 11, b: 13, secret: 1 },
+      fx.wasmPath,
+      zkey,
+    );
     for (let i = 0; i < publicSignals.length; i++) {
       const tampered = [...publicSignals];
       tampered[i] = (BigInt(tampered[i] as string) + 1n).toString();
@@ -48,7 +56,11 @@ describe("dev setup (INSECURE, seeded toxic waste)", () => {
     assert.ok(!za.equals(zb), "different seed, different bytes");
     // A proof from one key must not verify under the other key's verification key.
     const vkB = await snarkjs.zKey.exportVerificationKey(other);
-    const { proof, publicSignals } = await snarkjs.groth16.fullProve({ a: 3, b: 5, secret: 7 }, fx.wasmPath, zkey);
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(
+      { a: 3, b: 5, secret: 7 },
+      fx.wasmPath,
+      zkey,
+    );
     assert.equal(await snarkjs.groth16.verify(vkB, publicSignals, proof), false);
     await Promise.all([rm(again), rm(other)]);
   });
