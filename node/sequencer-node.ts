@@ -7,7 +7,7 @@ import { ProofQueue } from "../prover/queue.ts";
 import { buildServer } from "../sequencer/api/server.ts";
 import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
 import type { BatchShape } from "../sequencer/batches/open-batch.ts";
-import { devKey } from "../sequencer/crypto/keys.ts";
+import { devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { LevelNodeStore } from "../sequencer/state/level-node-store.ts";
 import type { SequencerConfig } from "./config.ts";
@@ -31,6 +31,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
   const shape: BatchShape = { N: inst.N, ND: inst.ND, NW: inst.NW, reservedForLiquidations: Math.min(cfg.LIQ_RESERVED_SLOTS, inst.N - 2) };
   const metrics = createMetrics();
+  warmUpCrypto();
 
   const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
   await db.open();

@@ -58,7 +58,7 @@ await A.order({ marketId: 0, side: "sell", type: "limit", price: at(0n), size: 4
 await A.order({ marketId: 0, side: "buy", type: "limit", price: at(-300n), size: 100n });
 const bobFill = await B.order({ marketId: 0, side: "buy", type: "market", size: 50n });
 say(`bob market-buys 50 lots: ${JSON.stringify(bobFill.status)}`);
-const carolFill = await C.order({ marketId: 0, side: "buy", type: "market", size: 140n });
+const carolFill = await C.order({ marketId: 0, side: "buy", type: "limit", tif: "IOC", price: at(0n), size: 140n });
 say(`carol buys 140 lots on ~9x leverage: ${JSON.stringify(carolFill.status)}`);
 
 say("oracle shock: the index drops 10% (signed with the devnet keeper key)");
@@ -77,10 +77,7 @@ say(`carol liquidated through the liquidation lane; her position is now ${liq.le
 say("alice withdraws 1,000 USDC to her L1 address");
 await A.withdraw(1_000n * USDC, alice.l1.address);
 
-const last = await waitFor("the demo's batches to be sealed", async () => {
-  const s = await api.state();
-  return BigInt(s.openBatch) > BigInt(s.lastSealedBatch) && BigInt(s.lastSealedBatch) > 0n ? BigInt(s.lastSealedBatch) : undefined;
-}, 60_000);
+const last = await api.sealedUpToNow(60_000);
 say(`waiting until batch ${last} is verified on L1 (proofs take a while on 2 cores)…`);
 await waitFor("L1 verification", async () => ((await alice.l1.lastVerifiedBatch()) >= last ? true : undefined), 30 * 60_000, 1000);
 

@@ -86,6 +86,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   get openBatchNumber(): bigint {
     return this.#open.batchNumber;
   }
+  get openBatchTxCount(): number {
+    return this.#open.txCount;
+  }
   get lastSealed(): BatchRecord | undefined {
     return this.#lastSealedRecord;
   }

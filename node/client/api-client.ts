@@ -37,7 +37,20 @@ export class ApiClient {
   }
 
   state() {
-    return this.get<{ stateRoot: string; lastSealedBatch: string; lastProvenBatch: string; lastVerifiedBatch: string; openBatch: string; accounts: number }>("/state");
+    return this.get<{ stateRoot: string; lastSealedBatch: string; lastProvenBatch: string; lastVerifiedBatch: string; openBatch: string; openBatchTxs: number; accounts: number }>("/state");
+  }
+
+  /** Waits until everything applied so far is in a sealed batch; returns the last batch holding it. */
+  async sealedUpToNow(timeoutMs = 30_000): Promise<bigint> {
+    const s = await this.state();
+    // The open batch number is exact at this instant; the stored records may lag by one seal.
+    const target = s.openBatchTxs > 0 ? BigInt(s.openBatch) : BigInt(s.openBatch) - 1n;
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (BigInt((await this.state()).lastSealedBatch) >= target) return target;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`batch ${target} was not sealed within ${timeoutMs} ms`);
   }
 
   batch(n: bigint | number) {

@@ -9,10 +9,14 @@ import { startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";
 import { forgeBuild } from "../l1/forge.ts";
 import { freePort } from "../l1/anvil.ts";
+import { devKey } from "../../sequencer/crypto/keys.ts";
+import { l1User } from "../client/l1-user.ts";
 import { DEV_ROLES, devAccountKey } from "./accounts.ts";
 import { type Child, startTsProcess, waitFor } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
 
+
+const BACKSTOP_FUNDING = 1_000_000n * 1_000_000n;
 
 export interface DevnetOptions {
   instance: string;
@@ -122,6 +126,12 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     o.onProgress("starting the sequencer");
     await startSeq();
     cleanup.push(() => seq.stop());
+
+    // The backstop account takes what the book cannot fill in a liquidation; give it real cash, through
+    // the same L1 deposit path as everyone else (the operator funds it).
+    o.onProgress(`funding the backstop account with ${BACKSTOP_FUNDING / 1_000_000n} USDC`);
+    const operatorL1 = l1User({ rpcUrl: anvil.rpcUrl, privateKey: devAccountKey(DEV_ROLES.deployer), rollup: dep.rollupAddress, token: dep.tokenAddress });
+    await operatorL1.deposit(devKey(backstopSeed).pubKey, BACKSTOP_FUNDING);
 
     const provers: Child[] = [];
     const startProver = () => {

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { FIELD_MODULUS } from "../crypto/field.ts";
+import { signatureJsonSchema } from "../crypto/signature-json.ts";
 
 const MAX_U80 = (1n << 80n) - 1n;
 
 /** Decimal string → bigint; JSON numbers lose precision past 2^53, so amounts travel as strings. */
-export const uint = (max: bigint = (1n << 253n) - 1n) =>
+export const uint = (max: bigint = FIELD_MODULUS - 1n) =>
   z
     .string()
     .regex(/^(0|[1-9][0-9]*)$/, "a non-negative integer as a decimal string")
@@ -11,7 +13,8 @@ export const uint = (max: bigint = (1n << 253n) - 1n) =>
     .refine((v) => v <= max, `at most ${max}`);
 
 const id = z.number().int().nonnegative();
-export const signatureSchema = z.object({ r8x: uint(), r8y: uint(), s: uint() }).strict();
+// Coordinates go up to p − 1 (about 1.5·2^253): a tighter bound would refuse valid signatures.
+export const signatureSchema = signatureJsonSchema;
 
 export const orderBody = z
   .object({

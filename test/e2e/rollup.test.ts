@@ -25,17 +25,13 @@ let aliceL1: ReturnType<typeof l1User>;
 
 async function verified(n: bigint, timeoutMs = 180_000) {
   await waitFor(`batch ${n} verified on L1`, async () => ((await aliceL1.lastVerifiedBatch()) >= n ? true : undefined), timeoutMs, 250);
-  return api.batch(n);
+  // The sequencer records the verification right after L1 has it; wait for its API to catch up.
+  return waitFor(`batch ${n} marked verified by the sequencer`, async () => {
+    const b = await api.batch(n);
+    return b.status === "verified" ? b : undefined;
+  }, 10_000, 100);
 }
 
-/** Waits until everything applied so far is in a sealed batch and returns its number. */
-async function sealedUpToNow(): Promise<bigint> {
-  const open = BigInt((await api.state()).openBatch);
-  return waitFor("the open batch to seal", async () => {
-    const s = await api.state();
-    return BigInt(s.lastSealedBatch) >= open ? open : undefined;
-  }, 30_000, 100);
-}
 
 describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 900_000 }, () => {
   before(async () => {
@@ -74,7 +70,7 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 100n });
     const fill = (await bob.order({ marketId: 0, side: "buy", type: "market", size: 40n })) as { fills: unknown[] };
     assert.equal(fill.fills.length, 1);
-    const n = await sealedUpToNow();
+    const n = await api.sealedUpToNow();
     const b = await verified(n);
     assert.equal(b.status, "verified");
     assert.match(b.l1TxHash ?? "", /^0x[0-9a-f]{64}$/);
@@ -109,9 +105,11 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
   });
 
   it("still verifies a batch whose prover was killed mid-proof (stalled job requeued)", async () => {
+    // Drain the queue first, so the next batch is the only job and we can catch it mid-proof.
+    await verified(await api.sealedUpToNow());
     await Promise.all(devnet.provers.map((p) => p.stop()));
     await bob.order({ marketId: 0, side: "buy", type: "market", size: 5n });
-    const n = await sealedUpToNow();
+    const n = await api.sealedUpToNow();
     const a = devnet.startProver();
     await waitFor(`batch ${n} proving`, async () => ((await api.batch(n)).status === "proving" ? true : undefined), 60_000, 20);
     killGroup(a.proc, "SIGKILL");
@@ -138,7 +136,7 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     for (let n = 1n; n <= BigInt(roots.length); n++) assert.equal((await api.batch(n)).newStateRoot, roots[Number(n) - 1]);
     // The restarted node goes on: a new trade still ends verified on L1 with the sequencer's root.
     await bob.order({ marketId: 1, side: "buy", type: "market", size: 30n });
-    const n = await sealedUpToNow();
+    const n = await api.sealedUpToNow();
     const b = await verified(n);
     assert.equal(await aliceL1.stateRoot(), BigInt(b.newStateRoot));
   });
@@ -150,13 +148,14 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     const carol = await waitFor("carol on L2", () => Trader.attach(api, carolKey.prv, carolKey.pubKey), 30_000);
     await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 200n });
     await alice.order({ marketId: 0, side: "buy", type: "limit", price: (PRICE * 97n) / 100n, size: 50n });
-    await carol.order({ marketId: 0, side: "buy", type: "market", size: 140n });
+    // ~8.4x leverage: a limit IOC at the ask, so no market-order band counts against her margin.
+    await carol.order({ marketId: 0, side: "buy", type: "limit", tif: "IOC", price: PRICE, size: 140n });
     await postPrice(api, keeper.prv, 0, (PRICE * 90n) / 100n, 2n);
     await waitFor("carol's position closed", async () => {
       const a = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${carol.accountId}`);
       return a.leaf.positions[0]?.size === "0" ? true : undefined;
     }, 30_000);
-    const last = await sealedUpToNow();
+    const last = await api.sealedUpToNow();
     let liqBatch: bigint | undefined;
     for (let n = last; n >= 1n && liqBatch === undefined; n--) if ((await api.batch(n)).priority === "liquidation") liqBatch = n;
     assert.ok(liqBatch, "a batch carries the liquidation");
@@ -168,7 +167,7 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
   it("pays a withdrawal on L1 once its batch is verified", async () => {
     const beforeBal = await aliceL1.balance();
     await alice.withdraw(500n * USDC, aliceL1.address);
-    const n = await sealedUpToNow();
+    const n = await api.sealedUpToNow();
     await verified(n);
     assert.equal(await aliceL1.withdrawable(), 500n * USDC);
     await aliceL1.claim();

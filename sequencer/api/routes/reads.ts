@@ -16,6 +16,7 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
       lastProvenBatch: d.status.lastProvenBatch(),
       lastVerifiedBatch: d.status.lastVerifiedBatch(),
       openBatch: sequencer.openBatchNumber,
+      openBatchTxs: sequencer.openBatchTxCount,
       depositsSeen: sequencer.depositsSeen,
       lanes: sequencer.lanes.size,
       accounts: sequencer.engine.accountCount(),

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark in sequence, each printing figures against a baseline measured in the
+ * same run. Pass names to run a subset: `npm run bench -- signatures e2e`.
+ */
+import { spawnSync } from "node:child_process";
+import { REPO_ROOT } from "../node/config.ts";
+
+const ALL: Record<string, string[]> = {
+  signatures: ["scripts/bench-signatures.ts", "--seconds", "2"],
+  setup: ["scripts/bench-setup.ts", "--powers", "12,14,16,17"],
+  e2e: ["scripts/bench-e2e.ts", "--rounds", "5"],
+};
+const pick = process.argv.slice(2).filter((a) => a in ALL);
+let failed = 0;
+for (const name of pick.length ? pick : Object.keys(ALL)) {
+  console.log(`\n=== bench: ${name} ===`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", ...ALL[name]!], { cwd: REPO_ROOT, stdio: "inherit" });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;
