@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { isClientError, isEngineErrorCode } from "../engine/errors.ts";
 import { BaseError } from "../errors.ts";
 
 export class BadSignatureError extends BaseError {
@@ -37,7 +38,7 @@ export function toHttpError(err: unknown): HttpError {
     return { status: 400, body: { code: "BAD_REQUEST", message, details: err.issues } };
   }
   if (err instanceof BaseError) {
-    const status = STATUS[err.code] ?? (err.code.startsWith("REPLAY") || err.code.startsWith("WAL") ? 500 : 422);
+    const status = STATUS[err.code] ?? statusOfUnlisted(err.code);
     return { status, body: { code: err.code, message: err.message, details: jsonSafe(err.details) } };
   }
   const e = err as { statusCode?: number; code?: string; message?: string };
@@ -52,4 +53,13 @@ export function toHttpError(err: unknown): HttpError {
 
 function jsonSafe(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
+}
+
+/**
+ * Engine codes the client caused are 422; the engine's own conditions (a full tree, a loss nobody can
+ * cover) are 503 so clients retry rather than fix their request; anything else is ours (500).
+ */
+function statusOfUnlisted(code: string): number {
+  if (isEngineErrorCode(code)) return isClientError(code) ? 422 : 503;
+  return 500;
 }

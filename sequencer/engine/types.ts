@@ -1,39 +1,13 @@
 /**
- * The engine's own state types. They mirror SPEC.md's account leaf and global fields field for field,
- * so `sequencer/state` can hash them without translation.
+ * The engine's types. The leaf and global shapes are SPEC.md's, defined once in `sequencer/state`, so the
+ * engine's output is hashed without translation.
  */
+import type { GlobalState, MarketState } from "../state/global-state.ts";
+import type { AccountLeaf, Position } from "../state/leaf.ts";
+
+export type { AccountLeaf, GlobalState, MarketState, Position };
 
 export type Side = "buy" | "sell";
-
-/** One market slot of an account leaf: `size_m, entryNotional_m, fundingSnapshot_m`. */
-export interface Position {
-  size: bigint;
-  entryNotional: bigint;
-  fundingSnapshot: bigint;
-}
-
-/** SPEC.md account leaf, positions indexed by market id (always length M). */
-export interface AccountLeaf {
-  pubKeyX: bigint;
-  pubKeyY: bigint;
-  nonce: bigint;
-  collateral: bigint;
-  positions: Position[];
-}
-
-/** SPEC.md per-market global fields. */
-export interface MarketState {
-  markPrice: bigint;
-  fundingIndex: bigint;
-  openInterest: bigint;
-}
-
-/** SPEC.md global state in its field order. */
-export interface GlobalState {
-  markets: MarketState[];
-  insuranceFund: bigint;
-  feePool: bigint;
-}
 
 export type EngineTx =
   | { kind: "deposit"; depositIndex: bigint; pubKeyX: bigint; pubKeyY: bigint; amount: bigint }
