@@ -12,6 +12,8 @@ import { Sequencer } from "../sequencer/sequencer.ts";
 import { LevelNodeStore } from "../sequencer/state/level-node-store.ts";
 import type { SequencerConfig } from "./config.ts";
 import { buildGenesis } from "./genesis.ts";
+import { createL1Clients } from "./l1/clients.ts";
+import { rollupAbi } from "./l1/rollup-abi.ts";
 import { L1Submitter } from "./l1/submitter.ts";
 import { DepositWatcher } from "./l1/watcher.ts";
 import { createMetrics } from "./metrics.ts";
@@ -108,6 +110,19 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   const started = await sequencer.start(genesis.committed);
   log.info({ replayed: started.replayed, batches: started.batches.toString() }, "state rebuilt from the write-ahead log");
   await advanceProven();
+
+  // L1 is the judge: batches it verified while this process was down are verified here too.
+  lastVerified = await createL1Clients({ rpcUrl: cfg.L1_RPC_URL }).publicClient.readContract({
+    address: cfg.ROLLUP_ADDRESS as `0x${string}`,
+    abi: rollupAbi,
+    functionName: "lastVerifiedBatch",
+  });
+  metrics.lastBatch.set({ status: "verified" }, Number(lastVerified));
+  for (let n = lastVerified; n >= 1n; n--) {
+    const r = await sequencer.batches.get(n);
+    if (!r || r.status === "verified") break;
+    await sequencer.batches.put({ ...r, status: "verified" });
+  }
 
   const submitter = new L1Submitter({
     rpcUrl: cfg.L1_RPC_URL,
