@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,12 +55,19 @@ export function loadInstance(name: string): CircuitInstance {
   const inst: CircuitInstance = { name, D: params.D, N: params.N, M: params.M, ND: params.ND, NW: params.NW };
   for (const key of ["D", "N", "M", "ND", "NW"] as const) {
     if (!Number.isInteger(inst[key]) || inst[key] < 1) {
-      throw new CircuitError("CIRCUIT_BAD_INSTANCE", `instance "${name}": ${key} must be a positive integer`, {
-        details: { name, [key]: inst[key] },
-      });
+      throw new CircuitError(
+        "CIRCUIT_BAD_INSTANCE",
+        `instance "${name}": ${key} must be a positive integer`,
+        {
+          details: { name, [key]: inst[key] },
+        },
+      );
     }
   }
-  if (inst.M > 4) throw new CircuitError("CIRCUIT_BAD_INSTANCE", `instance "${name}": M must be 1..4`, { details: { M: inst.M } });
+  if (inst.M > 4)
+    throw new CircuitError("CIRCUIT_BAD_INSTANCE", `instance "${name}": M must be 1..4`, {
+      details: { M: inst.M },
+    });
   return inst;
 }
 
@@ -89,8 +96,12 @@ export async function instanceHash(inst: CircuitInstance): Promise<string> {
 /** sha256 over every circuit source, `extra` and the compiler version. */
 export async function sourcesHash(extra: string): Promise<string> {
   const h = createHash("sha256");
-  for (const file of readdirSync(SRC_DIR).filter((f) => f.endsWith(".circom")).sort()) {
-    h.update(`${file}\0`).update(readFileSync(path.join(SRC_DIR, file))).update("\0");
+  for (const file of readdirSync(SRC_DIR)
+    .filter((f) => f.endsWith(".circom"))
+    .sort()) {
+    h.update(`${file}\0`)
+      .update(readFileSync(path.join(SRC_DIR, file)))
+      .update("\0");
   }
   h.update(extra);
   h.update(await circomVersion());
@@ -125,19 +136,37 @@ export async function compileInstance(
  * `dir` (main.r1cs, main_js/main.wasm). Builds in a private folder and renames it into place, so
  * concurrent builds never see half a build.
  */
-export async function buildMain(source: string, dir: string, label: string, progress: (msg: string) => void = () => {}): Promise<void> {
+export async function buildMain(
+  source: string,
+  dir: string,
+  label: string,
+  progress: (msg: string) => void = () => {},
+): Promise<void> {
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(tmp, { recursive: true });
   try {
     await writeFile(path.join(tmp, "main.circom"), source);
     const started = Date.now();
     progress(`${label}: compiling with circom2`);
-    const heartbeat = setInterval(() => progress(`${label}: compiling... ${((Date.now() - started) / 1000).toFixed(0)}s`), 10_000);
+    const heartbeat = setInterval(
+      () => progress(`${label}: compiling... ${((Date.now() - started) / 1000).toFixed(0)}s`),
+      10_000,
+    );
     try {
       // circom2 runs under WASI and cannot follow "..": give it paths relative to "/" with cwd "/".
       const rel = (p: string) => path.relative("/", p);
       await run(
-        [rel(path.join(tmp, "main.circom")), "--r1cs", "--wasm", "-l", rel(NODE_MODULES), "-l", rel(SRC_DIR), "-o", rel(tmp)],
+        [
+          rel(path.join(tmp, "main.circom")),
+          "--r1cs",
+          "--wasm",
+          "-l",
+          rel(NODE_MODULES),
+          "-l",
+          rel(SRC_DIR),
+          "-o",
+          rel(tmp),
+        ],
         "/",
       );
     } finally {
@@ -158,7 +187,9 @@ function run(args: string[], cwd: string): Promise<string> {
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("error", (cause) => reject(new CircuitError("CIRCUIT_COMPILE_FAILED", "could not start circom2", { cause })));
+    child.on("error", (cause) =>
+      reject(new CircuitError("CIRCUIT_COMPILE_FAILED", "could not start circom2", { cause })),
+    );
     child.on("close", (code) => {
       if (code === 0 && !/error\[/.test(out)) resolve(out);
       else

@@ -62,7 +62,11 @@ export type SequencerConfig = Readonly<z.infer<typeof sequencerSchema>>;
 export type ProverConfig = Readonly<z.infer<typeof proverSchema>>;
 export type KeeperConfig = Readonly<z.infer<typeof keeperSchema>>;
 
-function parse<T extends z.ZodTypeAny>(schema: T, env: Record<string, string | undefined>, role: string): Readonly<z.infer<T>> {
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  env: Record<string, string | undefined>,
+  role: string,
+): Readonly<z.infer<T>> {
   const res = schema.safeParse(env);
   if (!res.success) {
     const lines = res.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");

@@ -5,8 +5,8 @@ import type { CommittedState } from "../sequencer/batches/sealer.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
 import { Engine } from "../sequencer/engine/engine.ts";
 import { defaultEngineParams, type EngineParams, parseEngineParams } from "../sequencer/engine/params.ts";
-import type { AccountLeaf } from "../sequencer/state/leaf.ts";
 import { globalRoot, stateRoot } from "../sequencer/state/global-state.ts";
+import type { AccountLeaf } from "../sequencer/state/leaf.ts";
 import { leafHash } from "../sequencer/state/leaf.ts";
 import { SparseMerkleTree } from "../sequencer/state/merkle-tree.ts";
 import { MemoryNodeStore, type NodeStore } from "../sequencer/state/node-store.ts";
@@ -23,7 +23,13 @@ export interface Genesis {
 export function engineParamsFor(inst: CircuitInstance, backstopSeed: string): EngineParams {
   const [x, y] = devKey(backstopSeed).pubKey;
   const base = defaultEngineParams(inst.M);
-  return parseEngineParams({ ...base, markets: base.markets.map((m) => ({ ...m })), maxAccounts: 2 ** inst.D, backstopPubKeyX: x, backstopPubKeyY: y });
+  return parseEngineParams({
+    ...base,
+    markets: base.markets.map((m) => ({ ...m })),
+    maxAccounts: 2 ** inst.D,
+    backstopPubKeyX: x,
+    backstopPubKeyY: y,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { priceMessage } from "../sequencer/crypto/messages.ts";
 import { devKey, signMessage } from "../sequencer/crypto/keys.ts";
+import { priceMessage } from "../sequencer/crypto/messages.ts";
 import { SeededRandom } from "./random.ts";
 
 export interface KeeperOptions {
@@ -39,7 +39,12 @@ export function startKeeper(o: KeeperOptions): { stop(): void; prices(): bigint[
       const res = await fetch(`${o.apiUrl}/prices`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ marketId, price: body.price.toString(), timestampMs: body.timestampMs.toString(), signature }),
+        body: JSON.stringify({
+          marketId,
+          price: body.price.toString(),
+          timestampMs: body.timestampMs.toString(),
+          signature,
+        }),
       }).catch((err: unknown) => ({ ok: false, status: 0, text: async () => String(err) }));
       if (!res.ok) o.log.warn({ marketId, status: res.status, body: await res.text() }, "price rejected");
     }

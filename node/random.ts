@@ -10,7 +10,9 @@ export class SeededRandom {
 
   /** Uniform in [0, 1). */
   next(): number {
-    const h = createHash("sha256").update(`${this.seed}:${this.#counter++}`).digest();
+    const h = createHash("sha256")
+      .update(`${this.seed}:${this.#counter++}`)
+      .digest();
     return h.readUIntBE(0, 6) / 2 ** 48;
   }
 }

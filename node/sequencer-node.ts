@@ -31,7 +31,12 @@ export interface SequencerNode {
 export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Promise<SequencerNode> {
   const inst = loadInstance(cfg.CIRCUIT_INSTANCE);
   const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
-  const shape: BatchShape = { N: inst.N, ND: inst.ND, NW: inst.NW, reservedForLiquidations: Math.min(cfg.LIQ_RESERVED_SLOTS, inst.N - 2) };
+  const shape: BatchShape = {
+    N: inst.N,
+    ND: inst.ND,
+    NW: inst.NW,
+    reservedForLiquidations: Math.min(cfg.LIQ_RESERVED_SLOTS, inst.N - 2),
+  };
   const metrics = createMetrics();
   warmUpCrypto();
 
@@ -39,7 +44,12 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   await db.open();
   // The tree is derived data: rebuild it from the WAL so it can never disagree with the log.
   await db.sublevel("tree").clear();
-  const genesis = await buildGenesis(inst, shape, cfg.BACKSTOP_SEED, new LevelNodeStore(db as unknown as Level<string, string>));
+  const genesis = await buildGenesis(
+    inst,
+    shape,
+    cfg.BACKSTOP_SEED,
+    new LevelNodeStore(db as unknown as Level<string, string>),
+  );
 
   const sequencer = new Sequencer({
     db,
@@ -54,7 +64,12 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     clock: Date.now,
     log,
   });
-  const proofs = new ProofQueue({ redisUrl: cfg.REDIS_URL, queueName: cfg.PROVE_QUEUE, instance: inst.name, circuitHash: artifacts.manifest.hash });
+  const proofs = new ProofQueue({
+    redisUrl: cfg.REDIS_URL,
+    queueName: cfg.PROVE_QUEUE,
+    instance: inst.name,
+    circuitHash: artifacts.manifest.hash,
+  });
 
   let lastVerified = 0n;
   let lastProven = 0n;
@@ -75,7 +90,11 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       proverId: res.proverId,
       times: { ...r.times, proven: r.times.proven ?? Date.now() },
     }));
-    if (rec?.times.provingStarted) metrics.stage.observe({ stage: "proving→proven", priority: rec.priority }, rec.times.proven! - rec.times.provingStarted);
+    if (rec?.times.provingStarted)
+      metrics.stage.observe(
+        { stage: "proving→proven", priority: rec.priority },
+        rec.times.proven! - rec.times.provingStarted,
+      );
     await advanceProven();
   };
 
@@ -93,22 +112,40 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     metrics.txs.inc({ kind: tx.kind, lane, result: "ok", code: "" });
     metrics.laneWait.observe({ lane }, queuedMs);
   });
-  sequencer.on("rejected", ({ tx, lane, code }) => metrics.txs.inc({ kind: tx.kind, lane, result: "rejected", code }));
+  sequencer.on("rejected", ({ tx, lane, code }) =>
+    metrics.txs.inc({ kind: tx.kind, lane, result: "rejected", code }),
+  );
 
   proofs.events.on("active", ({ jobId }) => {
     const n = batchOf(jobId);
     void sequencer.batches
-      .update(n, (r) => ({ ...r, status: r.status === "sealed" ? "proving" : r.status, times: { ...r.times, provingStarted: Date.now() } }))
-      .then((r) => r && metrics.stage.observe({ stage: "sealed→proving", priority: r.priority }, r.times.provingStarted! - r.times.sealed));
+      .update(n, (r) => ({
+        ...r,
+        status: r.status === "sealed" ? "proving" : r.status,
+        times: { ...r.times, provingStarted: Date.now() },
+      }))
+      .then(
+        (r) =>
+          r &&
+          metrics.stage.observe(
+            { stage: "sealed→proving", priority: r.priority },
+            r.times.provingStarted! - r.times.sealed,
+          ),
+      );
   });
   proofs.events.on("completed", ({ jobId, returnvalue }) => {
     const res = (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as ProveJobResult;
     onProof(batchOf(jobId), res).catch((err) => log.error({ err }, "storing proof failed"));
   });
-  proofs.events.on("failed", ({ jobId, failedReason }) => log.warn({ jobId, failedReason }, "proof job failed"));
+  proofs.events.on("failed", ({ jobId, failedReason }) =>
+    log.warn({ jobId, failedReason }, "proof job failed"),
+  );
 
   const started = await sequencer.start(genesis.committed);
-  log.info({ replayed: started.replayed, batches: started.batches.toString() }, "state rebuilt from the write-ahead log");
+  log.info(
+    { replayed: started.replayed, batches: started.batches.toString() },
+    "state rebuilt from the write-ahead log",
+  );
   await advanceProven();
 
   // L1 is the judge: batches it verified while this process was down are verified here too.
@@ -145,7 +182,11 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     onEvent: (e) => {
       const now = Date.now();
       if (e.type === "submitted") {
-        void sequencer.batches.update(e.batchNumber, (r) => ({ ...r, ...(e.txHash ? { l1TxHash: e.txHash } : {}), times: { ...r.times, submitted: now } }));
+        void sequencer.batches.update(e.batchNumber, (r) => ({
+          ...r,
+          ...(e.txHash ? { l1TxHash: e.txHash } : {}),
+          times: { ...r.times, submitted: now },
+        }));
       } else if (e.type === "verified") {
         lastVerified = e.batchNumber > lastVerified ? e.batchNumber : lastVerified;
         metrics.lastBatch.set({ status: "verified" }, Number(lastVerified));
@@ -160,12 +201,25 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
           }))
           .then((r) => {
             if (!r) return;
-            metrics.stage.observe({ stage: "sealed→verified", priority: r.priority }, r.times.verified! - r.times.sealed);
-            if (r.times.proven) metrics.stage.observe({ stage: "proven→verified", priority: r.priority }, r.times.verified! - r.times.proven);
-            log.info({ batch: r.batchNumber.toString(), tx: r.l1TxHash, root: `0x${r.newStateRoot.toString(16)}` }, "batch verified on L1");
+            metrics.stage.observe(
+              { stage: "sealed→verified", priority: r.priority },
+              r.times.verified! - r.times.sealed,
+            );
+            if (r.times.proven)
+              metrics.stage.observe(
+                { stage: "proven→verified", priority: r.priority },
+                r.times.verified! - r.times.proven,
+              );
+            log.info(
+              { batch: r.batchNumber.toString(), tx: r.l1TxHash, root: `0x${r.newStateRoot.toString(16)}` },
+              "batch verified on L1",
+            );
           });
       } else {
-        log.warn({ batch: e.batchNumber.toString(), err: String(e.error) }, "L1 submission failed; will retry");
+        log.warn(
+          { batch: e.batchNumber.toString(), err: String(e.error) },
+          "L1 submission failed; will retry",
+        );
       }
     },
   });
@@ -184,9 +238,12 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     const s = sequencer.lanes.size;
     metrics.laneDepth.set({ lane: "liquidation" }, s.liquidation);
     metrics.laneDepth.set({ lane: "normal" }, s.normal);
-    void proofs.depth().then((c) => {
-      for (const [state, n] of Object.entries(c)) metrics.proveJobs.set({ state }, n);
-    }).catch(() => {});
+    void proofs
+      .depth()
+      .then((c) => {
+        for (const [state, n] of Object.entries(c)) metrics.proveJobs.set({ state }, n);
+      })
+      .catch(() => {});
   }, 1000);
 
   const app = buildServer({

@@ -16,7 +16,9 @@ worker.on("active", (job) => log.info({ batch: job.data.batchNumber, job: job.id
 worker.on("completed", (job, res) =>
   log.info({ batch: job.data.batchNumber, witnessMs: res.witnessMs, provingMs: res.provingMs }, "proven"),
 );
-worker.on("failed", (job, err) => log.warn({ batch: job?.data.batchNumber, err: err.message }, "proof failed"));
+worker.on("failed", (job, err) =>
+  log.warn({ batch: job?.data.batchNumber, err: err.message }, "proof failed"),
+);
 worker.on("error", (err) => log.error({ err }, "worker error"));
 await worker.waitUntilReady();
 log.info({ queue: cfg.PROVE_QUEUE, instance: cfg.CIRCUIT_INSTANCE }, "prover worker ready");

@@ -34,7 +34,9 @@ function artifactsFor(instance: string): Promise<Loaded> {
   return p;
 }
 
-export default async function prove(job: SandboxedJob<ProveJobData, ProveJobResult>): Promise<ProveJobResult> {
+export default async function prove(
+  job: SandboxedJob<ProveJobData, ProveJobResult>,
+): Promise<ProveJobResult> {
   const d = job.data;
   const art = await artifactsFor(d.instance);
   if (art.hash !== d.circuitHash) {

@@ -41,7 +41,9 @@ export class ProofQueue {
 
   /** A proof may have finished while the sequencer was down: look it up instead of proving again. */
   async finished(rec: BatchRecord): Promise<ProveJobResult | undefined> {
-    const job: Job<ProveJobData, ProveJobResult> | undefined = await this.queue.getJob(jobIdFor(rec.batchNumber, rec.publicHash));
+    const job: Job<ProveJobData, ProveJobResult> | undefined = await this.queue.getJob(
+      jobIdFor(rec.batchNumber, rec.publicHash),
+    );
     if (!job) return undefined;
     return (await job.isCompleted()) ? job.returnvalue : undefined;
   }

@@ -26,7 +26,9 @@ const o = new Command()
 
 if (o.fresh) {
   const dir = join(REPO_ROOT, "circuits/build");
-  for (const e of readdirSync(dir)) if (e.startsWith(`${o.instance}-`) || e === `${o.instance}.json`) rmSync(join(dir, e), { recursive: true, force: true });
+  for (const e of readdirSync(dir))
+    if (e.startsWith(`${o.instance}-`) || e === `${o.instance}.json`)
+      rmSync(join(dir, e), { recursive: true, force: true });
 }
 const t0 = Date.now();
 const dir = mkdtempSync(join(tmpdir(), "bench-e2e-"));
@@ -48,25 +50,62 @@ try {
   const keeper = devKey(devnet.info.keeperSeed);
   await postPrice(api, keeper.prv, 0, P, 1n);
   const keys = [devKey("bench-maker"), devKey("bench-taker")];
-  const l1s = [0, 1].map((i) => l1User({ rpcUrl: devnet.info.l1RpcUrl, privateKey: devnet.info.userKeys[i] as `0x${string}`, rollup: devnet.info.rollupAddress, token: devnet.info.tokenAddress }));
+  const l1s = [0, 1].map((i) =>
+    l1User({
+      rpcUrl: devnet.info.l1RpcUrl,
+      privateKey: devnet.info.userKeys[i] as `0x${string}`,
+      rollup: devnet.info.rollupAddress,
+      token: devnet.info.tokenAddress,
+    }),
+  );
   for (let i = 0; i < 2; i++) await l1s[i]!.deposit(keys[i]!.pubKey, 1_000_000n * 1_000_000n);
-  const [maker, taker] = (await Promise.all(keys.map((k) => waitFor("account", () => Trader.attach(api, k.prv, k.pubKey), 60_000)))) as [Trader, Trader];
+  const [maker, taker] = (await Promise.all(
+    keys.map((k) => waitFor("account", () => Trader.attach(api, k.prv, k.pubKey), 60_000)),
+  )) as [Trader, Trader];
   const first = await api.sealedUpToNow(60_000);
-  await waitFor("first verified batch", async () => ((await l1s[0]!.lastVerifiedBatch()) >= first ? true : undefined), 20 * 60_000, 250);
+  await waitFor(
+    "first verified batch",
+    async () => ((await l1s[0]!.lastVerifiedBatch()) >= first ? true : undefined),
+    20 * 60_000,
+    250,
+  );
   const firstVerifiedS = (Date.now() - t0) / 1000;
-  console.log(`[bench] first L1-verified batch after ${firstVerifiedS.toFixed(1)} s${o.fresh ? " (fresh: compile + dev setup + deploy + prove)" : ""}`);
+  console.log(
+    `[bench] first L1-verified batch after ${firstVerifiedS.toFixed(1)} s${o.fresh ? " (fresh: compile + dev setup + deploy + prove)" : ""}`,
+  );
 
   const latency = buildHistogram();
   const proofMs: number[] = [];
   const gas: bigint[] = [];
   for (let r = 0; r < Number(o.rounds); r++) {
     await maker.order({ marketId: 0, side: "sell", type: "limit", price: P, size: 10n });
+    // Let the maker's batch clear first, so each round times one batch from an idle queue.
+    const m = await api.sealedUpToNow(60_000);
+    await waitFor(
+      `batch ${m} verified`,
+      async () => ((await l1s[0]!.lastVerifiedBatch()) >= m ? true : undefined),
+      10 * 60_000,
+      100,
+    );
     const sent = Date.now();
     await taker.order({ marketId: 0, side: "buy", type: "limit", tif: "IOC", price: P, size: 10n });
     const n = await api.sealedUpToNow(60_000);
-    await waitFor(`batch ${n} verified`, async () => ((await l1s[0]!.lastVerifiedBatch()) >= n ? true : undefined), 10 * 60_000, 100);
+    await waitFor(
+      `batch ${n} verified`,
+      async () => ((await l1s[0]!.lastVerifiedBatch()) >= n ? true : undefined),
+      10 * 60_000,
+      100,
+    );
     latency.recordValue(Date.now() - sent);
-    const b = await waitFor("batch record", async () => { const x = await api.batch(n); return x.gasUsed ? x : undefined; }, 10_000, 100);
+    const b = await waitFor(
+      "batch record",
+      async () => {
+        const x = await api.batch(n);
+        return x.gasUsed ? x : undefined;
+      },
+      10_000,
+      100,
+    );
     if (b.times.proven && b.times.provingStarted) proofMs.push(b.times.proven - b.times.provingStarted);
     gas.push(BigInt(b.gasUsed!));
     console.log(`[bench] round ${r + 1}: batch ${n} verified ${Date.now() - sent} ms after the taker's ack`);
@@ -76,11 +115,19 @@ try {
   const medLat = latency.getValueAtPercentile(50);
   console.log("\n| figure | value |\n|---|---|");
   console.log(`| instance | ${o.instance} |`);
-  console.log(`| first L1-verified batch from start${o.fresh ? " (fresh build)" : ""} | ${firstVerifiedS.toFixed(1)} s |`);
-  console.log(`| median proof time per batch (queue job start → proven) | ${(medProof / 1000).toFixed(1)} s |`);
-  console.log(`| order ack → L1 verified, median / max | ${(medLat / 1000).toFixed(1)} s / ${(latency.maxValue / 1000).toFixed(1)} s |`);
+  console.log(
+    `| first L1-verified batch from start${o.fresh ? " (fresh build)" : ""} | ${firstVerifiedS.toFixed(1)} s |`,
+  );
+  console.log(
+    `| median proof time per batch (queue job start → proven) | ${(medProof / 1000).toFixed(1)} s |`,
+  );
+  console.log(
+    `| order ack → L1 verified, median / max | ${(medLat / 1000).toFixed(1)} s / ${(latency.maxValue / 1000).toFixed(1)} s |`,
+  );
   console.log(`| latency ÷ proof time (same run) | ${(medLat / Math.max(1, medProof)).toFixed(2)} |`);
-  console.log(`| gas per submitBatch (median) | ${gas.sort((a, b) => (a < b ? -1 : 1))[Math.floor(gas.length / 2)]} |`);
+  console.log(
+    `| gas per submitBatch (median) | ${gas.sort((a, b) => (a < b ? -1 : 1))[Math.floor(gas.length / 2)]} |`,
+  );
 } finally {
   await devnet.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -4,8 +4,8 @@
  *   npx tsx scripts/bench-signatures.ts [--keys 8] [--seconds 2]
  */
 import { buildPoseidon } from "circomlibjs";
-import { prv2pub, signPoseidon, verifyPoseidon } from "../sequencer/crypto/eddsa.ts";
 import { EdwardsWasm } from "../sequencer/crypto/babyjub-wasm.ts";
+import { prv2pub, signPoseidon, verifyPoseidon } from "../sequencer/crypto/eddsa.ts";
 import { poseidon } from "../sequencer/crypto/poseidon.ts";
 import { poseidonBigint } from "../sequencer/crypto/poseidon-bigint.ts";
 import { buildReferenceEddsa } from "../test/unit/crypto/circomlib-reference.ts";
@@ -38,14 +38,19 @@ const rows: [string, number, number][] = [];
 const poseidonFast = measure((i) => poseidon([BigInt(i), 2n]), 1000);
 const poseidonRef = measure((i) => refPoseidon.F.toObject(refPoseidon([BigInt(i), 2n])), 1000);
 rows.push(["Poseidon(2)", poseidonFast, poseidonRef]);
-rows.push(["Poseidon(2), pure-JS fallback", measure((i) => poseidonBigint([BigInt(i), 2n]), 300), poseidonRef]);
+rows.push([
+  "Poseidon(2), pure-JS fallback",
+  measure((i) => poseidonBigint([BigInt(i), 2n]), 300),
+  poseidonRef,
+]);
 const poseidon5 = measure((i) => poseidon([BigInt(i), 2n, 3n, 4n, 5n]), 500);
 const poseidon5Ref = measure((i) => refPoseidon.F.toObject(refPoseidon([BigInt(i), 2n, 3n, 4n, 5n])), 500);
 rows.push(["Poseidon(5)", poseidon5, poseidon5Ref]);
 
 const verifyOk = (engine: EdwardsWasm) => (i: number) => {
   const k = job(i);
-  if (!verifyPoseidon(BigInt(1000 + k), sigs[k]!, pubs[k]!, engine)) throw new Error("fast verifier rejected");
+  if (!verifyPoseidon(BigInt(1000 + k), sigs[k]!, pubs[k]!, engine))
+    throw new Error("fast verifier rejected");
 };
 // Cold: no per-key tables at all, as for a key's first request.
 const verifyCold = measure(verifyOk(new EdwardsWasm({ keyTableSlots: 0 })), 50);

@@ -14,7 +14,10 @@ const pick = process.argv.slice(2).filter((a) => a in ALL);
 let failed = 0;
 for (const name of pick.length ? pick : Object.keys(ALL)) {
   console.log(`\n=== bench: ${name} ===`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", ...ALL[name]!], { cwd: REPO_ROOT, stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", ...ALL[name]!], {
+    cwd: REPO_ROOT,
+    stdio: "inherit",
+  });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

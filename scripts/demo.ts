@@ -26,7 +26,12 @@ const run = Date.now().toString(36);
 
 const users = ["alice", "bob", "carol"].map((name, i) => {
   const key = devKey(`demo-${run}-${name}`);
-  const l1 = l1User({ rpcUrl: info.l1RpcUrl, privateKey: info.userKeys[i] as `0x${string}`, rollup: info.rollupAddress, token: info.tokenAddress });
+  const l1 = l1User({
+    rpcUrl: info.l1RpcUrl,
+    privateKey: info.userKeys[i] as `0x${string}`,
+    rollup: info.rollupAddress,
+    token: info.tokenAddress,
+  });
   return { name, key, l1 };
 });
 const [alice, bob, carol] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
@@ -35,9 +40,11 @@ say("depositing on L1 (MockUSDC faucet → Rollup.deposit)");
 await alice.l1.deposit(alice.key.pubKey, 200_000n * USDC);
 await bob.l1.deposit(bob.key.pubKey, 200_000n * USDC);
 await carol.l1.deposit(carol.key.pubKey, 1_000n * USDC);
-const [A, B, C] = await Promise.all(
-  users.map((u) => waitFor(`${u.name}'s account on L2`, () => Trader.attach(api, u.key.prv, u.key.pubKey), 60_000, 300)),
-) as [Trader, Trader, Trader];
+const [A, B, C] = (await Promise.all(
+  users.map((u) =>
+    waitFor(`${u.name}'s account on L2`, () => Trader.attach(api, u.key.prv, u.key.pubKey), 60_000, 300),
+  ),
+)) as [Trader, Trader, Trader];
 say(`accounts on L2: alice=${A.accountId} bob=${B.accountId} carol=${C.accountId}`);
 
 const book = await waitFor(
@@ -58,7 +65,14 @@ await A.order({ marketId: 0, side: "sell", type: "limit", price: at(0n), size: 4
 await A.order({ marketId: 0, side: "buy", type: "limit", price: at(-300n), size: 100n });
 const bobFill = await B.order({ marketId: 0, side: "buy", type: "market", size: 50n });
 say(`bob market-buys 50 lots: ${JSON.stringify(bobFill.status)}`);
-const carolFill = await C.order({ marketId: 0, side: "buy", type: "limit", tif: "IOC", price: at(0n), size: 140n });
+const carolFill = await C.order({
+  marketId: 0,
+  side: "buy",
+  type: "limit",
+  tif: "IOC",
+  price: at(0n),
+  size: 140n,
+});
 say(`carol buys 140 lots on ~9x leverage: ${JSON.stringify(carolFill.status)}`);
 
 say("oracle shock: the index drops 10% (signed with the devnet keeper key)");
@@ -79,12 +93,21 @@ await A.withdraw(1_000n * USDC, alice.l1.address);
 
 const last = await api.sealedUpToNow(60_000);
 say(`waiting until batch ${last} is verified on L1 (proofs take a while on 2 cores)…`);
-await waitFor("L1 verification", async () => ((await alice.l1.lastVerifiedBatch()) >= last ? true : undefined), 30 * 60_000, 1000);
+await waitFor(
+  "L1 verification",
+  async () => ((await alice.l1.lastVerifiedBatch()) >= last ? true : undefined),
+  30 * 60_000,
+  1000,
+);
 
-console.log("\nbatch  priority     status    L1 tx                                                               new state root");
+console.log(
+  "\nbatch  priority     status    L1 tx                                                               new state root",
+);
 for (let n = 1n; n <= last; n++) {
   const b = await api.batch(n);
-  console.log(`${String(n).padEnd(6)} ${b.priority.padEnd(12)} ${b.status.padEnd(9)} ${b.l1TxHash ?? "-".padEnd(66)}  0x${BigInt(b.newStateRoot).toString(16)}`);
+  console.log(
+    `${String(n).padEnd(6)} ${b.priority.padEnd(12)} ${b.status.padEnd(9)} ${b.l1TxHash ?? "-".padEnd(66)}  0x${BigInt(b.newStateRoot).toString(16)}`,
+  );
 }
 const l1Root = await alice.l1.stateRoot();
 say(`L1 Rollup.stateRoot() = 0x${l1Root.toString(16)}`);

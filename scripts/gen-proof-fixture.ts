@@ -29,7 +29,9 @@ export async function writeProofFixture(o: { onProgress?: (m: string) => void } 
     { kind: "withdrawal", accountId: 1, nonce: 1n, amount: 250_000_000n, l1Address: to },
   ];
   const batch = new OpenBatch(1n, shape, 0);
-  txs.forEach((tx, i) => batch.record(BigInt(i), tx, g.engine.apply(tx, BigInt(i), batch.limitsFor("normal"))));
+  for (const [i, tx] of txs.entries()) {
+    batch.record(BigInt(i), tx, g.engine.apply(tx, BigInt(i), batch.limitsFor("normal")));
+  }
   const rec = await buildBatchRecord(g.tree, inst, captureSeal(batch, g.engine, g.committed, inst.M, 0));
 
   o.onProgress?.("proving tiny batch 1 with snarkjs");
@@ -43,7 +45,11 @@ export async function writeProofFixture(o: { onProgress?: (m: string) => void } 
     oldStateRoot: rec.oldStateRoot.toString(),
     newStateRoot: rec.newStateRoot.toString(),
     deposits: [{ pubKeyX: x.toString(), pubKeyY: y.toString(), amount: "1000000000" }],
-    withdrawals: rec.withdrawals.map((w) => ({ accountId: w.accountId.toString(), to: w.to, amount: w.amount.toString() })),
+    withdrawals: rec.withdrawals.map((w) => ({
+      accountId: w.accountId.toString(),
+      to: w.to,
+      amount: w.amount.toString(),
+    })),
     batchData: rec.batchData,
     publicHash: rec.publicHash.toString(),
     proof: toSolidityProof(proof),

@@ -30,7 +30,10 @@ try {
   await forgeBuild({ onProgress: (m) => log(`  ${m}`) });
 
   log("forge test");
-  const forge = spawnSync("npx", ["forge", "test", "-vv"], { cwd: `${REPO_ROOT}contracts`, encoding: "utf8" });
+  const forge = spawnSync("npx", ["forge", "test", "-vv"], {
+    cwd: `${REPO_ROOT}contracts`,
+    encoding: "utf8",
+  });
   process.stdout.write(forge.stdout);
   process.stderr.write(forge.stderr);
   const fPass = Number(/(\d+) tests passed/.exec(forge.stdout)?.[1] ?? 0);
@@ -40,12 +43,16 @@ try {
     .flatMap((dir) => (dir.endsWith(".ts") ? [dir] : testFiles(join(REPO_ROOT, dir))))
     .sort();
   log(`node --test on ${files.length} files`);
-  const node = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", ...files], {
-    cwd: REPO_ROOT,
-    encoding: "utf8",
-    env: process.env,
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const node = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", ...files],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: process.env,
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   process.stdout.write(node.stdout);
   process.stderr.write(node.stderr);
   const nPass = Number(/ℹ pass (\d+)/.exec(node.stdout)?.[1] ?? 0);

@@ -95,7 +95,11 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
 
   /** Rebuilds everything from the WAL, then starts taking requests. */
   async start(genesis: CommittedState): Promise<{ replayed: number; batches: bigint }> {
-    this.#committed = { leaves: new Map(genesis.leaves), global: genesis.global, depositHash: genesis.depositHash };
+    this.#committed = {
+      leaves: new Map(genesis.leaves),
+      global: genesis.global,
+      depositHash: genesis.depositHash,
+    };
     this.#open = new OpenBatch(1n, this.#o.shape, this.#o.clock());
     let replayed = 0;
     let sawGenesis = false;
@@ -117,7 +121,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
         this.#seal(entry.reason, entry.at, true);
       }
     }
-    if (!sawGenesis) await this.#wal.append([{ kind: "genesis", seq: this.#seq++, fingerprint: this.#o.fingerprint }]);
+    if (!sawGenesis)
+      await this.#wal.append([{ kind: "genesis", seq: this.#seq++, fingerprint: this.#o.fingerprint }]);
     await this.#treeChain;
     for (const id of this.#pendingLiquidations) this.#enqueueLiquidation(id);
     this.#running = true;
@@ -136,7 +141,13 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   submit(lane: LaneName, tx: EngineTx): Promise<ApplyResult> {
     if (this.#fatal) return Promise.reject(this.#fatal);
     return new Promise((resolve, reject) => {
-      this.lanes.push({ lane, tx, receivedAt: this.#o.clock(), resolve: resolve as (v: unknown) => void, reject });
+      this.lanes.push({
+        lane,
+        tx,
+        receivedAt: this.#o.clock(),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
     });
   }
 
@@ -147,7 +158,13 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       throw new DepositGapError("DEPOSIT_GAP", `deposit ${d.index} arrived before ${this.#depositsSeen}`);
     }
     this.#depositsSeen++;
-    await this.submit("normal", { kind: "deposit", depositIndex: d.index, pubKeyX: d.pubKeyX, pubKeyY: d.pubKeyY, amount: d.amount });
+    await this.submit("normal", {
+      kind: "deposit",
+      depositIndex: d.index,
+      pubKeyX: d.pubKeyX,
+      pubKeyY: d.pubKeyY,
+      amount: d.amount,
+    });
   }
 
   #replayTx(entry: Extract<WalEntry, { kind: "tx" }>): void {
@@ -156,7 +173,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     try {
       result = this.#o.engine.apply(tx, entry.seq, this.#open.limitsFor(lane));
     } catch (err) {
-      throw new ReplayDivergedError("REPLAY_DIVERGED", `logged tx ${entry.seq} no longer applies`, { cause: err });
+      throw new ReplayDivergedError("REPLAY_DIVERGED", `logged tx ${entry.seq} no longer applies`, {
+        cause: err,
+      });
     }
     this.#afterApply(entry.seq, tx, result, true);
   }
@@ -182,7 +201,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
 
   async #loop(): Promise<void> {
     while (this.#running) {
-      await this.lanes.waitForWork(Math.max(5, Math.min(this.#o.maxBatchWaitMs, this.#o.maxPriceOnlyWaitMs) / 4));
+      await this.lanes.waitForWork(
+        Math.max(5, Math.min(this.#o.maxBatchWaitMs, this.#o.maxPriceOnlyWaitMs) / 4),
+      );
       try {
         await this.#step();
       } catch (err) {

@@ -23,7 +23,10 @@ const input = fs.readFileSync(0, "utf8");
 // forge inlines sources, but resolve any import it did not inline relative to the working dir / allowed paths.
 const baseDirs = [process.cwd()];
 for (let i = 0; i < args.length; i++) {
-  if ((args[i] === "--allow-paths" || args[i] === "--base-path" || args[i] === "--include-path") && args[i + 1]) {
+  if (
+    (args[i] === "--allow-paths" || args[i] === "--base-path" || args[i] === "--include-path") &&
+    args[i + 1]
+  ) {
     baseDirs.push(...args[i + 1].split(","));
   }
 }

@@ -1,5 +1,10 @@
-import { cancelMessage, orderMessage, priceMessage, withdrawalMessage } from "../../sequencer/crypto/messages.ts";
 import { signMessage } from "../../sequencer/crypto/keys.ts";
+import {
+  cancelMessage,
+  orderMessage,
+  priceMessage,
+  withdrawalMessage,
+} from "../../sequencer/crypto/messages.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -28,7 +33,12 @@ export class ApiClient {
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
-      ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) }),
+      ...(body === undefined
+        ? {}
+        : {
+            headers: { "content-type": "application/json" },
+            body: typeof body === "string" ? body : JSON.stringify(body),
+          }),
     });
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Json) : {};
@@ -37,7 +47,15 @@ export class ApiClient {
   }
 
   state() {
-    return this.get<{ stateRoot: string; lastSealedBatch: string; lastProvenBatch: string; lastVerifiedBatch: string; openBatch: string; openBatchTxs: number; accounts: number }>("/state");
+    return this.get<{
+      stateRoot: string;
+      lastSealedBatch: string;
+      lastProvenBatch: string;
+      lastVerifiedBatch: string;
+      openBatch: string;
+      openBatchTxs: number;
+      accounts: number;
+    }>("/state");
   }
 
   /** Waits until everything applied so far is in a sealed batch; returns the last batch holding it. */
@@ -54,7 +72,16 @@ export class ApiClient {
   }
 
   batch(n: bigint | number) {
-    return this.get<{ batchNumber: string; status: string; priority: string; newStateRoot: string; l1TxHash?: string; proverId?: string; gasUsed?: string; times: Record<string, number> }>(`/batches/${n}`);
+    return this.get<{
+      batchNumber: string;
+      status: string;
+      priority: string;
+      newStateRoot: string;
+      l1TxHash?: string;
+      proverId?: string;
+      gasUsed?: string;
+      times: Record<string, number>;
+    }>(`/batches/${n}`);
   }
 
   async accountIdByKey(pubKey: readonly [bigint, bigint]): Promise<number | undefined> {
@@ -76,17 +103,43 @@ export class Trader {
     public nonce: bigint,
   ) {}
 
-  static async attach(api: ApiClient, prv: Uint8Array, pubKey: readonly [bigint, bigint]): Promise<Trader | undefined> {
+  static async attach(
+    api: ApiClient,
+    prv: Uint8Array,
+    pubKey: readonly [bigint, bigint],
+  ): Promise<Trader | undefined> {
     const id = await api.accountIdByKey(pubKey);
     if (id === undefined) return undefined;
     const acct = await api.get<{ leaf: { nonce: string } }>(`/accounts/${id}`);
     return new Trader(api, prv, id, BigInt(acct.leaf.nonce) + 1n);
   }
 
-  async order(o: { marketId: number; side: "buy" | "sell"; type: "limit" | "market"; tif?: "GTC" | "IOC"; price?: bigint; size: bigint }) {
-    const req = { accountId: this.accountId, nonce: this.nonce, marketId: o.marketId, side: o.side, type: o.type, tif: o.tif ?? (o.type === "market" ? "IOC" : "GTC"), price: o.price ?? 0n, size: o.size };
+  async order(o: {
+    marketId: number;
+    side: "buy" | "sell";
+    type: "limit" | "market";
+    tif?: "GTC" | "IOC";
+    price?: bigint;
+    size: bigint;
+  }) {
+    const req = {
+      accountId: this.accountId,
+      nonce: this.nonce,
+      marketId: o.marketId,
+      side: o.side,
+      type: o.type,
+      tif: o.tif ?? (o.type === "market" ? "IOC" : "GTC"),
+      price: o.price ?? 0n,
+      size: o.size,
+    };
     const signature = signMessage(this.prv, orderMessage(req));
-    const res = await this.api.post<Json>("/orders", { ...req, nonce: req.nonce.toString(), price: req.price.toString(), size: req.size.toString(), signature });
+    const res = await this.api.post<Json>("/orders", {
+      ...req,
+      nonce: req.nonce.toString(),
+      price: req.price.toString(),
+      size: req.size.toString(),
+      signature,
+    });
     this.nonce++;
     return res;
   }
@@ -94,7 +147,12 @@ export class Trader {
   async cancel(marketId: number, orderId: bigint) {
     const req = { accountId: this.accountId, nonce: this.nonce, marketId, orderId };
     const signature = signMessage(this.prv, cancelMessage(req));
-    const res = await this.api.post<Json>("/cancels", { ...req, nonce: req.nonce.toString(), orderId: orderId.toString(), signature });
+    const res = await this.api.post<Json>("/cancels", {
+      ...req,
+      nonce: req.nonce.toString(),
+      orderId: orderId.toString(),
+      signature,
+    });
     this.nonce++;
     return res;
   }
@@ -102,14 +160,31 @@ export class Trader {
   async withdraw(amount: bigint, l1Address: `0x${string}`) {
     const req = { accountId: this.accountId, nonce: this.nonce, amount, l1Address: BigInt(l1Address) };
     const signature = signMessage(this.prv, withdrawalMessage(req));
-    const res = await this.api.post<Json>("/withdrawals", { accountId: this.accountId, nonce: req.nonce.toString(), amount: amount.toString(), l1Address, signature });
+    const res = await this.api.post<Json>("/withdrawals", {
+      accountId: this.accountId,
+      nonce: req.nonce.toString(),
+      amount: amount.toString(),
+      l1Address,
+      signature,
+    });
     this.nonce++;
     return res;
   }
 }
 
 /** Signs and posts an index price with the keeper key (devnet: the key's seed is in devnet.json). */
-export async function postPrice(api: ApiClient, keeperPrv: Uint8Array, marketId: number, price: bigint, timestampMs: bigint) {
+export async function postPrice(
+  api: ApiClient,
+  keeperPrv: Uint8Array,
+  marketId: number,
+  price: bigint,
+  timestampMs: bigint,
+) {
   const signature = signMessage(keeperPrv, priceMessage({ marketId, price, timestampMs }));
-  return api.post("/prices", { marketId, price: price.toString(), timestampMs: timestampMs.toString(), signature });
+  return api.post("/prices", {
+    marketId,
+    price: price.toString(),
+    timestampMs: timestampMs.toString(),
+    signature,
+  });
 }

@@ -4,7 +4,10 @@ import { mockUsdcAbi, rollupAbi } from "../l1/rollup-abi.ts";
 
 /** An L1 account on the devnet: faucet, deposit into the rollup, claim withdrawals. */
 export function l1User(o: { rpcUrl: string; privateKey: Hex; rollup: `0x${string}`; token: `0x${string}` }) {
-  const { publicClient, walletClient, account } = createL1Clients({ rpcUrl: o.rpcUrl, privateKey: o.privateKey });
+  const { publicClient, walletClient, account } = createL1Clients({
+    rpcUrl: o.rpcUrl,
+    privateKey: o.privateKey,
+  });
   const wallet = walletClient!;
   const send = async (hash: Hex) => {
     const r = await publicClient.waitForTransactionReceipt({ hash });
@@ -16,16 +19,62 @@ export function l1User(o: { rpcUrl: string; privateKey: Hex; rollup: `0x${string
     publicClient,
     /** Mints devnet USDC (the MockUSDC faucet) and deposits it for the L2 key. */
     async deposit(pubKey: readonly [bigint, bigint], amount: bigint) {
-      await send(await wallet.writeContract({ chain: null, address: o.token, abi: mockUsdcAbi, functionName: "mint", args: [account!.address, amount] }));
-      await send(await wallet.writeContract({ chain: null, address: o.token, abi: mockUsdcAbi, functionName: "approve", args: [o.rollup, amount] }));
-      return send(await wallet.writeContract({ chain: null, address: o.rollup, abi: rollupAbi, functionName: "deposit", args: [pubKey[0], pubKey[1], amount] }));
+      await send(
+        await wallet.writeContract({
+          chain: null,
+          address: o.token,
+          abi: mockUsdcAbi,
+          functionName: "mint",
+          args: [account!.address, amount],
+        }),
+      );
+      await send(
+        await wallet.writeContract({
+          chain: null,
+          address: o.token,
+          abi: mockUsdcAbi,
+          functionName: "approve",
+          args: [o.rollup, amount],
+        }),
+      );
+      return send(
+        await wallet.writeContract({
+          chain: null,
+          address: o.rollup,
+          abi: rollupAbi,
+          functionName: "deposit",
+          args: [pubKey[0], pubKey[1], amount],
+        }),
+      );
     },
     async claim() {
-      return send(await wallet.writeContract({ chain: null, address: o.rollup, abi: rollupAbi, functionName: "claim", args: [] }));
+      return send(
+        await wallet.writeContract({
+          chain: null,
+          address: o.rollup,
+          abi: rollupAbi,
+          functionName: "claim",
+          args: [],
+        }),
+      );
     },
-    withdrawable: () => publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "withdrawable", args: [account!.address] }),
-    balance: () => publicClient.readContract({ address: o.token, abi: mockUsdcAbi, functionName: "balanceOf", args: [account!.address] }),
-    stateRoot: () => publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "stateRoot" }),
-    lastVerifiedBatch: () => publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "lastVerifiedBatch" }),
+    withdrawable: () =>
+      publicClient.readContract({
+        address: o.rollup,
+        abi: rollupAbi,
+        functionName: "withdrawable",
+        args: [account!.address],
+      }),
+    balance: () =>
+      publicClient.readContract({
+        address: o.token,
+        abi: mockUsdcAbi,
+        functionName: "balanceOf",
+        args: [account!.address],
+      }),
+    stateRoot: () =>
+      publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "stateRoot" }),
+    lastVerifiedBatch: () =>
+      publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "lastVerifiedBatch" }),
   };
 }

@@ -3,18 +3,16 @@ import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
 import type { BatchShape } from "../../sequencer/batches/open-batch.ts";
-import { REPO_ROOT } from "../config.ts";
-import { buildGenesis } from "../genesis.ts";
-import { startAnvil } from "../l1/anvil.ts";
-import { deployRollup } from "../l1/deploy.ts";
-import { forgeBuild } from "../l1/forge.ts";
-import { freePort } from "../l1/anvil.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { l1User } from "../client/l1-user.ts";
+import { REPO_ROOT } from "../config.ts";
+import { buildGenesis } from "../genesis.ts";
+import { freePort, startAnvil } from "../l1/anvil.ts";
+import { deployRollup } from "../l1/deploy.ts";
+import { forgeBuild } from "../l1/forge.ts";
 import { DEV_ROLES, devAccountKey } from "./accounts.ts";
 import { type Child, startTsProcess, waitFor } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
-
 
 const BACKSTOP_FUNDING = 1_000_000n * 1_000_000n;
 
@@ -77,7 +75,10 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     if (redis.private) o.onProgress(`no Redis at ${o.redisUrl}; started a private one at ${redis.url}`);
 
     o.onProgress(`building circuit "${inst.name}" (cached after the first run)`);
-    const build = await buildCircuit(inst.name, { ...(o.ptau ? { ptau: o.ptau } : {}), onProgress: o.onProgress });
+    const build = await buildCircuit(inst.name, {
+      ...(o.ptau ? { ptau: o.ptau } : {}),
+      onProgress: o.onProgress,
+    });
     o.onProgress("building contracts with forge");
     await forgeBuild({ onProgress: o.onProgress });
 
@@ -85,7 +86,12 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const anvil = await startAnvil({ ...(o.anvilPort ? { port: o.anvilPort } : {}) });
     cleanup.push(async () => anvil.stop());
 
-    const shape: BatchShape = { N: inst.N, ND: inst.ND, NW: inst.NW, reservedForLiquidations: Math.min(2, inst.N - 2) };
+    const shape: BatchShape = {
+      N: inst.N,
+      ND: inst.ND,
+      NW: inst.NW,
+      reservedForLiquidations: Math.min(2, inst.N - 2),
+    };
     const backstopSeed = "devnet-backstop";
     const keeperSeed = "devnet-keeper";
     const genesis = await buildGenesis(inst, shape, backstopSeed);
@@ -104,7 +110,12 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     mkdirSync(o.dir, { recursive: true });
     const apiPort = o.apiPort ?? (await freePort());
     const queueName = `prove-${dep.rollupAddress.slice(2, 10).toLowerCase()}-${Date.now()}`;
-    const common = { REDIS_URL: redis.url, PROVE_QUEUE: queueName, CIRCUIT_INSTANCE: inst.name, LOG_LEVEL: "info" };
+    const common = {
+      REDIS_URL: redis.url,
+      PROVE_QUEUE: queueName,
+      CIRCUIT_INSTANCE: inst.name,
+      LOG_LEVEL: "info",
+    };
     const seqEnv = {
       ...common,
       DATA_DIR: join(o.dir, "data"),
@@ -121,7 +132,11 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     let seq: Child;
     const startSeq = async () => {
       seq = startTsProcess("sequencer", "node/main.ts", seqEnv, join(o.dir, "sequencer.log"), o.echo);
-      await waitFor("the sequencer API", async () => (await fetch(`${apiUrl}/health`)).ok || undefined, 120_000);
+      await waitFor(
+        "the sequencer API",
+        async () => (await fetch(`${apiUrl}/health`)).ok || undefined,
+        120_000,
+      );
     };
     o.onProgress("starting the sequencer");
     await startSeq();
@@ -130,12 +145,23 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     // The backstop account takes what the book cannot fill in a liquidation; give it real cash, through
     // the same L1 deposit path as everyone else (the operator funds it).
     o.onProgress(`funding the backstop account with ${BACKSTOP_FUNDING / 1_000_000n} USDC`);
-    const operatorL1 = l1User({ rpcUrl: anvil.rpcUrl, privateKey: devAccountKey(DEV_ROLES.deployer), rollup: dep.rollupAddress, token: dep.tokenAddress });
+    const operatorL1 = l1User({
+      rpcUrl: anvil.rpcUrl,
+      privateKey: devAccountKey(DEV_ROLES.deployer),
+      rollup: dep.rollupAddress,
+      token: dep.tokenAddress,
+    });
     await operatorL1.deposit(devKey(backstopSeed).pubKey, BACKSTOP_FUNDING);
 
     const provers: Child[] = [];
     const startProver = () => {
-      const c = startTsProcess(`prover-${provers.length + 1}`, "prover/main.ts", { ...common, ...(o.proverEnv ?? {}) }, join(o.dir, `prover-${provers.length + 1}.log`), o.echo);
+      const c = startTsProcess(
+        `prover-${provers.length + 1}`,
+        "prover/main.ts",
+        { ...common, ...(o.proverEnv ?? {}) },
+        join(o.dir, `prover-${provers.length + 1}.log`),
+        o.echo,
+      );
       provers.push(c);
       return c;
     };
@@ -145,7 +171,13 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     });
 
     if (o.keeper) {
-      const keeper = startTsProcess("keeper", "node/keeper-main.ts", { API_URL: apiUrl, KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" }, join(o.dir, "keeper.log"), o.echo);
+      const keeper = startTsProcess(
+        "keeper",
+        "node/keeper-main.ts",
+        { API_URL: apiUrl, KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" },
+        join(o.dir, "keeper.log"),
+        o.echo,
+      );
       cleanup.push(() => keeper.stop());
     }
 

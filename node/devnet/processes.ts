@@ -15,7 +15,13 @@ export interface Child {
  * Starts a TypeScript entry point as its own process (node --import tsx), in its own process group so
  * a kill reaches its sandboxed children too. Output goes to a log file; `echo` also mirrors it.
  */
-export function startTsProcess(name: string, entry: string, env: Record<string, string>, logFile: string, echo = false): Child {
+export function startTsProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  logFile: string,
+  echo = false,
+): Child {
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile, { flags: "a" });
   const proc = spawn(process.execPath, ["--import", "tsx", entry], {
@@ -30,7 +36,9 @@ export function startTsProcess(name: string, entry: string, env: Record<string, 
     proc.stdout?.on("data", (b: Buffer) => process.stdout.write(prefix(name, b)));
     proc.stderr?.on("data", (b: Buffer) => process.stderr.write(prefix(name, b)));
   }
-  const exited = new Promise<number | string>((resolve) => proc.on("exit", (code, sig) => resolve(code ?? sig ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    proc.on("exit", (code, sig) => resolve(code ?? sig ?? -1)),
+  );
   return {
     name,
     proc,
@@ -65,7 +73,12 @@ function prefix(name: string, b: Buffer): string {
     .join("");
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 200): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

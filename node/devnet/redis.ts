@@ -11,7 +11,12 @@ export class RedisUnavailableError extends BaseError {
 }
 
 export async function ping(url: string, timeoutMs = 1500): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   r.on("error", () => {});
   try {
     await r.connect();
@@ -45,9 +50,13 @@ export async function ensureRedis(url: string): Promise<RedisHandle> {
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "zk-perps-redis-"));
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    {
+      stdio: "ignore",
+    },
+  );
   const privateUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
     if (await ping(privateUrl, 300)) {
@@ -63,5 +72,8 @@ export async function ensureRedis(url: string): Promise<RedisHandle> {
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
-  throw new RedisUnavailableError("REDIS_UNAVAILABLE", `started redis-server on port ${port} but it did not answer`);
+  throw new RedisUnavailableError(
+    "REDIS_UNAVAILABLE",
+    `started redis-server on port ${port} but it did not answer`,
+  );
 }

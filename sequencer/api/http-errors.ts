@@ -46,7 +46,10 @@ export function toHttpError(err: unknown): HttpError {
     return { status: 400, body: { code: "MALFORMED_JSON", message: "the request body is not valid JSON" } };
   }
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: e.statusCode, body: { code: e.code ?? "BAD_REQUEST", message: e.message ?? "bad request" } };
+    return {
+      status: e.statusCode,
+      body: { code: e.code ?? "BAD_REQUEST", message: e.message ?? "bad request" },
+    };
   }
   return { status: 500, body: { code: "INTERNAL", message: "internal error" } };
 }

@@ -32,5 +32,12 @@ export interface BatchRecord {
   l1Block?: bigint;
   gasUsed?: bigint;
   /** Wall-clock milliseconds per stage; observability only, never part of the state. */
-  times: { opened: number; sealed: number; provingStarted?: number; proven?: number; submitted?: number; verified?: number };
+  times: {
+    opened: number;
+    sealed: number;
+    provingStarted?: number;
+    proven?: number;
+    submitted?: number;
+    verified?: number;
+  };
 }

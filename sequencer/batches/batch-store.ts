@@ -2,6 +2,7 @@ import type { AbstractSublevel } from "abstract-level";
 import type { Level } from "level";
 
 type Sub = AbstractSublevel<Level<string, Buffer>, string | Buffer | Uint8Array, string, Buffer>;
+
 import { decode, encode } from "../codec.ts";
 import type { BatchRecord } from "./batch-record.ts";
 

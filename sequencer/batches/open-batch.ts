@@ -45,7 +45,8 @@ export class OpenBatch {
 
   /** Liquidations may use every slot; ordinary flow leaves the reserved ones free. */
   limitsFor(lane: LaneName): { touchedInBatch: ReadonlySet<number>; maxTouched: number } {
-    const maxTouched = lane === "liquidation" ? this.shape.N : this.shape.N - this.shape.reservedForLiquidations;
+    const maxTouched =
+      lane === "liquidation" ? this.shape.N : this.shape.N - this.shape.reservedForLiquidations;
     return { touchedInBatch: this.touched, maxTouched };
   }
 
@@ -62,7 +63,8 @@ export class OpenBatch {
 
   record(seq: bigint, tx: EngineTx, result: ApplyResult): void {
     for (const id of result.touched) this.touched.add(id);
-    if (tx.kind === "deposit") this.deposits.push({ pubKeyX: tx.pubKeyX, pubKeyY: tx.pubKeyY, amount: tx.amount });
+    if (tx.kind === "deposit")
+      this.deposits.push({ pubKeyX: tx.pubKeyX, pubKeyY: tx.pubKeyY, amount: tx.amount });
     if (result.withdrawal) {
       this.withdrawals.push({
         accountId: BigInt(result.withdrawal.accountId),

@@ -27,7 +27,13 @@ export interface SealedBatch {
 }
 
 /** Synchronous on purpose: it must see the engine exactly at the seal point, before the next tx. */
-export function captureSeal(batch: OpenBatch, engine: Engine, committed: CommittedState, M: number, now: number): SealedBatch {
+export function captureSeal(
+  batch: OpenBatch,
+  engine: Engine,
+  committed: CommittedState,
+  M: number,
+  now: number,
+): SealedBatch {
   const ids = [...batch.touched].sort((a, b) => a - b);
   const diffs = ids.map((index) => ({
     index,
@@ -52,7 +58,11 @@ const hex = (bytes: Uint8Array): `0x${string}` => `0x${Buffer.from(bytes).toStri
 const address = (x: bigint): `0x${string}` => `0x${x.toString(16).padStart(40, "0")}`;
 
 /** Applies a sealed batch to the Merkle tree and produces its circuit input. Must run in batch order. */
-export async function buildBatchRecord(tree: SparseMerkleTree, inst: CircuitInstance, s: SealedBatch): Promise<BatchRecord> {
+export async function buildBatchRecord(
+  tree: SparseMerkleTree,
+  inst: CircuitInstance,
+  s: SealedBatch,
+): Promise<BatchRecord> {
   const { batch } = s;
   const out = await applyBatch(tree, inst, {
     batchNumber: batch.batchNumber,
@@ -77,7 +87,11 @@ export async function buildBatchRecord(tree: SparseMerkleTree, inst: CircuitInst
     depositCount: BigInt(batch.deposits.length),
     depositHashOld: s.depositHashOld,
     depositHashNew: out.depositHashNew,
-    withdrawals: batch.withdrawals.map((w) => ({ accountId: w.accountId, to: address(w.l1Address), amount: w.amount })),
+    withdrawals: batch.withdrawals.map((w) => ({
+      accountId: w.accountId,
+      to: address(w.l1Address),
+      amount: w.amount,
+    })),
     batchData: hex(out.batchData),
     input: out.input,
     times: { opened: batch.openedAt, sealed: s.sealedAt },

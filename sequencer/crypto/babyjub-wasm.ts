@@ -10,8 +10,8 @@
  */
 import { ModuleBuilder } from "wasmbuilder";
 import wasmcurves from "wasmcurves";
-import { A, BASE8, D, type ExtPoint, type AffinePoint } from "./babyjub.ts";
-import { FIELD_MODULUS as P, mod } from "./field.ts";
+import { A, type AffinePoint, BASE8, D, type ExtPoint } from "./babyjub.ts";
+import { mod, FIELD_MODULUS as P } from "./field.ts";
 
 const FE = 32;
 const PT = 4 * FE;
@@ -55,7 +55,10 @@ function le32(x: bigint): Uint8Array {
   return out;
 }
 
-function buildModule(mb: InstanceType<typeof ModuleBuilder>, keyTableSlots: number): { pages: number; mem: Record<string, number> } {
+function buildModule(
+  mb: InstanceType<typeof ModuleBuilder>,
+  keyTableSlots: number,
+): { pages: number; mem: Record<string, number> } {
   wasmcurves.buildF1m(mb, P, "frm");
   const cA = mb.alloc(le32(mod(A * R_MONT)));
   const cD = mb.alloc(le32(mod(D * R_MONT)));
@@ -63,7 +66,11 @@ function buildModule(mb: InstanceType<typeof ModuleBuilder>, keyTableSlots: numb
   for (const n of ["a", "b", "c", "d", "e", "f", "g", "h", "u", "v"]) t[n] = mb.alloc(FE);
   const tmp = (n: string) => t[n]!;
 
-  const addFn = (name: string, params: string[], body: (c: CodeBuilder, at: (p: string, k: number) => Code) => Code[]) => {
+  const addFn = (
+    name: string,
+    params: string[],
+    body: (c: CodeBuilder, at: (p: string, k: number) => Code) => Code[],
+  ) => {
     const f = mb.addFunction(name);
     for (const p of params) f.addParam(p, "i32");
     const c = f.getCodeBuilder() as CodeBuilder;

@@ -7,7 +7,7 @@
  * This is the plain-bigint reference: the hot paths run the same formulas in wasm (`babyjub-wasm.ts`),
  * and the tests check one against the other.
  */
-import { FIELD_MODULUS as P, invert, mod } from "./field.ts";
+import { invert, mod, FIELD_MODULUS as P } from "./field.ts";
 
 export const A = 168700n;
 export const D = 168696n;

@@ -9,7 +9,7 @@
  * signature, so we reject it.
  */
 import { blake512 } from "@noble/hashes/blake1.js";
-import { type AffinePoint, SUBGROUP_ORDER, isOnCurve, toAffine } from "./babyjub.ts";
+import { type AffinePoint, isOnCurve, SUBGROUP_ORDER, toAffine } from "./babyjub.ts";
 import { type EdwardsWasm, edwardsWasm } from "./babyjub-wasm.ts";
 import { PrivateKeyError } from "./errors.ts";
 import { FIELD_MODULUS, mod } from "./field.ts";

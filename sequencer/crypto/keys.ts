@@ -6,7 +6,12 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { type EdwardsWasmOptions, edwardsWasm } from "./babyjub-wasm.ts";
 import { prv2pub, signPoseidon, verifyPoseidon } from "./eddsa.ts";
 import { warmUpPoseidon } from "./poseidon.ts";
-import { type SignatureFields, type SignatureJson, signatureFromJson, signatureToJson } from "./signature-json.ts";
+import {
+  type SignatureFields,
+  type SignatureJson,
+  signatureFromJson,
+  signatureToJson,
+} from "./signature-json.ts";
 
 export interface DevKey {
   prv: Uint8Array;
@@ -32,7 +37,7 @@ export function verifyMessage(
   sig: SignatureJson | SignatureFields,
   pubKey: readonly [bigint, bigint],
 ): boolean {
-  let parsed;
+  let parsed: ReturnType<typeof signatureFromJson>;
   try {
     parsed = signatureFromJson(sig);
   } catch {

@@ -10,8 +10,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { FIELD_MODULUS } from "./field.ts";
 import { PoseidonInputError } from "./errors.ts";
+import { FIELD_MODULUS } from "./field.ts";
 
 const P = FIELD_MODULUS;
 const N_ROUNDS_F = 8;

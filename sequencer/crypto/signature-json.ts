@@ -54,7 +54,10 @@ export function signatureFromJson(json: SignatureJson | SignatureFields): Signat
   }
   const parsed = signatureJsonSchema.safeParse(json);
   if (!parsed.success) {
-    throw new SignatureFormatError("malformed signature", { details: { issues: parsed.error.issues }, cause: parsed.error });
+    throw new SignatureFormatError("malformed signature", {
+      details: { issues: parsed.error.issues },
+      cause: parsed.error,
+    });
   }
   return { R8: [parsed.data.r8x, parsed.data.r8y], S: parsed.data.s };
 }

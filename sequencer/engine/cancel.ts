@@ -12,11 +12,15 @@ export function cancelOrder(ctx: TxContext, tx: CancelTx): ApplyResult {
   const o = ctx.state.books[tx.marketId]?.get(tx.orderId);
   // Someone else's order answers the same as a missing one: ids of other accounts' orders are not leaked.
   if (!o || o.accountId !== tx.accountId) {
-    throw engineError("UNKNOWN_ORDER", `no live order ${tx.orderId} of account ${tx.accountId} in market ${tx.marketId}`, {
-      accountId: tx.accountId,
-      marketId: tx.marketId,
-      orderId: tx.orderId,
-    });
+    throw engineError(
+      "UNKNOWN_ORDER",
+      `no live order ${tx.orderId} of account ${tx.accountId} in market ${tx.marketId}`,
+      {
+        accountId: tx.accountId,
+        marketId: tx.marketId,
+        orderId: tx.orderId,
+      },
+    );
   }
   ctx.touch(tx.accountId);
   ctx.cancelOrder(o);

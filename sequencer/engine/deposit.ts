@@ -20,8 +20,13 @@ export function applyDeposit(ctx: TxContext, tx: DepositTx): ApplyResult {
       got: tx.depositIndex,
     });
   }
-  if (tx.amount <= 0n || tx.amount >= AMOUNT_LIMIT) throw engineError("BAD_AMOUNT", "deposit amount must be in (0, 2^80)", { amount: tx.amount });
-  if (!inUnsigned(tx.pubKeyX, FIELD_MODULUS) || !inUnsigned(tx.pubKeyY, FIELD_MODULUS) || (tx.pubKeyX === 0n && tx.pubKeyY === 0n)) {
+  if (tx.amount <= 0n || tx.amount >= AMOUNT_LIMIT)
+    throw engineError("BAD_AMOUNT", "deposit amount must be in (0, 2^80)", { amount: tx.amount });
+  if (
+    !inUnsigned(tx.pubKeyX, FIELD_MODULUS) ||
+    !inUnsigned(tx.pubKeyY, FIELD_MODULUS) ||
+    (tx.pubKeyX === 0n && tx.pubKeyY === 0n)
+  ) {
     // The all-zero key is the empty leaf's key: an account with it would be indistinguishable from empty.
     throw engineError("BAD_KEY", "deposit key must be a non-zero pair of field elements", {});
   }

@@ -5,8 +5,8 @@ import { liquidate } from "./liquidate.ts";
 import { type EngineParams, type EngineParamsInput, parseEngineParams } from "./params.ts";
 import { placeOrder } from "./place-order.ts";
 import { applyPrice } from "./price.ts";
-import { findIndexMismatches } from "./self-check.ts";
 import { COLLATERAL_LIMIT, inUnsigned, MARK_PRICE_LIMIT, POOL_LIMIT } from "./ranges.ts";
+import { findIndexMismatches } from "./self-check.ts";
 import { conservedOf } from "./settlement.ts";
 import { EngineState, keyOf } from "./state.ts";
 import { TxContext } from "./tx-context.ts";
@@ -65,7 +65,8 @@ export class Engine {
     const s = this.state;
     const backstop = s.newAccount(this.params.backstopPubKeyX, this.params.backstopPubKeyY);
     backstop.collateral = genesis.backstopCollateral ?? 0n;
-    if (!inUnsigned(backstop.collateral, COLLATERAL_LIMIT)) throw new RangeError("genesis backstopCollateral out of range");
+    if (!inUnsigned(backstop.collateral, COLLATERAL_LIMIT))
+      throw new RangeError("genesis backstopCollateral out of range");
     s.accounts.push(backstop);
     s.keyIndex.set(keyOf(backstop.pubKeyX, backstop.pubKeyY), this.params.backstopAccountId);
     s.insuranceFund = genesis.insuranceFund ?? 0n;
@@ -147,14 +148,24 @@ export class Engine {
   markets(): MarketView[] {
     return this.params.markets.map((mp, m) => {
       const mk = this.state.markets[m] as MarketState;
-      return { marketId: m, ...mp, markPrice: mk.markPrice, fundingIndex: mk.fundingIndex, openInterest: mk.openInterest };
+      return {
+        marketId: m,
+        ...mp,
+        markPrice: mk.markPrice,
+        fundingIndex: mk.fundingIndex,
+        openInterest: mk.openInterest,
+      };
     });
   }
 
   /** SPEC.md global state, field for field. */
   global(): GlobalState {
     return {
-      markets: this.state.markets.map((m) => ({ markPrice: m.markPrice, fundingIndex: m.fundingIndex, openInterest: m.openInterest })),
+      markets: this.state.markets.map((m) => ({
+        markPrice: m.markPrice,
+        fundingIndex: m.fundingIndex,
+        openInterest: m.openInterest,
+      })),
       insuranceFund: this.state.insuranceFund,
       feePool: this.state.feePool,
     };

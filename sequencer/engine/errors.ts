@@ -89,7 +89,11 @@ export class EngineFaultError extends EngineError {
 }
 
 /** Builds the subclass that matches the code, so callers can `instanceof` or switch on `code`. */
-export function engineError(code: EngineErrorCode, message: string, details: Record<string, unknown> = {}): EngineError {
+export function engineError(
+  code: EngineErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): EngineError {
   if (isClientError(code)) return new TxRejectedError(code, message, details);
   if (code === "BATCH_CAPACITY" || code === "ACCOUNTS_FULL") return new CapacityError(code, message, details);
   return new EngineFaultError(code, message, details);

@@ -1,10 +1,10 @@
-import { planMatch, type MatchPlan } from "../matching/matcher.ts";
+import { type MatchPlan, planMatch } from "../matching/matcher.ts";
 import type { OrderBook, RestingOrder } from "../matching/order-book.ts";
 import { bpsOf, equity, initialRequirement } from "../risk/margin.ts";
 import { abs, COLLATERAL_LIMIT, inUnsigned, SIZE_LIMIT } from "./ranges.ts";
 import { applyTrade, settleFunding } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
-import { type Fill, type MarketState, type Side, cloneAccount } from "./types.ts";
+import { cloneAccount, type Fill, type MarketState, type Side } from "./types.ts";
 
 export type StopReason = "none" | "max_makers" | "capacity" | "taker_collateral";
 
@@ -85,7 +85,16 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
     ctx.put(o.accountId, mk);
     ctx.put(taker, tk);
     ctx.feePool += makerFee + takerFee;
-    fills.push({ marketId: m, makerOrderId: o.id, maker: o.accountId, taker, price, size, takerFee, makerFee });
+    fills.push({
+      marketId: m,
+      makerOrderId: o.id,
+      maker: o.accountId,
+      taker,
+      price,
+      size,
+      takerFee,
+      makerFee,
+    });
     return { kind: "fill", size };
   });
   ctx.addPlan(plan);

@@ -29,6 +29,13 @@ export {
   isEngineErrorCode,
   TxRejectedError,
 } from "./errors.ts";
-export { defaultEngineParams, type EngineParams, type EngineParamsInput, engineParamsSchema, type MarketParams, parseEngineParams } from "./params.ts";
+export {
+  defaultEngineParams,
+  type EngineParams,
+  type EngineParamsInput,
+  engineParamsSchema,
+  type MarketParams,
+  parseEngineParams,
+} from "./params.ts";
 export type * from "./types.ts";
 export type { AccountView, PositionView } from "./views.ts";

@@ -11,7 +11,12 @@ type LiquidationTx = Extract<EngineTx, { kind: "liquidation" }>;
 const BPS = 10_000n;
 
 /** Worst price the liquidation may close at on the book: the mark moved by the band, rounded toward the mark. */
-export function liquidationLimit(mp: MarketParams, mark: bigint, side: "buy" | "sell", bandBps: number): bigint {
+export function liquidationLimit(
+  mp: MarketParams,
+  mark: bigint,
+  side: "buy" | "sell",
+  bandBps: number,
+): bigint {
   const band = BigInt(bandBps);
   if (side === "buy") return ((mark * (BPS + band)) / BPS / mp.tickSize) * mp.tickSize;
   const unit = BPS * mp.tickSize;
@@ -40,15 +45,19 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx): ApplyResult {
   const backstop = params.backstopAccountId;
   const id = tx.accountId;
   if (!ctx.exists(id)) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${id}`, { accountId: id });
-  if (id === backstop) throw engineError("NOT_LIQUIDATABLE", "the backstop account cannot be liquidated", { accountId: id });
+  if (id === backstop)
+    throw engineError("NOT_LIQUIDATABLE", "the backstop account cannot be liquidated", { accountId: id });
   const committed = ctx.acc(id);
   if (!liquidationCandidate(id, committed, ctx.markets, params.markets)) {
     throw engineError("NOT_LIQUIDATABLE", "account is not below maintenance margin", { accountId: id });
   }
-  if (!ctx.fits(id, backstop)) throw engineError("BATCH_CAPACITY", "batch has no room for a liquidation", { accountId: id });
+  if (!ctx.fits(id, backstop))
+    throw engineError("BATCH_CAPACITY", "batch has no room for a liquidation", { accountId: id });
   ctx.touch(id);
 
-  ctx.markets.forEach((mk, m) => settleFunding(ctx.acc(id), m, mk.fundingIndex));
+  ctx.markets.forEach((mk, m) => {
+    settleFunding(ctx.acc(id), m, mk.fundingIndex);
+  });
 
   for (const o of ctx.state.ordersByAccount.get(id)?.values() ?? []) ctx.cancelOrder(o);
 
@@ -120,7 +129,9 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx): ApplyResult {
     deficitCovered = deficit;
   }
   if (ctx.acc(backstop).collateral < 0n) {
-    throw engineError("BAD_DEBT_UNCOVERED", "the backstop cannot absorb the positions it would take", { accountId: id });
+    throw engineError("BAD_DEBT_UNCOVERED", "the backstop cannot absorb the positions it would take", {
+      accountId: id,
+    });
   }
 
   return {

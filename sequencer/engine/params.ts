@@ -41,10 +41,14 @@ export const engineParamsSchema = z
     backstopPubKeyX: z.bigint().nonnegative().lt(FIELD_MODULUS),
     backstopPubKeyY: z.bigint().nonnegative().lt(FIELD_MODULUS),
   })
-  .refine((p) => p.backstopPubKeyX !== 0n || p.backstopPubKeyY !== 0n, { message: "backstop key must not be empty" });
+  .refine((p) => p.backstopPubKeyX !== 0n || p.backstopPubKeyY !== 0n, {
+    message: "backstop key must not be empty",
+  });
 
 export type MarketParams = Readonly<z.infer<typeof marketParamsSchema>>;
-export type EngineParams = Readonly<Omit<z.infer<typeof engineParamsSchema>, "markets"> & { markets: readonly MarketParams[] }>;
+export type EngineParams = Readonly<
+  Omit<z.infer<typeof engineParamsSchema>, "markets"> & { markets: readonly MarketParams[] }
+>;
 export type EngineParamsInput = z.input<typeof engineParamsSchema>;
 
 /** Validates and deep-freezes; the engine keeps only the frozen copy. */

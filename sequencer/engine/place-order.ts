@@ -34,7 +34,13 @@ export function checkOrderPrice(mp: MarketParams, price: bigint, marketId: numbe
  * The worst price a market order may fill at: the mark moved by the band, rounded to the tick toward the
  * mark (so the band is never exceeded). A non-zero client price tightens it like a slippage limit.
  */
-export function marketOrderLimit(mp: MarketParams, mark: bigint, side: "buy" | "sell", bandBps: number, clientPrice: bigint): bigint {
+export function marketOrderLimit(
+  mp: MarketParams,
+  mark: bigint,
+  side: "buy" | "sell",
+  bandBps: number,
+  clientPrice: bigint,
+): bigint {
   const band = BigInt(bandBps);
   let limit: bigint;
   if (side === "buy") {
@@ -63,11 +69,21 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   const params = ctx.state.params;
   const mp = requireMarket(ctx, tx.marketId);
   const m = tx.marketId;
-  if ((tx.side !== "buy" && tx.side !== "sell") || (tx.type !== "limit" && tx.type !== "market") || (tx.tif !== "GTC" && tx.tif !== "IOC")) {
-    throw engineError("BAD_TX", "side, type or tif is not one of the allowed values", { side: tx.side, type: tx.type, tif: tx.tif });
+  if (
+    (tx.side !== "buy" && tx.side !== "sell") ||
+    (tx.type !== "limit" && tx.type !== "market") ||
+    (tx.tif !== "GTC" && tx.tif !== "IOC")
+  ) {
+    throw engineError("BAD_TX", "side, type or tif is not one of the allowed values", {
+      side: tx.side,
+      type: tx.type,
+      tif: tx.tif,
+    });
   }
   if (tx.size < mp.minOrderSize || tx.size > mp.maxOrderSize) {
-    throw engineError("SIZE_OUT_OF_RANGE", `size must be in [${mp.minOrderSize}, ${mp.maxOrderSize}]`, { size: tx.size });
+    throw engineError("SIZE_OUT_OF_RANGE", `size must be in [${mp.minOrderSize}, ${mp.maxOrderSize}]`, {
+      size: tx.size,
+    });
   }
   if (ctx.state.books.some((b) => b.get(seq) !== undefined)) {
     // Order ids are log positions; a repeat means the caller reused a seq, which would corrupt the book.
@@ -77,8 +93,11 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   if (!isMarket || tx.price !== 0n) checkOrderPrice(mp, tx.price, m);
   const taker = useNonce(ctx, tx.accountId, tx.nonce);
   const mark = requireMark(ctx, m);
-  const limitPrice = isMarket ? marketOrderLimit(mp, mark, tx.side, params.marketOrderBandBps, tx.price) : tx.price;
-  if (limitPrice <= 0n) throw engineError("BAD_PRICE", "market order band leaves no valid price", { marketId: m, mark });
+  const limitPrice = isMarket
+    ? marketOrderLimit(mp, mark, tx.side, params.marketOrderBandBps, tx.price)
+    : tx.price;
+  if (limitPrice <= 0n)
+    throw engineError("BAD_PRICE", "market order band leaves no valid price", { marketId: m, mark });
 
   const pos = taker.positions[m] as Position;
   const signed = tx.side === "buy" ? tx.size : -tx.size;
@@ -89,7 +108,8 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
 
   const resting = restingExposure(ctx, tx.accountId);
   const r = resting[m] as RestingExposure;
-  const withOrder = tx.side === "buy" ? { buy: r.buy + tx.size, sell: r.sell } : { buy: r.buy, sell: r.sell + tx.size };
+  const withOrder =
+    tx.side === "buy" ? { buy: r.buy + tx.size, sell: r.sell } : { buy: r.buy, sell: r.sell + tx.size };
   if (worstCaseSize(pos.size, withOrder) > worstCaseSize(pos.size, r)) {
     resting[m] = withOrder;
     const required = worstCaseInitialRequirement(taker, ctx.markets, params.markets, resting);
@@ -119,17 +139,26 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   });
 
   if (fills.length === 0 && stopReason === "capacity") {
-    throw engineError("BATCH_CAPACITY", "no maker of this order fits in the batch", { accountId: tx.accountId });
+    throw engineError("BATCH_CAPACITY", "no maker of this order fits in the batch", {
+      accountId: tx.accountId,
+    });
   }
   if (fills.length === 0 && stopReason === "taker_collateral") {
-    throw engineError("INSUFFICIENT_COLLATERAL", "the first fill would leave collateral negative", { accountId: tx.accountId });
+    throw engineError("INSUFFICIENT_COLLATERAL", "the first fill would leave collateral negative", {
+      accountId: tx.accountId,
+    });
   }
 
   // Belt and braces for the up-front check: a taker that grew must end above initial margin.
   const after = ctx.acc(tx.accountId);
   const sizeAfter = (after.positions[m] as Position).size;
-  if (abs(sizeAfter) > abs(sizeBefore) && equity(after, ctx.markets) < initialRequirement(after, ctx.markets, params.markets)) {
-    throw engineError("INSUFFICIENT_MARGIN", "fills would leave the account below initial margin", { accountId: tx.accountId });
+  if (
+    abs(sizeAfter) > abs(sizeBefore) &&
+    equity(after, ctx.markets) < initialRequirement(after, ctx.markets, params.markets)
+  ) {
+    throw engineError("INSUFFICIENT_MARGIN", "fills would leave the account below initial margin", {
+      accountId: tx.accountId,
+    });
   }
 
   const remaining = tx.size - plan.filled;

@@ -1,4 +1,4 @@
-import { liquidationCandidate, rankLiquidations, type LiquidationCandidate } from "../risk/liquidation.ts";
+import { type LiquidationCandidate, liquidationCandidate, rankLiquidations } from "../risk/liquidation.ts";
 import { engineError } from "./errors.ts";
 import { MARK_PRICE_LIMIT } from "./ranges.ts";
 import type { TxContext } from "./tx-context.ts";
@@ -15,7 +15,10 @@ type PriceTx = Extract<EngineTx, { kind: "price" }>;
 export function applyPrice(ctx: TxContext, tx: PriceTx): ApplyResult {
   requireMarket(ctx, tx.marketId);
   if (tx.price <= 0n || tx.price >= MARK_PRICE_LIMIT) {
-    throw engineError("BAD_PRICE", "index price must be in (0, 2^40)", { marketId: tx.marketId, price: tx.price });
+    throw engineError("BAD_PRICE", "index price must be in (0, 2^40)", {
+      marketId: tx.marketId,
+      price: tx.price,
+    });
   }
   const last = ctx.state.lastPriceTimestamp[tx.marketId] as bigint;
   if (tx.timestampMs <= last) {
@@ -26,12 +29,18 @@ export function applyPrice(ctx: TxContext, tx: PriceTx): ApplyResult {
     });
   }
   ctx.setMark(tx.marketId, tx.price, tx.timestampMs);
-  const markets: MarketState[] = ctx.markets.map((mk, m) => (m === tx.marketId ? { ...mk, markPrice: tx.price } : mk));
+  const markets: MarketState[] = ctx.markets.map((mk, m) =>
+    m === tx.marketId ? { ...mk, markPrice: tx.price } : mk,
+  );
   const cands: LiquidationCandidate[] = [];
   for (const id of ctx.state.holders[tx.marketId] ?? []) {
-    const c = liquidationCandidate(id, ctx.state.accounts[id] as AccountLeaf, markets, ctx.state.params.markets);
+    const c = liquidationCandidate(
+      id,
+      ctx.state.accounts[id] as AccountLeaf,
+      markets,
+      ctx.state.params.markets,
+    );
     if (c) cands.push(c);
   }
   return { touched: [], fills: [], liquidationsDetected: rankLiquidations(cands) };
 }
-

@@ -14,10 +14,14 @@ export function findIndexMismatches(s: EngineState): string[] {
     for (const o of mine.values()) {
       indexed++;
       if (o.accountId !== accountId) problems.push(`order ${o.id} indexed under ${accountId}`);
-      if (s.books[o.marketId]?.get(o.id) !== o) problems.push(`order ${o.id} indexed but not on book ${o.marketId}`);
+      if (s.books[o.marketId]?.get(o.id) !== o)
+        problems.push(`order ${o.id} indexed but not on book ${o.marketId}`);
       if (o.remaining <= 0n) problems.push(`order ${o.id} has remaining ${o.remaining}`);
       let t = totals.get(accountId);
-      if (!t) totals.set(accountId, (t = s.markets.map(() => ({ buy: 0n, sell: 0n }))));
+      if (!t) {
+        t = s.markets.map(() => ({ buy: 0n, sell: 0n }));
+        totals.set(accountId, t);
+      }
       const e = t[o.marketId] as RestingExposure;
       if (o.side === "buy") e.buy += o.remaining;
       else e.sell += o.remaining;
@@ -32,7 +36,8 @@ export function findIndexMismatches(s: EngineState): string[] {
     s.markets.forEach((_, m) => {
       const w = want?.[m] ?? { buy: 0n, sell: 0n };
       const g = got?.[m] ?? { buy: 0n, sell: 0n };
-      if (w.buy !== g.buy || w.sell !== g.sell) problems.push(`resting totals of ${id} in ${m}: ${g.buy}/${g.sell}, want ${w.buy}/${w.sell}`);
+      if (w.buy !== g.buy || w.sell !== g.sell)
+        problems.push(`resting totals of ${id} in ${m}: ${g.buy}/${g.sell}, want ${w.buy}/${w.sell}`);
     });
   }
   s.markets.forEach((mk, m) => {

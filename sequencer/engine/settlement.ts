@@ -43,7 +43,7 @@ export function applyTrade(a: AccountLeaf, marketId: number, t: bigint, price: b
   const p = a.positions[marketId] as Position;
   let closed = 0n;
   let realisedPnl = 0n;
-  const reducing = p.size !== 0n && (p.size > 0n) !== (t > 0n);
+  const reducing = p.size !== 0n && p.size > 0n !== t > 0n;
   if (reducing) {
     const abSize = abs(p.size);
     closed = abs(t) < abSize ? abs(t) : abSize;

@@ -13,14 +13,26 @@ import {
   SIZE_LIMIT,
 } from "./ranges.ts";
 import { longSize } from "./settlement.ts";
-import { keyOf, type EngineState } from "./state.ts";
+import { type EngineState, keyOf } from "./state.ts";
 import { type AccountLeaf, type ApplyLimits, cloneAccount, type MarketState } from "./types.ts";
 
 function sameLeaf(a: AccountLeaf, b: AccountLeaf | undefined): boolean {
-  if (!b || a.pubKeyX !== b.pubKeyX || a.pubKeyY !== b.pubKeyY || a.nonce !== b.nonce || a.collateral !== b.collateral) return false;
+  if (
+    !b ||
+    a.pubKeyX !== b.pubKeyX ||
+    a.pubKeyY !== b.pubKeyY ||
+    a.nonce !== b.nonce ||
+    a.collateral !== b.collateral
+  )
+    return false;
   return a.positions.every((p, m) => {
     const q = b.positions[m];
-    return q !== undefined && p.size === q.size && p.entryNotional === q.entryNotional && p.fundingSnapshot === q.fundingSnapshot;
+    return (
+      q !== undefined &&
+      p.size === q.size &&
+      p.entryNotional === q.entryNotional &&
+      p.fundingSnapshot === q.fundingSnapshot
+    );
   });
 }
 
@@ -69,7 +81,8 @@ export class TxContext {
     let a = this.work.get(id);
     if (a) return a;
     const committed = this.state.accounts[id];
-    if (!committed || !Number.isInteger(id)) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${id}`, { accountId: id });
+    if (!committed || !Number.isInteger(id))
+      throw engineError("UNKNOWN_ACCOUNT", `unknown account ${id}`, { accountId: id });
     a = cloneAccount(committed);
     this.work.set(id, a);
     return a;
@@ -170,11 +183,14 @@ export class TxContext {
   commit(): void {
     for (const [id, a] of this.work) {
       if (!inUnsigned(a.nonce, NONCE_LIMIT)) this.overflow("nonce", { accountId: id });
-      if (!inUnsigned(a.collateral, COLLATERAL_LIMIT)) this.overflow("collateral", { accountId: id, value: a.collateral });
+      if (!inUnsigned(a.collateral, COLLATERAL_LIMIT))
+        this.overflow("collateral", { accountId: id, value: a.collateral });
       a.positions.forEach((p, m) => {
         if (!inSigned(p.size, SIZE_LIMIT)) this.overflow("size", { accountId: id, marketId: m });
-        if (!inSigned(p.entryNotional, ENTRY_NOTIONAL_LIMIT)) this.overflow("entryNotional", { accountId: id, marketId: m });
-        if (!inSigned(p.fundingSnapshot, FUNDING_LIMIT)) this.overflow("fundingSnapshot", { accountId: id, marketId: m });
+        if (!inSigned(p.entryNotional, ENTRY_NOTIONAL_LIMIT))
+          this.overflow("entryNotional", { accountId: id, marketId: m });
+        if (!inSigned(p.fundingSnapshot, FUNDING_LIMIT))
+          this.overflow("fundingSnapshot", { accountId: id, marketId: m });
       });
     }
     const oi = this.openInterestAfter();

@@ -106,6 +106,10 @@ export function cloneAccount(a: AccountLeaf): AccountLeaf {
     pubKeyY: a.pubKeyY,
     nonce: a.nonce,
     collateral: a.collateral,
-    positions: a.positions.map((p) => ({ size: p.size, entryNotional: p.entryNotional, fundingSnapshot: p.fundingSnapshot })),
+    positions: a.positions.map((p) => ({
+      size: p.size,
+      entryNotional: p.entryNotional,
+      fundingSnapshot: p.fundingSnapshot,
+    })),
   };
 }

@@ -20,10 +20,15 @@ export function requireMark(ctx: TxContext, marketId: number): bigint {
 
 /** Checks `nonce == account.nonce + 1` and advances it on the working copy. */
 export function useNonce(ctx: TxContext, accountId: number, nonce: bigint): AccountLeaf {
-  if (!ctx.exists(accountId)) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${accountId}`, { accountId });
+  if (!ctx.exists(accountId))
+    throw engineError("UNKNOWN_ACCOUNT", `unknown account ${accountId}`, { accountId });
   const a = ctx.acc(accountId);
   if (nonce !== a.nonce + 1n) {
-    throw engineError("BAD_NONCE", `nonce must be ${a.nonce + 1n}`, { accountId, expected: a.nonce + 1n, got: nonce });
+    throw engineError("BAD_NONCE", `nonce must be ${a.nonce + 1n}`, {
+      accountId,
+      expected: a.nonce + 1n,
+      got: nonce,
+    });
   }
   a.nonce = nonce;
   return a;

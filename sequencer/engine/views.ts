@@ -1,4 +1,10 @@
-import { equity, initialRequirement, maintenanceRequirement, unrealisedPnl, unsettledFunding } from "../risk/margin.ts";
+import {
+  equity,
+  initialRequirement,
+  maintenanceRequirement,
+  unrealisedPnl,
+  unsettledFunding,
+} from "../risk/margin.ts";
 import type { EngineState } from "./state.ts";
 import type { AccountLeaf, MarketState, OpenOrder } from "./types.ts";
 
@@ -32,7 +38,9 @@ export interface AccountView {
 export function openOrdersOf(state: EngineState, accountId: number): OpenOrder[] {
   const mine = state.ordersByAccount.get(accountId);
   if (!mine) return [];
-  return [...mine.values()].map((o) => o.view()).sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+  return [...mine.values()]
+    .map((o) => o.view())
+    .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
 }
 
 export function accountViewOf(state: EngineState, accountId: number, a: AccountLeaf): AccountView {

@@ -1,6 +1,6 @@
 import { equity, worstCaseInitialRequirement } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
-import { AMOUNT_LIMIT, L1_ADDRESS_LIMIT, inUnsigned } from "./ranges.ts";
+import { AMOUNT_LIMIT, inUnsigned, L1_ADDRESS_LIMIT } from "./ranges.ts";
 import { settleFunding } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
 import type { ApplyResult, EngineTx, MarketState } from "./types.ts";
@@ -15,19 +15,29 @@ type WithdrawalTx = Extract<EngineTx, { kind: "withdrawal" }>;
  * orders the account can no longer back.
  */
 export function applyWithdrawal(ctx: TxContext, tx: WithdrawalTx): ApplyResult {
-  if (tx.amount <= 0n || tx.amount >= AMOUNT_LIMIT) throw engineError("BAD_AMOUNT", "withdrawal amount must be in (0, 2^80)", { amount: tx.amount });
-  if (!inUnsigned(tx.l1Address, L1_ADDRESS_LIMIT)) throw engineError("BAD_ADDRESS", "l1Address must be a 160-bit address", {});
+  if (tx.amount <= 0n || tx.amount >= AMOUNT_LIMIT)
+    throw engineError("BAD_AMOUNT", "withdrawal amount must be in (0, 2^80)", { amount: tx.amount });
+  if (!inUnsigned(tx.l1Address, L1_ADDRESS_LIMIT))
+    throw engineError("BAD_ADDRESS", "l1Address must be a 160-bit address", {});
   const a = useNonce(ctx, tx.accountId, tx.nonce);
   ctx.touch(tx.accountId);
   ctx.markets.forEach((mk: MarketState, m) => {
     if (a.positions[m]?.size !== 0n) settleFunding(a, m, mk.fundingIndex);
   });
   if (a.collateral < tx.amount) {
-    throw engineError("INSUFFICIENT_COLLATERAL", "withdrawal exceeds collateral", { accountId: tx.accountId, collateral: a.collateral });
+    throw engineError("INSUFFICIENT_COLLATERAL", "withdrawal exceeds collateral", {
+      accountId: tx.accountId,
+      collateral: a.collateral,
+    });
   }
   a.collateral -= tx.amount;
   const params = ctx.state.params;
-  const required = worstCaseInitialRequirement(a, ctx.markets, params.markets, restingExposure(ctx, tx.accountId));
+  const required = worstCaseInitialRequirement(
+    a,
+    ctx.markets,
+    params.markets,
+    restingExposure(ctx, tx.accountId),
+  );
   const value = equity(a, ctx.markets);
   if (value < required) {
     throw engineError("INSUFFICIENT_MARGIN", "withdrawal would leave the account below initial margin", {

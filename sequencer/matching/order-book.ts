@@ -203,7 +203,8 @@ export class OrderBook {
   fill(id: bigint, size: bigint): void {
     const o = this.byId.get(id);
     if (!o) throw new Error(`fill of order ${id} not on book ${this.marketId}`);
-    if (size <= 0n || size > o.remaining) throw new Error(`fill of ${size} exceeds order ${id} remaining ${o.remaining}`);
+    if (size <= 0n || size > o.remaining)
+      throw new Error(`fill of ${size} exceeds order ${id} remaining ${o.remaining}`);
     this.sideOf(o.side).reduce(o, size);
     if (o.remaining === 0n) this.byId.delete(id);
   }

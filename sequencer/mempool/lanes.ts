@@ -1,5 +1,5 @@
-import { BaseError } from "../errors.ts";
 import type { EngineTx } from "../engine/types.ts";
+import { BaseError } from "../errors.ts";
 
 export type LaneName = "liquidation" | "normal";
 
@@ -35,7 +35,8 @@ export class Lanes {
 
   push(item: PendingTx): void {
     if (item.lane === "normal") {
-      if (this.#normal.length >= this.maxNormal) throw new OverloadedError(this.#normal.length, this.maxNormal);
+      if (this.#normal.length >= this.maxNormal)
+        throw new OverloadedError(this.#normal.length, this.maxNormal);
       this.#normal.push(item);
     } else {
       this.#liquidation.push(item);

@@ -41,7 +41,11 @@ export function rankLiquidations(cands: LiquidationCandidate[]): number[] {
 }
 
 /** Penalty on the closed notional, capped at what the account still has, so it never creates a deficit. */
-export function liquidationPenalty(closedNotional: bigint, penaltyBps: number, collateralAfterClose: bigint): bigint {
+export function liquidationPenalty(
+  closedNotional: bigint,
+  penaltyBps: number,
+  collateralAfterClose: bigint,
+): bigint {
   const raw = bpsOf(closedNotional, penaltyBps);
   const cap = collateralAfterClose > 0n ? collateralAfterClose : 0n;
   return raw < cap ? raw : cap;
@@ -53,7 +57,11 @@ export interface DeficitCover {
 }
 
 /** Insurance fund first (that is what it is for), then the backstop account; undefined if both fall short. */
-export function coverDeficit(deficit: bigint, insuranceFund: bigint, backstopCollateral: bigint): DeficitCover | undefined {
+export function coverDeficit(
+  deficit: bigint,
+  insuranceFund: bigint,
+  backstopCollateral: bigint,
+): DeficitCover | undefined {
   if (deficit <= 0n) return { fromInsurance: 0n, fromBackstop: 0n };
   const fromInsurance = deficit < insuranceFund ? deficit : insuranceFund;
   const fromBackstop = deficit - fromInsurance;

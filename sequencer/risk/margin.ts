@@ -53,18 +53,28 @@ function totalRequirement(
 ): bigint {
   let r = 0n;
   for (let m = 0; m < a.positions.length; m++) {
-    const size = exposure ? exposure(m, (a.positions[m] as Position).size) : (a.positions[m] as Position).size;
+    const size = exposure
+      ? exposure(m, (a.positions[m] as Position).size)
+      : (a.positions[m] as Position).size;
     if (size === 0n) continue;
     r += requirement(size, (markets[m] as MarketState).markPrice, pick(params[m] as MarketParams));
   }
   return r;
 }
 
-export function initialRequirement(a: AccountLeaf, markets: readonly MarketState[], params: readonly MarketParams[]): bigint {
+export function initialRequirement(
+  a: AccountLeaf,
+  markets: readonly MarketState[],
+  params: readonly MarketParams[],
+): bigint {
   return totalRequirement(a, markets, params, (mp) => mp.imfBps);
 }
 
-export function maintenanceRequirement(a: AccountLeaf, markets: readonly MarketState[], params: readonly MarketParams[]): bigint {
+export function maintenanceRequirement(
+  a: AccountLeaf,
+  markets: readonly MarketState[],
+  params: readonly MarketParams[],
+): bigint {
   return totalRequirement(a, markets, params, (mp) => mp.mmfBps);
 }
 
@@ -92,14 +102,24 @@ export function worstCaseInitialRequirement(
   params: readonly MarketParams[],
   resting: readonly RestingExposure[],
 ): bigint {
-  return totalRequirement(a, markets, params, (mp) => mp.imfBps, (m, size) => {
-    const r = resting[m];
-    return r ? worstCaseSize(size, r) : size;
-  });
+  return totalRequirement(
+    a,
+    markets,
+    params,
+    (mp) => mp.imfBps,
+    (m, size) => {
+      const r = resting[m];
+      return r ? worstCaseSize(size, r) : size;
+    },
+  );
 }
 
 /** True when the account holds a position and its value is below the maintenance requirement. */
-export function isBelowMaintenance(a: AccountLeaf, markets: readonly MarketState[], params: readonly MarketParams[]): boolean {
+export function isBelowMaintenance(
+  a: AccountLeaf,
+  markets: readonly MarketState[],
+  params: readonly MarketParams[],
+): boolean {
   const mm = maintenanceRequirement(a, markets, params);
   return mm > 0n && equity(a, markets) < mm;
 }

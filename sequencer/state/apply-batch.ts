@@ -2,7 +2,7 @@ import type { CircuitInstance } from "../../circuits/compile.ts";
 import { poseidon } from "../crypto/poseidon.ts";
 import { dataHash, encodeBatchData } from "./batch-data.ts";
 import { BatchTooLargeError, StaleLeafError, StateError } from "./errors.ts";
-import { type GlobalState, checkGlobalRanges, globalFields, globalRoot, stateRoot } from "./global-state.ts";
+import { checkGlobalRanges, type GlobalState, globalFields, globalRoot, stateRoot } from "./global-state.ts";
 import { type AccountLeaf, checkLeafRanges, emptyLeaf, leafFields, leafHash } from "./leaf.ts";
 import type { SparseMerkleTree } from "./merkle-tree.ts";
 
@@ -99,9 +99,13 @@ export async function applyBatch(
     ["withdrawals", p.withdrawals.length, NW],
   ] as const) {
     if (n > max) {
-      throw new BatchTooLargeError("STATE_BATCH_TOO_LARGE", `${n} ${what} exceed the ${max} slots of instance ${inst.name}`, {
-        details: { what, count: n, slots: max, instance: inst.name },
-      });
+      throw new BatchTooLargeError(
+        "STATE_BATCH_TOO_LARGE",
+        `${n} ${what} exceed the ${max} slots of instance ${inst.name}`,
+        {
+          details: { what, count: n, slots: max, instance: inst.name },
+        },
+      );
     }
   }
   checkGlobalRanges(p.newGlobal);
@@ -112,20 +116,30 @@ export async function applyBatch(
     checkLeafRanges(d.newLeaf);
     const current = pending.get(d.index) ?? (await tree.getLeafHash(d.index));
     if (leafHash(d.oldLeaf) !== current) {
-      throw new StaleLeafError("STATE_STALE_LEAF", `diff ${i}: old leaf of account ${d.index} does not match the tree`, {
-        details: { diff: i, index: d.index },
-      });
+      throw new StaleLeafError(
+        "STATE_STALE_LEAF",
+        `diff ${i}: old leaf of account ${d.index} does not match the tree`,
+        {
+          details: { diff: i, index: d.index },
+        },
+      );
     }
     pending.set(d.index, leafHash(d.newLeaf));
   }
   const last = p.diffs[p.diffs.length - 1];
-  const pad = p.padding ?? (last ? { index: last.index, leaf: last.newLeaf } : { index: 2 ** D - 1, leaf: emptyLeaf(M) });
+  const pad =
+    p.padding ??
+    (last ? { index: last.index, leaf: last.newLeaf } : { index: 2 ** D - 1, leaf: emptyLeaf(M) });
   if (p.diffs.length < N) {
     const current = pending.get(pad.index) ?? (await tree.getLeafHash(pad.index));
     if (leafHash(pad.leaf) !== current) {
-      throw new StaleLeafError("STATE_STALE_LEAF", `padding leaf of account ${pad.index} does not match the tree`, {
-        details: { index: pad.index },
-      });
+      throw new StaleLeafError(
+        "STATE_STALE_LEAF",
+        `padding leaf of account ${pad.index} does not match the tree`,
+        {
+          details: { index: pad.index },
+        },
+      );
     }
   }
 
@@ -134,11 +148,17 @@ export async function applyBatch(
   const slots: { index: number; oldLeaf: bigint[]; newLeaf: bigint[]; siblings: bigint[] }[] = [];
   for (const d of p.diffs) {
     const { siblings } = await tree.update(d.index, leafHash(d.newLeaf));
-    slots.push({ index: d.index, oldLeaf: leafFields(d.oldLeaf, M), newLeaf: leafFields(d.newLeaf, M), siblings });
+    slots.push({
+      index: d.index,
+      oldLeaf: leafFields(d.oldLeaf, M),
+      newLeaf: leafFields(d.newLeaf, M),
+      siblings,
+    });
   }
   const padFields = leafFields(pad.leaf, M);
   const padSiblings = p.diffs.length < N ? await tree.siblings(pad.index) : [];
-  while (slots.length < N) slots.push({ index: pad.index, oldLeaf: padFields, newLeaf: padFields, siblings: padSiblings });
+  while (slots.length < N)
+    slots.push({ index: pad.index, oldLeaf: padFields, newLeaf: padFields, siblings: padSiblings });
 
   const newStateRoot = stateRoot(await tree.root(), globalRoot(p.newGlobal));
   const depositHashNew = depositChain(p.depositHashOld, p.deposits);
@@ -184,7 +204,16 @@ export async function applyBatch(
     withdrawalAmount: range(NW).map((k) => slot(p.withdrawals, k, (w) => w.amount)),
   };
 
-  return { input, oldStateRoot, newStateRoot, depositHashNew, withdrawalHash, dataHash: dHash, batchData, publicHash };
+  return {
+    input,
+    oldStateRoot,
+    newStateRoot,
+    depositHashNew,
+    withdrawalHash,
+    dataHash: dHash,
+    batchData,
+    publicHash,
+  };
 }
 
 function range(n: number): number[] {

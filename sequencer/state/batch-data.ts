@@ -17,7 +17,10 @@ export function encodeBatchData(
   deposits: readonly unknown[],
   withdrawals: readonly unknown[],
 ): Uint8Array {
-  const rows = diffs.map((d) => ({ index: d.index, fields: leafFields(d.newLeaf, d.newLeaf.positions.length) }));
+  const rows = diffs.map((d) => ({
+    index: d.index,
+    fields: leafFields(d.newLeaf, d.newLeaf.positions.length),
+  }));
   const size = rows.reduce((n, r) => n + 4 + 32 * r.fields.length, 0) + 12;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);

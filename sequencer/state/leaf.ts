@@ -20,9 +20,13 @@ export interface AccountLeaf {
 /** The 4 + 3M field elements of a leaf, in SPEC.md order, signed values encoded mod p. */
 export function leafFields(leaf: AccountLeaf, M: number): bigint[] {
   if (leaf.positions.length !== M) {
-    throw new OutOfRangeError("STATE_BAD_LEAF_SHAPE", `leaf has ${leaf.positions.length} positions, expected ${M}`, {
-      details: { positions: leaf.positions.length, M },
-    });
+    throw new OutOfRangeError(
+      "STATE_BAD_LEAF_SHAPE",
+      `leaf has ${leaf.positions.length} positions, expected ${M}`,
+      {
+        details: { positions: leaf.positions.length, M },
+      },
+    );
   }
   const out = [leaf.pubKeyX, leaf.pubKeyY, leaf.nonce, leaf.collateral];
   for (const p of leaf.positions) out.push(p.size, p.entryNotional, p.fundingSnapshot);

@@ -32,7 +32,13 @@ export class LevelNodeStore implements NodeStore {
   }
 
   async putMany(entries: { level: number; index: bigint; value: bigint }[]): Promise<void> {
-    await this.tree.batch(entries.map((e) => ({ type: "put" as const, key: nodeKey(e.level, e.index), value: e.value.toString() })));
+    await this.tree.batch(
+      entries.map((e) => ({
+        type: "put" as const,
+        key: nodeKey(e.level, e.index),
+        value: e.value.toString(),
+      })),
+    );
     for (const e of entries) this.remember(nodeKey(e.level, e.index), e.value);
   }
 

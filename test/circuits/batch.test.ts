@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
-import { P } from "../../sequencer/state/field.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
+import { P } from "../../sequencer/state/field.ts";
 import { addField, cloneInput, compiledInstance, failsAt, resealInput, witness } from "../utils/circuit.ts";
-import { type Scenario, runScenario } from "./scenario.ts";
+import { runScenario, type Scenario } from "./scenario.ts";
 
 type Compiled = Awaited<ReturnType<typeof compiledInstance>>;
 let c: Compiled;
@@ -146,7 +146,10 @@ describe("batch circuit (tiny instance)", () => {
   function withSizes(s: bigint): Record<string, any> {
     const input = trade();
     const snap = BigInt(input.newLeaf[ALICE_SLOT][6]) - P; // FUNDING, negative
-    for (const [slot, sign] of [[ALICE_SLOT, 1n], [BOB_SLOT, -1n]] as const) {
+    for (const [slot, sign] of [
+      [ALICE_SLOT, 1n],
+      [BOB_SLOT, -1n],
+    ] as const) {
       const old = sign * 3n;
       const next = sign * s;
       input.newLeaf[slot][SIZE0] = addField(0n, next);
@@ -180,7 +183,12 @@ describe("batch circuit (tiny instance)", () => {
   it("rejects a deposit amount that differs from the credited collateral", async () => {
     const input = cloneInput(sc.batches[0]!.input);
     input.depositAmount[0] = addField(input.depositAmount[0], 1n);
-    input.depositHashNew = poseidon([0n, BigInt(input.depositPubKeyX[0]), BigInt(input.depositPubKeyY[0]), BigInt(input.depositAmount[0])]).toString();
+    input.depositHashNew = poseidon([
+      0n,
+      BigInt(input.depositPubKeyX[0]),
+      BigInt(input.depositPubKeyY[0]),
+      BigInt(input.depositAmount[0]),
+    ]).toString();
     await fails(input, AT.conservation);
   });
 
@@ -193,7 +201,12 @@ describe("batch circuit (tiny instance)", () => {
   it("rejects a withdrawal total that does not match the debits", async () => {
     const input = trade();
     input.withdrawalAmount[0] = addField(input.withdrawalAmount[0], 1n);
-    input.withdrawalHash = poseidon([0n, BigInt(input.withdrawalAccountId[0]), BigInt(input.withdrawalL1Address[0]), BigInt(input.withdrawalAmount[0])]).toString();
+    input.withdrawalHash = poseidon([
+      0n,
+      BigInt(input.withdrawalAccountId[0]),
+      BigInt(input.withdrawalL1Address[0]),
+      BigInt(input.withdrawalAmount[0]),
+    ]).toString();
     await fails(input, AT.conservation);
   });
 
@@ -208,7 +221,12 @@ describe("batch circuit (tiny instance)", () => {
     // amount -1 instead of 1,000 USDC: alice keeps her 1,000 USDC and gains 1 more.
     const amount = BigInt(input.withdrawalAmount[0]);
     input.withdrawalAmount[0] = (P - 1n).toString();
-    input.withdrawalHash = poseidon([0n, BigInt(input.withdrawalAccountId[0]), BigInt(input.withdrawalL1Address[0]), P - 1n]).toString();
+    input.withdrawalHash = poseidon([
+      0n,
+      BigInt(input.withdrawalAccountId[0]),
+      BigInt(input.withdrawalL1Address[0]),
+      P - 1n,
+    ]).toString();
     input.newLeaf[ALICE_SLOT][COLLATERAL] = addField(input.newLeaf[ALICE_SLOT][COLLATERAL], amount + 1n);
     await fails(input, AT.amountRange);
   });
@@ -235,7 +253,9 @@ describe("batch circuit (tiny instance)", () => {
   });
 });
 
-describe("batch circuit (default instance)", { skip: process.env.CIRCUIT_DEFAULT !== "1" && "set CIRCUIT_DEFAULT=1 to compile the default instance" }, () => {
+describe("batch circuit (default instance)", {
+  skip: process.env.CIRCUIT_DEFAULT !== "1" && "set CIRCUIT_DEFAULT=1 to compile the default instance",
+}, () => {
   it("compiles the default instance with the expected constraint count and accepts the transition", async () => {
     const d = await compiledInstance("default");
     assert.equal(d.constraints, 79393);

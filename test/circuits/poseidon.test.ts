@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { before, describe, it } from "node:test";
-import { REPO_ROOT, buildMain, r1csConstraints, sourcesHash } from "../../circuits/compile.ts";
+import { buildMain, REPO_ROOT, r1csConstraints, sourcesHash } from "../../circuits/compile.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { P } from "../../sequencer/state/field.ts";
 import { witness } from "../utils/circuit.ts";
@@ -27,8 +27,14 @@ let wasmPath: string;
 let constraints: number;
 
 before(async () => {
-  const dir = path.join(REPO_ROOT, "circuits", "build", `poseidon-widths-${(await sourcesHash(SOURCE)).slice(0, 12)}`);
-  if (!existsSync(path.join(dir, "main.r1cs"))) await buildMain(SOURCE, dir, "poseidon widths", (m) => process.stderr.write(`${m}\n`));
+  const dir = path.join(
+    REPO_ROOT,
+    "circuits",
+    "build",
+    `poseidon-widths-${(await sourcesHash(SOURCE)).slice(0, 12)}`,
+  );
+  if (!existsSync(path.join(dir, "main.r1cs")))
+    await buildMain(SOURCE, dir, "poseidon widths", (m) => process.stderr.write(`${m}\n`));
   wasmPath = path.join(dir, "main_js", "main.wasm");
   constraints = await r1csConstraints(path.join(dir, "main.r1cs"));
 });

@@ -19,13 +19,19 @@ export const OPERATOR = { x: 7n, y: 11n };
 export const ALICE = { x: 123456789n, y: 987654321n };
 export const BOB = { x: P - 1n, y: 42n }; // field edge: a key coordinate of p - 1
 
-function leaf(key: { x: bigint; y: bigint }, nonce: bigint, collateral: bigint, M: number, pos0?: [bigint, bigint, bigint]): AccountLeaf {
+function leaf(
+  key: { x: bigint; y: bigint },
+  nonce: bigint,
+  collateral: bigint,
+  M: number,
+  pos0?: [bigint, bigint, bigint],
+): AccountLeaf {
   const l = emptyLeaf(M);
   l.pubKeyX = key.x;
   l.pubKeyY = key.y;
   l.nonce = nonce;
   l.collateral = collateral;
-  if (pos0) (l.positions[0] = { size: pos0[0], entryNotional: pos0[1], fundingSnapshot: pos0[2] });
+  if (pos0) l.positions[0] = { size: pos0[0], entryNotional: pos0[1], fundingSnapshot: pos0[2] };
   return l;
 }
 
@@ -95,7 +101,13 @@ export async function runScenario(inst: CircuitInstance): Promise<Scenario> {
     ],
     deposits: [],
     depositHashOld: b2.depositHashNew,
-    withdrawals: [{ accountId: 1n, l1Address: 0xa11ce00000000000000000000000000000000001n, amount: 1_000n * USDC }],
+    withdrawals: [
+      { accountId: 1n, l1Address: 0xa11ce00000000000000000000000000000000001n, amount: 1_000n * USDC },
+    ],
   });
-  return { tree, batches: [b1, b2, b3], leaves: { operator, alice: [alice0, alice1, alice2], bob: [bob0, bob1, bob2] } };
+  return {
+    tree,
+    batches: [b1, b2, b3],
+    leaves: { operator, alice: [alice0, alice1, alice2], bob: [bob0, bob1, bob2] },
+  };
 }

@@ -24,14 +24,23 @@ let bob: Trader;
 let aliceL1: ReturnType<typeof l1User>;
 
 async function verified(n: bigint, timeoutMs = 180_000) {
-  await waitFor(`batch ${n} verified on L1`, async () => ((await aliceL1.lastVerifiedBatch()) >= n ? true : undefined), timeoutMs, 250);
+  await waitFor(
+    `batch ${n} verified on L1`,
+    async () => ((await aliceL1.lastVerifiedBatch()) >= n ? true : undefined),
+    timeoutMs,
+    250,
+  );
   // The sequencer records the verification right after L1 has it; wait for its API to catch up.
-  return waitFor(`batch ${n} marked verified by the sequencer`, async () => {
-    const b = await api.batch(n);
-    return b.status === "verified" ? b : undefined;
-  }, 10_000, 100);
+  return waitFor(
+    `batch ${n} marked verified by the sequencer`,
+    async () => {
+      const b = await api.batch(n);
+      return b.status === "verified" ? b : undefined;
+    },
+    10_000,
+    100,
+  );
 }
-
 
 describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 900_000 }, () => {
   before(async () => {
@@ -53,8 +62,18 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     await postPrice(api, keeper.prv, 0, PRICE, 1n);
     await postPrice(api, keeper.prv, 1, PRICE / 2n, 1n);
     const keys = [devKey("e2e-alice"), devKey("e2e-bob")];
-    aliceL1 = l1User({ rpcUrl: devnet.info.l1RpcUrl, privateKey: devnet.info.userKeys[0] as `0x${string}`, rollup: devnet.info.rollupAddress, token: devnet.info.tokenAddress });
-    const bobL1 = l1User({ rpcUrl: devnet.info.l1RpcUrl, privateKey: devnet.info.userKeys[1] as `0x${string}`, rollup: devnet.info.rollupAddress, token: devnet.info.tokenAddress });
+    aliceL1 = l1User({
+      rpcUrl: devnet.info.l1RpcUrl,
+      privateKey: devnet.info.userKeys[0] as `0x${string}`,
+      rollup: devnet.info.rollupAddress,
+      token: devnet.info.tokenAddress,
+    });
+    const bobL1 = l1User({
+      rpcUrl: devnet.info.l1RpcUrl,
+      privateKey: devnet.info.userKeys[1] as `0x${string}`,
+      rollup: devnet.info.rollupAddress,
+      token: devnet.info.tokenAddress,
+    });
     await aliceL1.deposit(keys[0]!.pubKey, 100_000n * USDC);
     await bobL1.deposit(keys[1]!.pubKey, 100_000n * USDC);
     alice = await waitFor("alice on L2", () => Trader.attach(api, keys[0]!.prv, keys[0]!.pubKey), 30_000);
@@ -68,7 +87,9 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
 
   it("turns signed orders into a batch whose root is verified on L1", async () => {
     await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 100n });
-    const fill = (await bob.order({ marketId: 0, side: "buy", type: "market", size: 40n })) as { fills: unknown[] };
+    const fill = (await bob.order({ marketId: 0, side: "buy", type: "market", size: 40n })) as {
+      fills: unknown[];
+    };
     assert.equal(fill.fills.length, 1);
     const n = await api.sealedUpToNow();
     const b = await verified(n);
@@ -82,22 +103,49 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
   it("answers bad input with a 4xx {code, message} and changes no state", async () => {
     const before = await api.state();
     const acct = await api.get(`/accounts/${alice.accountId}`);
-    const res = await fetch(`${devnet.info.apiUrl}/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    const res = await fetch(`${devnet.info.apiUrl}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as { code: string }).code, "MALFORMED_JSON");
     const expect = async (p: Promise<unknown>, status: number, code: string) => {
-      const err = await p.then(() => undefined, (e: unknown) => e);
+      const err = await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof ApiError, `expected ${code}`);
       assert.equal(err.code, code);
       assert.equal(err.status, status);
     };
-    await expect(alice.order({ marketId: 7, side: "buy", type: "limit", price: PRICE, size: 1n }), 404, "UNKNOWN_MARKET");
-    await expect(alice.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 10n ** 12n }), 422, "SIZE_OUT_OF_RANGE");
-    await expect(alice.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1_000_000n }), 422, "INSUFFICIENT_MARGIN");
+    await expect(
+      alice.order({ marketId: 7, side: "buy", type: "limit", price: PRICE, size: 1n }),
+      404,
+      "UNKNOWN_MARKET",
+    );
+    await expect(
+      alice.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 10n ** 12n }),
+      422,
+      "SIZE_OUT_OF_RANGE",
+    );
+    await expect(
+      alice.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1_000_000n }),
+      422,
+      "INSUFFICIENT_MARGIN",
+    );
     const forged = new Trader(api, devKey("mallory").prv, alice.accountId, alice.nonce);
-    await expect(forged.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1n }), 401, "BAD_SIGNATURE");
+    await expect(
+      forged.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1n }),
+      401,
+      "BAD_SIGNATURE",
+    );
     const replay = new Trader(api, alice.prv, alice.accountId, alice.nonce - 1n);
-    await expect(replay.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1n }), 409, "BAD_NONCE");
+    await expect(
+      replay.order({ marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1n }),
+      409,
+      "BAD_NONCE",
+    );
     assert.deepEqual(await api.get(`/accounts/${alice.accountId}`), acct);
     const after = await api.state();
     assert.equal(after.stateRoot, before.stateRoot);
@@ -111,13 +159,21 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     await bob.order({ marketId: 0, side: "buy", type: "market", size: 5n });
     const n = await api.sealedUpToNow();
     const a = devnet.startProver();
-    await waitFor(`batch ${n} proving`, async () => ((await api.batch(n)).status === "proving" ? true : undefined), 60_000, 20);
+    await waitFor(
+      `batch ${n} proving`,
+      async () => ((await api.batch(n)).status === "proving" ? true : undefined),
+      60_000,
+      20,
+    );
     killGroup(a.proc, "SIGKILL");
     await a.exited;
     const b = devnet.startProver();
     const done = await verified(n);
     assert.equal(done.status, "verified");
-    assert.ok(done.proverId?.endsWith(`:${b.proc.pid}`), `proved by the second worker (${b.proc.pid}), got ${done.proverId}`);
+    assert.ok(
+      done.proverId?.endsWith(`:${b.proc.pid}`),
+      `proved by the second worker (${b.proc.pid}), got ${done.proverId}`,
+    );
   });
 
   it("restarts a SIGKILLed sequencer from its log with the same roots and no acknowledged order lost", async () => {
@@ -133,7 +189,8 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
 
     assert.deepEqual(await api.get("/markets/1/book"), book);
     assert.deepEqual(await api.get(`/accounts/${alice.accountId}`), acct);
-    for (let n = 1n; n <= BigInt(roots.length); n++) assert.equal((await api.batch(n)).newStateRoot, roots[Number(n) - 1]);
+    for (let n = 1n; n <= BigInt(roots.length); n++)
+      assert.equal((await api.batch(n)).newStateRoot, roots[Number(n) - 1]);
     // The restarted node goes on: a new trade still ends verified on L1 with the sequencer's root.
     await bob.order({ marketId: 1, side: "buy", type: "market", size: 30n });
     const n = await api.sealedUpToNow();
@@ -143,21 +200,35 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
 
   it("liquidates through the liquidation lane and proves that batch at liquidation priority", async () => {
     const carolKey = devKey("e2e-carol");
-    const carolL1 = l1User({ rpcUrl: devnet.info.l1RpcUrl, privateKey: devnet.info.userKeys[2] as `0x${string}`, rollup: devnet.info.rollupAddress, token: devnet.info.tokenAddress });
+    const carolL1 = l1User({
+      rpcUrl: devnet.info.l1RpcUrl,
+      privateKey: devnet.info.userKeys[2] as `0x${string}`,
+      rollup: devnet.info.rollupAddress,
+      token: devnet.info.tokenAddress,
+    });
     await carolL1.deposit(carolKey.pubKey, 1_000n * USDC);
-    const carol = await waitFor("carol on L2", () => Trader.attach(api, carolKey.prv, carolKey.pubKey), 30_000);
+    const carol = await waitFor(
+      "carol on L2",
+      () => Trader.attach(api, carolKey.prv, carolKey.pubKey),
+      30_000,
+    );
     await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 200n });
     await alice.order({ marketId: 0, side: "buy", type: "limit", price: (PRICE * 97n) / 100n, size: 50n });
     // ~8.4x leverage: a limit IOC at the ask, so no market-order band counts against her margin.
     await carol.order({ marketId: 0, side: "buy", type: "limit", tif: "IOC", price: PRICE, size: 140n });
     await postPrice(api, keeper.prv, 0, (PRICE * 90n) / 100n, 2n);
-    await waitFor("carol's position closed", async () => {
-      const a = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${carol.accountId}`);
-      return a.leaf.positions[0]?.size === "0" ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      "carol's position closed",
+      async () => {
+        const a = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${carol.accountId}`);
+        return a.leaf.positions[0]?.size === "0" ? true : undefined;
+      },
+      30_000,
+    );
     const last = await api.sealedUpToNow();
     let liqBatch: bigint | undefined;
-    for (let n = last; n >= 1n && liqBatch === undefined; n--) if ((await api.batch(n)).priority === "liquidation") liqBatch = n;
+    for (let n = last; n >= 1n && liqBatch === undefined; n--)
+      if ((await api.batch(n)).priority === "liquidation") liqBatch = n;
     assert.ok(liqBatch, "a batch carries the liquidation");
     const b = await verified(last);
     assert.equal(b.status, "verified");

@@ -2,7 +2,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
-import { type CircuitInstance, type CompileResult, REPO_ROOT, compileInstance, loadInstance } from "../../circuits/compile.ts";
+import {
+  type CircuitInstance,
+  type CompileResult,
+  compileInstance,
+  loadInstance,
+  REPO_ROOT,
+} from "../../circuits/compile.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { P } from "../../sequencer/state/field.ts";
 
@@ -60,7 +66,13 @@ export function resealInput(input: Record<string, any>, inst: CircuitInstance): 
   const oldState = poseidon([big(input.oldAccountsRoot), poseidon((input.oldGlobal as string[]).map(big))]);
   const newState = poseidon([root, poseidon((input.newGlobal as string[]).map(big))]);
   const l1 = poseidon([big(input.depositHashOld), big(input.depositHashNew), big(input.withdrawalHash)]);
-  input.publicHash = poseidon([oldState, newState, big(input.batchNumber), l1, big(input.dataHash)]).toString();
+  input.publicHash = poseidon([
+    oldState,
+    newState,
+    big(input.batchNumber),
+    l1,
+    big(input.dataHash),
+  ]).toString();
 }
 
 /**

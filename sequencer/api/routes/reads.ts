@@ -27,7 +27,8 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   app.get("/accounts", async (req) => {
     const q = keyQuery.parse(req.query);
     const id = sequencer.engine.accountIdByKey(q.pubKeyX, q.pubKeyY);
-    if (id === undefined) throw new NotFoundError("UNKNOWN_ACCOUNT", "no account has this key; deposit on L1 first");
+    if (id === undefined)
+      throw new NotFoundError("UNKNOWN_ACCOUNT", "no account has this key; deposit on L1 first");
     return toJsonSafe({ id, leaf: sequencer.engine.account(id) });
   });
 
@@ -51,7 +52,10 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   app.get("/batches/:n", async (req) => {
     const { n } = batchParam.parse(req.params);
     const rec = await sequencer.batches.get(n);
-    if (!rec) throw new NotFoundError("NOT_FOUND", `batch ${n} is not sealed yet`, { details: { batch: n.toString() } });
+    if (!rec)
+      throw new NotFoundError("NOT_FOUND", `batch ${n} is not sealed yet`, {
+        details: { batch: n.toString() },
+      });
     const { input: _input, ...rest } = rec;
     return toJsonSafe(rest);
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
-import { cancelMessage, orderMessage, priceMessage, withdrawalMessage } from "../../crypto/messages.ts";
 import { verifyMessage } from "../../crypto/keys.ts";
+import { cancelMessage, orderMessage, priceMessage, withdrawalMessage } from "../../crypto/messages.ts";
 import type { EngineTx } from "../../engine/types.ts";
 import type { Sequencer } from "../../sequencer.ts";
 import { BadSignatureError, NotFoundError } from "../http-errors.ts";
@@ -23,11 +23,21 @@ function requireAccountSignature(seq: Sequencer, accountId: number, msg: bigint,
 
 export function registerWriteRoutes(app: FastifyInstance, d: ApiDeps): void {
   const { sequencer } = d;
-  const run = async (lane: "normal" | "liquidation", tx: EngineTx) => toJsonSafe(await sequencer.submit(lane, tx));
+  const run = async (lane: "normal" | "liquidation", tx: EngineTx) =>
+    toJsonSafe(await sequencer.submit(lane, tx));
 
   app.post("/orders", async (req) => {
     const b = orderBody.parse(req.body);
-    const order = { accountId: b.accountId, nonce: b.nonce, marketId: b.marketId, side: b.side, type: b.type, tif: b.tif, price: b.price ?? 0n, size: b.size };
+    const order = {
+      accountId: b.accountId,
+      nonce: b.nonce,
+      marketId: b.marketId,
+      side: b.side,
+      type: b.type,
+      tif: b.tif,
+      price: b.price ?? 0n,
+      size: b.size,
+    };
     requireAccountSignature(sequencer, b.accountId, orderMessage(order), b.signature);
     return run("normal", { kind: "order", ...order });
   });

@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import {
-  BASE8,
-  IDENTITY,
-  SUBGROUP_ORDER,
   add,
+  BASE8,
   clearCofactor,
   equals,
   fromAffine,
+  IDENTITY,
   isOnCurve,
   mulVariable,
+  SUBGROUP_ORDER,
   toAffine,
 } from "../../../sequencer/crypto/babyjub.ts";
 import { EdwardsWasm } from "../../../sequencer/crypto/babyjub-wasm.ts";
@@ -23,8 +23,12 @@ describe("babyjub", () => {
   const wasm = new EdwardsWasm({ keyTableSlots: 1, buildAfterHits: 2 });
 
   it("computes k·B8 in wasm exactly as the bigint double-and-add does", () => {
-    for (const k of [0n, 1n, 2n, 255n, 256n, SUBGROUP_ORDER - 1n]) assert.ok(equals(wasm.mulBase8(k), mulVariable(B8, k)), `k=${k}`);
-    fc.assert(fc.property(scalar, (k) => equals(wasm.mulBase8(k), mulVariable(B8, k))), { numRuns: 10 });
+    for (const k of [0n, 1n, 2n, 255n, 256n, SUBGROUP_ORDER - 1n])
+      assert.ok(equals(wasm.mulBase8(k), mulVariable(B8, k)), `k=${k}`);
+    fc.assert(
+      fc.property(scalar, (k) => equals(wasm.mulBase8(k), mulVariable(B8, k))),
+      { numRuns: 10 },
+    );
   });
 
   it("checks S·B8 == R8 + hm·(8·A) in wasm like the bigint formulas, with and without a key table", () => {

@@ -7,7 +7,11 @@ import { buildEddsa } from "circomlibjs";
 export interface ReferenceEddsa {
   prv2pub(prv: Uint8Array): [bigint, bigint];
   signPoseidon(prv: Uint8Array, msg: bigint): { R8: [bigint, bigint]; S: bigint };
-  verifyPoseidon(msg: bigint, sig: { R8: readonly [bigint, bigint]; S: bigint }, pub: readonly [bigint, bigint]): boolean;
+  verifyPoseidon(
+    msg: bigint,
+    sig: { R8: readonly [bigint, bigint]; S: bigint },
+    pub: readonly [bigint, bigint],
+  ): boolean;
 }
 
 export async function buildReferenceEddsa(): Promise<ReferenceEddsa> {
@@ -21,10 +25,9 @@ export async function buildReferenceEddsa(): Promise<ReferenceEddsa> {
       return { R8: obj(s.R8), S: BigInt(s.S) };
     },
     verifyPoseidon: (msg, sig, pub) =>
-      eddsa.verifyPoseidon(
-        F.e(msg),
-        { R8: [F.e(sig.R8[0]), F.e(sig.R8[1])], S: sig.S },
-        [F.e(pub[0]), F.e(pub[1])],
-      ) as boolean,
+      eddsa.verifyPoseidon(F.e(msg), { R8: [F.e(sig.R8[0]), F.e(sig.R8[1])], S: sig.S }, [
+        F.e(pub[0]),
+        F.e(pub[1]),
+      ]) as boolean,
   };
 }

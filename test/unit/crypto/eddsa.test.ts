@@ -2,11 +2,19 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
-import { BASE8, IDENTITY, SUBGROUP_ORDER, equals, fromAffine, isOnCurve, mulVariable } from "../../../sequencer/crypto/babyjub.ts";
-import { type Signature, prv2pub, signPoseidon, verifyPoseidon } from "../../../sequencer/crypto/eddsa.ts";
-import { FIELD_MODULUS } from "../../../sequencer/crypto/field.ts";
+import {
+  BASE8,
+  equals,
+  fromAffine,
+  IDENTITY,
+  isOnCurve,
+  mulVariable,
+  SUBGROUP_ORDER,
+} from "../../../sequencer/crypto/babyjub.ts";
 import { EdwardsWasm } from "../../../sequencer/crypto/babyjub-wasm.ts";
-import { type ReferenceEddsa, buildReferenceEddsa } from "./circomlib-reference.ts";
+import { prv2pub, type Signature, signPoseidon, verifyPoseidon } from "../../../sequencer/crypto/eddsa.ts";
+import { FIELD_MODULUS } from "../../../sequencer/crypto/field.ts";
+import { buildReferenceEddsa, type ReferenceEddsa } from "./circomlib-reference.ts";
 
 interface Vector {
   prv: string;
@@ -14,7 +22,9 @@ interface Vector {
   msg: string;
   signature: { r8x: string; r8y: string; s: string };
 }
-const { vectors } = JSON.parse(readFileSync(new URL("../../vectors/eddsa.json", import.meta.url), "utf8")) as {
+const { vectors } = JSON.parse(
+  readFileSync(new URL("../../vectors/eddsa.json", import.meta.url), "utf8"),
+) as {
   vectors: Vector[];
 };
 const parsed = vectors.map((v) => ({
@@ -26,7 +36,10 @@ const parsed = vectors.map((v) => ({
 
 // A point of order 2: adding it keeps a point on the curve but moves it out of the prime subgroup.
 const ORDER_TWO: [bigint, bigint] = [0n, FIELD_MODULUS - 1n];
-const negX = (p: readonly [bigint, bigint]): [bigint, bigint] => [(FIELD_MODULUS - p[0]) % FIELD_MODULUS, p[1]];
+const negX = (p: readonly [bigint, bigint]): [bigint, bigint] => [
+  (FIELD_MODULUS - p[0]) % FIELD_MODULUS,
+  p[1],
+];
 
 /** Every way a vector can be broken, each of which circomlibjs rejects. */
 function tamperings(v: (typeof parsed)[number], other: (typeof parsed)[number]) {
@@ -36,7 +49,12 @@ function tamperings(v: (typeof parsed)[number], other: (typeof parsed)[number]) 
     { name: "other key's pubkey", msg, sig, pub: other.pub },
     { name: "other signature's R8", msg, sig: { R8: other.sig.R8, S: sig.S }, pub },
     { name: "S + 1", msg, sig: { R8: sig.R8, S: (sig.S + 1n) % SUBGROUP_ORDER }, pub },
-    { name: "S + order (same point, out of range)", msg, sig: { R8: sig.R8, S: sig.S + SUBGROUP_ORDER }, pub },
+    {
+      name: "S + order (same point, out of range)",
+      msg,
+      sig: { R8: sig.R8, S: sig.S + SUBGROUP_ORDER },
+      pub,
+    },
     { name: "R8 off the curve", msg, sig: { R8: [sig.R8[0], sig.R8[1] + 1n], S: sig.S }, pub },
     { name: "pubkey off the curve", msg, sig, pub: [pub[0] + 1n, pub[1]] as [bigint, bigint] },
     { name: "R8 negated (on curve)", msg, sig: { R8: negX(sig.R8), S: sig.S }, pub },
@@ -100,16 +118,20 @@ describe("eddsa-poseidon", () => {
 
   it("agrees with circomlibjs on random keys and messages (sign, derive, verify, tamper)", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.bigInt({ min: 0n, max: FIELD_MODULUS - 1n }), (prv, msg) => {
-        const pub = prv2pub(prv);
-        assert.deepEqual(pub, ref.prv2pub(prv));
-        assert.ok(isOnCurve(pub));
-        const sig = signPoseidon(prv, msg);
-        assert.deepEqual(sig, ref.signPoseidon(prv, msg));
-        assert.equal(verifyPoseidon(msg, sig, pub), true);
-        const wrong = (msg + 1n) % FIELD_MODULUS;
-        assert.equal(verifyPoseidon(wrong, sig, pub), ref.verifyPoseidon(wrong, sig, pub));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.bigInt({ min: 0n, max: FIELD_MODULUS - 1n }),
+        (prv, msg) => {
+          const pub = prv2pub(prv);
+          assert.deepEqual(pub, ref.prv2pub(prv));
+          assert.ok(isOnCurve(pub));
+          const sig = signPoseidon(prv, msg);
+          assert.deepEqual(sig, ref.signPoseidon(prv, msg));
+          assert.equal(verifyPoseidon(msg, sig, pub), true);
+          const wrong = (msg + 1n) % FIELD_MODULUS;
+          assert.equal(verifyPoseidon(wrong, sig, pub), ref.verifyPoseidon(wrong, sig, pub));
+        },
+      ),
       { numRuns: 6 },
     );
   });

@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { SignatureFormatError } from "../../../sequencer/crypto/errors.ts";
 import { FIELD_MODULUS } from "../../../sequencer/crypto/field.ts";
 import { devKey, signMessage, verifyMessage } from "../../../sequencer/crypto/keys.ts";
-import { cancelMessage, orderMessage, priceMessage, withdrawalMessage } from "../../../sequencer/crypto/messages.ts";
+import {
+  cancelMessage,
+  orderMessage,
+  priceMessage,
+  withdrawalMessage,
+} from "../../../sequencer/crypto/messages.ts";
 import { poseidon } from "../../../sequencer/crypto/poseidon.ts";
-import { SignatureFormatError } from "../../../sequencer/crypto/errors.ts";
 import { signatureFromJson, signatureJsonSchema } from "../../../sequencer/crypto/signature-json.ts";
 
 const order = {
@@ -26,10 +31,19 @@ describe("signed request messages (SPEC.md)", () => {
   });
 
   it("hashes cancel, withdrawal and price with their kind codes 2, 3, 4", () => {
-    assert.equal(cancelMessage({ accountId: 7, nonce: 4n, marketId: 0, orderId: 99n }), poseidon([2n, 7n, 4n, 0n, 99n]));
+    assert.equal(
+      cancelMessage({ accountId: 7, nonce: 4n, marketId: 0, orderId: 99n }),
+      poseidon([2n, 7n, 4n, 0n, 99n]),
+    );
     const l1 = BigInt("0x00000000000000000000000000000000000000ff");
-    assert.equal(withdrawalMessage({ accountId: 7, nonce: 5n, amount: 10n, l1Address: l1 }), poseidon([3n, 7n, 5n, 10n, 255n]));
-    assert.equal(priceMessage({ marketId: 1, price: 42n, timestampMs: 1700n }), poseidon([4n, 1n, 42n, 1700n]));
+    assert.equal(
+      withdrawalMessage({ accountId: 7, nonce: 5n, amount: 10n, l1Address: l1 }),
+      poseidon([3n, 7n, 5n, 10n, 255n]),
+    );
+    assert.equal(
+      priceMessage({ marketId: 1, price: 42n, timestampMs: 1700n }),
+      poseidon([4n, 1n, 42n, 1700n]),
+    );
   });
 
   it("gives different hashes to requests that differ in any one field", () => {
@@ -52,7 +66,10 @@ describe("dev keys and JSON signatures", () => {
     const sig = signMessage(prv, msg);
     assert.match(sig.r8x, /^[0-9]+$/);
     assert.equal(verifyMessage(msg, sig, pubKey), true);
-    assert.equal(verifyMessage(msg, { r8x: BigInt(sig.r8x), r8y: BigInt(sig.r8y), s: BigInt(sig.s) }, pubKey), true);
+    assert.equal(
+      verifyMessage(msg, { r8x: BigInt(sig.r8x), r8y: BigInt(sig.r8y), s: BigInt(sig.s) }, pubKey),
+      true,
+    );
   });
 
   it("rejects the signature under another key, another message, or a malformed form", () => {
@@ -68,7 +85,10 @@ describe("dev keys and JSON signatures", () => {
   it("accepts coordinates above 2^253 in the JSON schema but nothing at or above p", () => {
     const big = ((1n << 253n) + 1n).toString();
     assert.equal(signatureJsonSchema.safeParse({ r8x: big, r8y: "1", s: "0" }).success, true);
-    assert.equal(signatureJsonSchema.safeParse({ r8x: FIELD_MODULUS.toString(), r8y: "1", s: "0" }).success, false);
+    assert.equal(
+      signatureJsonSchema.safeParse({ r8x: FIELD_MODULUS.toString(), r8y: "1", s: "0" }).success,
+      false,
+    );
     assert.throws(() => signatureFromJson({ r8x: "01", r8y: "1", s: "0" }), SignatureFormatError);
   });
 });

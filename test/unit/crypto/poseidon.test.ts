@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import fc from "fast-check";
 import { buildPoseidon } from "circomlibjs";
-import { FIELD_MODULUS } from "../../../sequencer/crypto/field.ts";
+import fc from "fast-check";
 import { PoseidonInputError } from "../../../sequencer/crypto/errors.ts";
+import { FIELD_MODULUS } from "../../../sequencer/crypto/field.ts";
 import { poseidon, warmUpPoseidon } from "../../../sequencer/crypto/poseidon.ts";
 import { poseidonBigint } from "../../../sequencer/crypto/poseidon-bigint.ts";
 
@@ -12,7 +12,9 @@ interface Vector {
   inputs: string[];
   output: string;
 }
-const { vectors } = JSON.parse(readFileSync(new URL("../../vectors/poseidon.json", import.meta.url), "utf8")) as {
+const { vectors } = JSON.parse(
+  readFileSync(new URL("../../vectors/poseidon.json", import.meta.url), "utf8"),
+) as {
   vectors: Vector[];
 };
 
@@ -25,7 +27,11 @@ describe("poseidon", () => {
     const arities = new Set<number>();
     for (const v of vectors) {
       assert.equal(poseidon(v.inputs.map(BigInt)), BigInt(v.output), `inputs ${v.inputs.join(",")}`);
-      assert.equal(poseidonBigint(v.inputs.map(BigInt)), BigInt(v.output), `bigint: inputs ${v.inputs.join(",")}`);
+      assert.equal(
+        poseidonBigint(v.inputs.map(BigInt)),
+        BigInt(v.output),
+        `bigint: inputs ${v.inputs.join(",")}`,
+      );
       arities.add(v.inputs.length);
     }
     assert.equal(arities.size, 16);

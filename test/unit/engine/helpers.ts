@@ -44,7 +44,13 @@ export class Driver {
 
   /** Creates a fresh account funded with `amount`; returns its id. */
   fund(amount: bigint, key: bigint = BigInt(this.engine.accountCount() * 1000 + 1)): number {
-    const r = this.apply({ kind: "deposit", depositIndex: this.engine.nextDepositIndex(), pubKeyX: key, pubKeyY: key + 1n, amount });
+    const r = this.apply({
+      kind: "deposit",
+      depositIndex: this.engine.nextDepositIndex(),
+      pubKeyX: key,
+      pubKeyY: key + 1n,
+      amount,
+    });
     return r.deposit?.accountId as number;
   }
 
@@ -65,13 +71,29 @@ export class Driver {
   }
 
   withdraw(accountId: number, amount: bigint) {
-    return this.apply({ kind: "withdrawal", accountId, amount, l1Address: 0xabcn, nonce: this.nonceOf(accountId) });
+    return this.apply({
+      kind: "withdrawal",
+      accountId,
+      amount,
+      l1Address: 0xabcn,
+      nonce: this.nonceOf(accountId),
+    });
   }
 }
 
 /** Everything observable through the read API, for deep-equality checks. */
 export function snapshot(e: Engine) {
-  const accounts = Array.from({ length: e.accountCount() }, (_, i) => ({ leaf: e.account(i), orders: e.openOrders(i) }));
+  const accounts = Array.from({ length: e.accountCount() }, (_, i) => ({
+    leaf: e.account(i),
+    orders: e.openOrders(i),
+  }));
   const books = e.markets().map((m) => e.book(m.marketId, 1_000));
-  return { accounts, books, global: e.global(), count: e.accountCount(), nextDeposit: e.nextDepositIndex(), q: e.conservedTotal() };
+  return {
+    accounts,
+    books,
+    global: e.global(),
+    count: e.accountCount(),
+    nextDeposit: e.nextDepositIndex(),
+    q: e.conservedTotal(),
+  };
 }

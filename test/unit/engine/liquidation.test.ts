@@ -62,12 +62,24 @@ describe("liquidation", () => {
     const q = e.conservedTotal();
     const r = liquidate(d, victim);
     // sells 90 @ 899: pnl 80_910 − 90_000 = −9_090 → 820; penalty 1% of 80_910 = 809 → 11 left
-    assert.deepEqual(r.liquidation, { accountId: victim, closedOnBook: 90n, toBackstop: 0n, penalty: 809n, deficitCovered: 0n });
-    assert.deepEqual(r.fills.map((f) => [f.maker, f.price, f.size, f.takerFee]), [[bidder, 899n, 90n, 0n]]);
+    assert.deepEqual(r.liquidation, {
+      accountId: victim,
+      closedOnBook: 90n,
+      toBackstop: 0n,
+      penalty: 809n,
+      deficitCovered: 0n,
+    });
+    assert.deepEqual(
+      r.fills.map((f) => [f.maker, f.price, f.size, f.takerFee]),
+      [[bidder, 899n, 90n, 0n]],
+    );
     assert.equal(e.account(victim)?.collateral, 11n);
     assert.deepEqual(e.account(victim)?.positions[0], { size: 0n, entryNotional: 0n, fundingSnapshot: 0n });
     assert.equal(e.global().insuranceFund, 809n);
-    assert.deepEqual(r.touched, [victim, bidder].sort((a, b) => a - b));
+    assert.deepEqual(
+      r.touched,
+      [victim, bidder].sort((a, b) => a - b),
+    );
     assert.equal(e.conservedTotal(), q);
   });
 
@@ -78,13 +90,25 @@ describe("liquidation", () => {
     d.price(0, 900n);
     const r = liquidate(d, victim);
     // 30 @ 899: −3_030; 60 @ 900 to backstop: −6_000 → 880; penalty 1% of 80_970 = 809 → 71
-    assert.deepEqual(r.liquidation, { accountId: victim, closedOnBook: 30n, toBackstop: 60n, penalty: 809n, deficitCovered: 0n });
+    assert.deepEqual(r.liquidation, {
+      accountId: victim,
+      closedOnBook: 30n,
+      toBackstop: 60n,
+      penalty: 809n,
+      deficitCovered: 0n,
+    });
     assert.equal(e.account(victim)?.collateral, 71n);
     assert.deepEqual(e.account(0)?.positions[0], { size: 60n, entryNotional: 54_000n, fundingSnapshot: 0n });
-    assert.deepEqual(r.touched, [0, victim, bidder].sort((a, b) => a - b));
+    assert.deepEqual(
+      r.touched,
+      [0, victim, bidder].sort((a, b) => a - b),
+    );
     assert.deepEqual(e.book(0, 5).bids, [{ price: 850n, size: 60n, orders: 1 }]);
     const sizes = Array.from({ length: e.accountCount() }, (_, i) => e.account(i)?.positions[0]?.size ?? 0n);
-    assert.equal(sizes.reduce((x, y) => x + y, 0n), 0n);
+    assert.equal(
+      sizes.reduce((x, y) => x + y, 0n),
+      0n,
+    );
   });
 
   it("covers a deficit from the insurance fund", () => {
@@ -136,8 +160,18 @@ describe("liquidation", () => {
     const { d, e, victim, bidder } = setup();
     d.order({ accountId: bidder, marketId: 0, side: "buy", price: 899n, size: 90n });
     d.price(0, 900n);
-    rejects(() => e.apply({ kind: "liquidation", accountId: victim }, ++d.seq, { touchedInBatch: new Set([40]), maxTouched: 2 }), "BATCH_CAPACITY");
-    const r = e.apply({ kind: "liquidation", accountId: victim }, ++d.seq, { touchedInBatch: new Set(), maxTouched: 2 });
+    rejects(
+      () =>
+        e.apply({ kind: "liquidation", accountId: victim }, ++d.seq, {
+          touchedInBatch: new Set([40]),
+          maxTouched: 2,
+        }),
+      "BATCH_CAPACITY",
+    );
+    const r = e.apply({ kind: "liquidation", accountId: victim }, ++d.seq, {
+      touchedInBatch: new Set(),
+      maxTouched: 2,
+    });
     assert.equal(r.liquidation?.closedOnBook, 0n, "the bidder would have needed a third slot");
     assert.equal(r.liquidation?.toBackstop, 90n);
   });

@@ -31,7 +31,10 @@ describe("orders", () => {
       ],
     );
     assert.deepEqual(r.fills[1]?.makerOrderId, s1);
-    assert.deepEqual(r.touched, [a[0], a[2], a[3]].sort((x, y) => x - y));
+    assert.deepEqual(
+      r.touched,
+      [a[0], a[2], a[3]].sort((x, y) => x - y),
+    );
     assert.equal(e.global().feePool, 10n);
     assert.deepEqual(e.account(a[3])?.positions[0], { size: 8n, entryNotional: 7_995n, fundingSnapshot: 0n });
     assert.equal(e.account(a[3])?.collateral, 1_000_000n - 7n);
@@ -62,9 +65,20 @@ describe("orders", () => {
     const { d, e, a } = setup();
     d.order({ accountId: a[0], marketId: 0, side: "sell", price: 1_050n, size: 1n });
     d.order({ accountId: a[0], marketId: 0, side: "sell", price: 1_051n, size: 1n });
-    const r = d.order({ accountId: a[1], marketId: 0, side: "buy", type: "market", tif: "IOC", price: 0n, size: 2n });
+    const r = d.order({
+      accountId: a[1],
+      marketId: 0,
+      side: "buy",
+      type: "market",
+      tif: "IOC",
+      price: 0n,
+      size: 2n,
+    });
     assert.equal(r.status, "partially_filled");
-    assert.deepEqual(r.fills.map((f) => f.price), [1_050n]);
+    assert.deepEqual(
+      r.fills.map((f) => f.price),
+      [1_050n],
+    );
     assert.deepEqual(e.book(0, 5).asks, [{ price: 1_051n, size: 1n, orders: 1 }]);
   });
 
@@ -73,8 +87,14 @@ describe("orders", () => {
     const own = d.order({ accountId: a[0], marketId: 0, side: "sell", price: 1_000n, size: 2n }).orderId;
     d.order({ accountId: a[1], marketId: 0, side: "sell", price: 1_000n, size: 2n });
     const r = d.order({ accountId: a[0], marketId: 0, side: "buy", price: 1_000n, size: 2n });
-    assert.deepEqual(r.fills.map((f) => f.maker), [a[1]]);
-    assert.equal(e.openOrders(a[0]).find((o) => o.orderId === own), undefined);
+    assert.deepEqual(
+      r.fills.map((f) => f.maker),
+      [a[1]],
+    );
+    assert.equal(
+      e.openOrders(a[0]).find((o) => o.orderId === own),
+      undefined,
+    );
     assert.equal(e.account(a[0])?.positions[0]?.size, 2n);
   });
 
@@ -88,7 +108,10 @@ describe("orders", () => {
     d.order({ accountId: other, marketId: 0, side: "sell", price: 1_000n, size: 10n });
     d.price(0, 1_100n); // a short 90 from 1000 marked at 1100 would be ~9000 under water
     const r = d.order({ accountId: taker, marketId: 0, side: "buy", price: 1_000n, size: 50n });
-    assert.deepEqual(r.fills.map((f) => [f.maker, f.size]), [[other, 10n]]);
+    assert.deepEqual(
+      r.fills.map((f) => [f.maker, f.size]),
+      [[other, 10n]],
+    );
     assert.equal(r.status, "resting");
     assert.deepEqual(d.engine.openOrders(maker), []);
     assert.equal(d.engine.account(maker)?.positions[0]?.size, 0n);
@@ -96,7 +119,8 @@ describe("orders", () => {
 
   it("lets an account cancel only its own live orders", () => {
     const { d, e, a } = setup();
-    const id = d.order({ accountId: a[0], marketId: 0, side: "buy", price: 900n, size: 1n }).orderId as bigint;
+    const id = d.order({ accountId: a[0], marketId: 0, side: "buy", price: 900n, size: 1n })
+      .orderId as bigint;
     rejects(() => d.cancel(a[1], 0, id), "UNKNOWN_ORDER");
     rejects(() => d.cancel(a[0], 0, 12345n), "UNKNOWN_ORDER");
     const r = d.cancel(a[0], 0, id);
@@ -107,7 +131,21 @@ describe("orders", () => {
   });
 
   it("rejects orders off the tick, out of size range, without a mark or with a stale nonce", () => {
-    const d = Driver.create({ markets: [{ name: "T", tickSize: 10n, minOrderSize: 2n, maxOrderSize: 100n, maxPrice: 10_000n, imfBps: 1_000, mmfBps: 500, takerFeeBps: 0, makerFeeBps: 0 }] });
+    const d = Driver.create({
+      markets: [
+        {
+          name: "T",
+          tickSize: 10n,
+          minOrderSize: 2n,
+          maxOrderSize: 100n,
+          maxPrice: 10_000n,
+          imfBps: 1_000,
+          mmfBps: 500,
+          takerFeeBps: 0,
+          makerFeeBps: 0,
+        },
+      ],
+    });
     const a = d.fund(1_000_000n);
     const o = { accountId: a, marketId: 0, side: "buy" as const, price: 1_000n, size: 5n };
     rejects(() => d.order(o), "NO_PRICE");
@@ -130,7 +168,10 @@ describe("orders", () => {
     d.order({ accountId: a[0], marketId: 0, side: "sell", price: 1_000n, size: 5n });
     const before = snapshot(e);
     // passes nonce and price checks, fails margin after exposure is computed
-    rejects(() => d.order({ accountId: a[1], marketId: 0, side: "buy", price: 1_000n, size: 1_000_000n }), "INSUFFICIENT_MARGIN");
+    rejects(
+      () => d.order({ accountId: a[1], marketId: 0, side: "buy", price: 1_000n, size: 1_000_000n }),
+      "INSUFFICIENT_MARGIN",
+    );
     assert.deepEqual(snapshot(e), before);
   });
 });
@@ -147,7 +188,11 @@ describe("settlement through orders", () => {
     assert.equal(r.status, "filled");
     // close 10: 11_000 − 10_000 = +1_000; then short 5 @ 1100
     assert.equal(e.account(a[0])?.collateral, 1_000_000n - 10n + 1_000n - 16n);
-    assert.deepEqual(e.account(a[0])?.positions[0], { size: -5n, entryNotional: -5_500n, fundingSnapshot: 0n });
+    assert.deepEqual(e.account(a[0])?.positions[0], {
+      size: -5n,
+      entryNotional: -5_500n,
+      fundingSnapshot: 0n,
+    });
     assert.equal(e.global().markets[0]?.openInterest, 15n, "only the new long of 15 is open interest");
     assert.equal(e.conservedTotal(), 4_000_000n);
   });
@@ -165,16 +210,28 @@ describe("order margin", () => {
   it("admits an opening order only if equity after worst-case loss and fee covers initial margin", () => {
     const { d, a } = one(10_000n);
     // buy 99 @ 1000: IM 9900, fee 99 → 10000 − 99 = 9901 ≥ 9900
-    assert.equal(d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 99n }).status, "resting");
+    assert.equal(
+      d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 99n }).status,
+      "resting",
+    );
     // one more lot: worst case 100 lots needs 10000 + fee 1
-    rejects(() => d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 1n }), "INSUFFICIENT_MARGIN");
+    rejects(
+      () => d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 1n }),
+      "INSUFFICIENT_MARGIN",
+    );
   });
 
   it("charges the gap between the limit price and the mark as an immediate loss", () => {
     const { d, a } = one(10_000n);
     // buy 50 @ 1100: IM 5000, gap 100·50 = 5000, fee 55 → 10000 − 5055 < 5000
-    rejects(() => d.order({ accountId: a, marketId: 0, side: "buy", price: 1_100n, size: 50n }), "INSUFFICIENT_MARGIN");
-    assert.equal(d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 50n }).status, "resting");
+    rejects(
+      () => d.order({ accountId: a, marketId: 0, side: "buy", price: 1_100n, size: 50n }),
+      "INSUFFICIENT_MARGIN",
+    );
+    assert.equal(
+      d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 50n }).status,
+      "resting",
+    );
   });
 
   it("always admits orders that do not raise the worst-case exposure", () => {
@@ -193,8 +250,14 @@ describe("order margin", () => {
     const { d, a } = one(10_000n);
     d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 60n });
     // a sell of 50 does not raise max(|0+60|, |0−50|) = 60, so no check applies
-    assert.equal(d.order({ accountId: a, marketId: 0, side: "sell", price: 1_100n, size: 50n }).status, "resting");
-    rejects(() => d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 40n }), "INSUFFICIENT_MARGIN");
+    assert.equal(
+      d.order({ accountId: a, marketId: 0, side: "sell", price: 1_100n, size: 50n }).status,
+      "resting",
+    );
+    rejects(
+      () => d.order({ accountId: a, marketId: 0, side: "buy", price: 1_000n, size: 40n }),
+      "INSUFFICIENT_MARGIN",
+    );
   });
 });
 
@@ -221,7 +284,10 @@ describe("withdrawals", () => {
     const d = Driver.create();
     const a = d.fund(100n);
     rejects(() => d.withdraw(a, 0n), "BAD_AMOUNT");
-    rejects(() => d.apply({ kind: "withdrawal", accountId: a, nonce: 1n, amount: 1n, l1Address: 1n << 160n }), "BAD_ADDRESS");
+    rejects(
+      () => d.apply({ kind: "withdrawal", accountId: a, nonce: 1n, amount: 1n, l1Address: 1n << 160n }),
+      "BAD_ADDRESS",
+    );
   });
 });
 
@@ -236,9 +302,18 @@ describe("deposits", () => {
     const r3 = d.apply({ kind: "deposit", depositIndex: 2n, pubKeyX: 7n, pubKeyY: 7n, amount: 9n });
     assert.deepEqual(r3.deposit, { accountId: 0, created: false }, "the backstop key credits account 0");
     assert.equal(d.engine.accountIdByKey(5n, 6n), 1);
-    rejects(() => d.apply({ kind: "deposit", depositIndex: 2n, pubKeyX: 8n, pubKeyY: 8n, amount: 1n }), "BAD_DEPOSIT_INDEX");
-    rejects(() => d.apply({ kind: "deposit", depositIndex: 3n, pubKeyX: 0n, pubKeyY: 0n, amount: 1n }), "BAD_KEY");
-    rejects(() => d.apply({ kind: "deposit", depositIndex: 3n, pubKeyX: 8n, pubKeyY: 8n, amount: 0n }), "BAD_AMOUNT");
+    rejects(
+      () => d.apply({ kind: "deposit", depositIndex: 2n, pubKeyX: 8n, pubKeyY: 8n, amount: 1n }),
+      "BAD_DEPOSIT_INDEX",
+    );
+    rejects(
+      () => d.apply({ kind: "deposit", depositIndex: 3n, pubKeyX: 0n, pubKeyY: 0n, amount: 1n }),
+      "BAD_KEY",
+    );
+    rejects(
+      () => d.apply({ kind: "deposit", depositIndex: 3n, pubKeyX: 8n, pubKeyY: 8n, amount: 0n }),
+      "BAD_AMOUNT",
+    );
   });
 
   it("refuses a new account when the tree is full", () => {
@@ -254,12 +329,25 @@ describe("batch capacity", () => {
     d.order({ accountId: a[0], marketId: 0, side: "sell", price: 1_000n, size: 2n });
     d.order({ accountId: a[1], marketId: 0, side: "sell", price: 1_000n, size: 2n });
     const r = e.apply(
-      { kind: "order", accountId: a[2], nonce: 1n, marketId: 0, side: "buy", type: "limit", tif: "GTC", price: 1_000n, size: 4n },
+      {
+        kind: "order",
+        accountId: a[2],
+        nonce: 1n,
+        marketId: 0,
+        side: "buy",
+        type: "limit",
+        tif: "GTC",
+        price: 1_000n,
+        size: 4n,
+      },
       ++d.seq,
       { touchedInBatch: new Set([50, 51]), maxTouched: 4 },
     );
     assert.equal(r.status, "partially_filled");
-    assert.deepEqual(r.fills.map((f) => f.maker), [a[0]]);
+    assert.deepEqual(
+      r.fills.map((f) => f.maker),
+      [a[0]],
+    );
     assert.deepEqual(e.book(0, 5).bids, []);
     assert.deepEqual(e.book(0, 5).asks, [{ price: 1_000n, size: 2n, orders: 1 }]);
   });
@@ -268,7 +356,17 @@ describe("batch capacity", () => {
     const { d, e, a } = setup();
     d.order({ accountId: a[0], marketId: 0, side: "sell", price: 1_000n, size: 2n });
     const before = snapshot(e);
-    const tx = { kind: "order", accountId: a[2], nonce: 1n, marketId: 0, side: "buy", type: "limit", tif: "GTC", price: 1_000n, size: 1n } as const;
+    const tx = {
+      kind: "order",
+      accountId: a[2],
+      nonce: 1n,
+      marketId: 0,
+      side: "buy",
+      type: "limit",
+      tif: "GTC",
+      price: 1_000n,
+      size: 1n,
+    } as const;
     rejects(() => e.apply(tx, 100n, { touchedInBatch: new Set([50]), maxTouched: 2 }), "BATCH_CAPACITY");
     rejects(() => e.apply(tx, 100n, { touchedInBatch: new Set([50, 51]), maxTouched: 2 }), "BATCH_CAPACITY");
     assert.deepEqual(snapshot(e), before);
@@ -288,7 +386,11 @@ describe("maker cap", () => {
     const r = d.order({ accountId: taker, marketId: 0, side: "buy", price: 1_000n, size: 3n });
     assert.equal(r.status, "partially_filled");
     assert.equal(r.fills.length, 2);
-    assert.deepEqual(d.engine.book(0, 5), { marketId: 0, bids: [], asks: [{ price: 1_000n, size: 1n, orders: 1 }] });
+    assert.deepEqual(d.engine.book(0, 5), {
+      marketId: 0,
+      bids: [],
+      asks: [{ price: 1_000n, size: 1n, orders: 1 }],
+    });
   });
 });
 

@@ -30,10 +30,20 @@ describe("engine params", () => {
 
   it("creates the backstop account 0 at genesis with the params' key", () => {
     const e = new Engine(testParams(), { insuranceFund: 5n, backstopCollateral: 7n, markPrices: [123n] });
-    assert.deepEqual(e.account(0), { pubKeyX: 7n, pubKeyY: 7n, nonce: 0n, collateral: 7n, positions: [{ size: 0n, entryNotional: 0n, fundingSnapshot: 0n }] });
+    assert.deepEqual(e.account(0), {
+      pubKeyX: 7n,
+      pubKeyY: 7n,
+      nonce: 0n,
+      collateral: 7n,
+      positions: [{ size: 0n, entryNotional: 0n, fundingSnapshot: 0n }],
+    });
     assert.equal(e.accountIdByKey(7n, 7n), 0);
     assert.equal(e.accountCount(), 1);
-    assert.deepEqual(e.global(), { markets: [{ markPrice: 123n, fundingIndex: 0n, openInterest: 0n }], insuranceFund: 5n, feePool: 0n });
+    assert.deepEqual(e.global(), {
+      markets: [{ markPrice: 123n, fundingIndex: 0n, openInterest: 0n }],
+      insuranceFund: 5n,
+      feePool: 0n,
+    });
     assert.equal(e.conservedTotal(), 12n);
   });
 });

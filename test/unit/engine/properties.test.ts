@@ -11,7 +11,17 @@ import { snapshot, testParams } from "./helpers.ts";
  */
 type Step =
   | { k: "deposit"; who: number; amount: bigint }
-  | { k: "order"; who: number; m: number; side: "buy" | "sell"; type: "limit" | "market"; tif: "GTC" | "IOC"; off: number; size: bigint; badNonce: boolean }
+  | {
+      k: "order";
+      who: number;
+      m: number;
+      side: "buy" | "sell";
+      type: "limit" | "market";
+      tif: "GTC" | "IOC";
+      off: number;
+      size: bigint;
+      badNonce: boolean;
+    }
   | { k: "cancel"; who: number; pick: number }
   | { k: "withdraw"; who: number; amount: bigint }
   | { k: "price"; m: number; movePermille: number }
@@ -20,7 +30,14 @@ type Step =
 
 const who = fc.integer({ min: 0, max: 5 });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ k: fc.constant("deposit" as const), who, amount: fc.bigInt({ min: 1n, max: 20_000n }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("deposit" as const),
+      who,
+      amount: fc.bigInt({ min: 1n, max: 20_000n }),
+    }),
+  },
   {
     weight: 8,
     arbitrary: fc.record({
@@ -36,8 +53,26 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("cancel" as const), who, pick: fc.nat(10) }) },
-  { weight: 1, arbitrary: fc.record({ k: fc.constant("withdraw" as const), who, amount: fc.bigInt({ min: 1n, max: 10_000n }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant("price" as const), m: fc.integer({ min: 0, max: 1 }), movePermille: fc.oneof(fc.integer({ min: -10, max: 10 }), fc.integer({ min: -90, max: 90 }), fc.integer({ min: -400, max: 400 })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("withdraw" as const),
+      who,
+      amount: fc.bigInt({ min: 1n, max: 10_000n }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("price" as const),
+      m: fc.integer({ min: 0, max: 1 }),
+      movePermille: fc.oneof(
+        fc.integer({ min: -10, max: 10 }),
+        fc.integer({ min: -90, max: 90 }),
+        fc.integer({ min: -400, max: 400 }),
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("liquidate" as const), who }) },
   {
     weight: 1,
@@ -64,18 +99,40 @@ function concretize(e: Engine, s: Step, seq: bigint, ts: bigint): EngineTx | und
   const nonce = (acc: number) => (e.account(acc)?.nonce ?? 0n) + 1n;
   switch (s.k) {
     case "deposit":
-      return { kind: "deposit", depositIndex: e.nextDepositIndex(), pubKeyX: keyOf(s.who), pubKeyY: keyOf(s.who), amount: s.amount };
+      return {
+        kind: "deposit",
+        depositIndex: e.nextDepositIndex(),
+        pubKeyX: keyOf(s.who),
+        pubKeyY: keyOf(s.who),
+        amount: s.amount,
+      };
     case "order": {
       const acc = id(s.who);
       const mark = e.global().markets[s.m]?.markPrice ?? 0n;
       const price = mark > 0n ? mark + BigInt(s.off) : 1_000n + BigInt(s.off);
-      return { kind: "order", accountId: acc, nonce: s.badNonce && s.off % 5 === 0 ? nonce(acc) + 1n : nonce(acc), marketId: s.m, side: s.side, type: s.type, tif: s.tif, price: s.type === "market" ? 0n : price, size: s.size };
+      return {
+        kind: "order",
+        accountId: acc,
+        nonce: s.badNonce && s.off % 5 === 0 ? nonce(acc) + 1n : nonce(acc),
+        marketId: s.m,
+        side: s.side,
+        type: s.type,
+        tif: s.tif,
+        price: s.type === "market" ? 0n : price,
+        size: s.size,
+      };
     }
     case "cancel": {
       const acc = id(s.who);
       const mine = e.openOrders(acc);
       const o = mine[s.pick % Math.max(1, mine.length)];
-      return { kind: "cancel", accountId: acc, nonce: nonce(acc), marketId: o?.marketId ?? 0, orderId: o?.orderId ?? seq };
+      return {
+        kind: "cancel",
+        accountId: acc,
+        nonce: nonce(acc),
+        marketId: o?.marketId ?? 0,
+        orderId: o?.orderId ?? seq,
+      };
     }
     case "withdraw": {
       const acc = id(s.who);
@@ -110,7 +167,8 @@ function checkInvariants(e: Engine, expectedQ: bigint) {
     const b = e.book(m, 1);
     if (b.bids[0] && b.asks[0]) assert.ok(b.bids[0].price < b.asks[0].price, "book never crossed");
   }
-  for (let i = 0; i < e.accountCount(); i++) assert.ok((e.account(i)?.collateral ?? 0n) >= 0n, `collateral of ${i} ≥ 0`);
+  for (let i = 0; i < e.accountCount(); i++)
+    assert.ok((e.account(i)?.collateral ?? 0n) >= 0n, `collateral of ${i} ≥ 0`);
   assert.ok(g.insuranceFund >= 0n && g.feePool >= 0n);
   assert.deepEqual(e.selfCheck(), [], "off-tree indexes agree with the books and leaves");
 }
@@ -130,8 +188,14 @@ function run(steps: Step[]): Logged[] {
     try {
       const r = e.apply(tx, seq, limits);
       const after = snapshot(e);
-      const changed = after.accounts.flatMap((a, i) => (JSON.stringify(a.leaf, big) === JSON.stringify(before.accounts[i]?.leaf, big) ? [] : [i]));
-      assert.deepEqual(r.touched, changed, `touched of ${tx.kind} is exactly the accounts whose leaf changed`);
+      const changed = after.accounts.flatMap((a, i) =>
+        JSON.stringify(a.leaf, big) === JSON.stringify(before.accounts[i]?.leaf, big) ? [] : [i],
+      );
+      assert.deepEqual(
+        r.touched,
+        changed,
+        `touched of ${tx.kind} is exactly the accounts whose leaf changed`,
+      );
       if (limits) {
         const union = new Set([...limits.touchedInBatch, ...r.touched]);
         assert.ok(union.size <= limits.maxTouched, "batch capacity respected");
@@ -158,7 +222,10 @@ function run(steps: Step[]): Logged[] {
   ];
   for (const s of [...prelude, ...steps]) {
     if (s.k === "limit") {
-      limits = s.maxTouched === 4 ? undefined : { touchedInBatch: new Set(s.batch), maxTouched: s.maxTouched + s.batch.length };
+      limits =
+        s.maxTouched === 4
+          ? undefined
+          : { touchedInBatch: new Set(s.batch), maxTouched: s.maxTouched + s.batch.length };
       continue;
     }
     const tx = concretize(e, s, seq + 1n, seq + 1n);

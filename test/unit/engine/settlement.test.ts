@@ -4,7 +4,13 @@ import { applyTrade, conservedOf, settleFunding } from "../../../sequencer/engin
 import type { AccountLeaf } from "../../../sequencer/engine/types.ts";
 
 function acct(size: bigint, entryNotional: bigint, collateral = 1_000n, fundingSnapshot = 0n): AccountLeaf {
-  return { pubKeyX: 1n, pubKeyY: 2n, nonce: 0n, collateral, positions: [{ size, entryNotional, fundingSnapshot }] };
+  return {
+    pubKeyX: 1n,
+    pubKeyY: 2n,
+    nonce: 0n,
+    collateral,
+    positions: [{ size, entryNotional, fundingSnapshot }],
+  };
 }
 
 describe("applyTrade", () => {
@@ -64,7 +70,11 @@ describe("applyTrade", () => {
       const a = acct(size, en);
       const before = a.collateral - (a.positions[0]?.entryNotional ?? 0n);
       applyTrade(a, 0, t, p);
-      assert.equal(a.collateral - (a.positions[0]?.entryNotional ?? 0n) - before, -t * p, `size ${size} trade ${t}@${p}`);
+      assert.equal(
+        a.collateral - (a.positions[0]?.entryNotional ?? 0n) - before,
+        -t * p,
+        `size ${size} trade ${t}@${p}`,
+      );
     }
   });
 });

@@ -10,8 +10,19 @@ function order(id: bigint, side: "buy" | "sell", price: bigint, size: bigint, ac
 describe("OrderBook", () => {
   it("sorts bids descending and asks ascending, aggregating each level", () => {
     const b = new OrderBook(0);
-    for (const [id, p] of [[1n, 100n], [2n, 103n], [3n, 101n], [4n, 103n]] as const) b.add(order(id, "buy", p, 5n));
-    for (const [id, p] of [[5n, 110n], [6n, 107n], [7n, 120n]] as const) b.add(order(id, "sell", p, 2n));
+    for (const [id, p] of [
+      [1n, 100n],
+      [2n, 103n],
+      [3n, 101n],
+      [4n, 103n],
+    ] as const)
+      b.add(order(id, "buy", p, 5n));
+    for (const [id, p] of [
+      [5n, 110n],
+      [6n, 107n],
+      [7n, 120n],
+    ] as const)
+      b.add(order(id, "sell", p, 2n));
     assert.deepEqual(b.bids.depth(10), [
       { price: 103n, size: 10n, orders: 2 },
       { price: 101n, size: 5n, orders: 1 },
@@ -55,7 +66,9 @@ describe("OrderBook", () => {
   it("inserts levels in sorted order whatever the arrival order", () => {
     const b = new OrderBook(0);
     const prices = [50n, 10n, 90n, 30n, 70n, 20n, 80n, 60n, 40n];
-    prices.forEach((p, i) => b.add(order(BigInt(i), "sell", p, 1n)));
+    prices.forEach((p, i) => {
+      b.add(order(BigInt(i), "sell", p, 1n));
+    });
     assert.deepEqual(
       b.asks.depth(100).map((l) => l.price),
       [...prices].sort((x, y) => Number(x - y)),
@@ -81,20 +94,33 @@ describe("planMatch", () => {
 
   it("fills best price first, then FIFO within a price, and stops at the limit", () => {
     const b = book();
-    const plan = planMatch(b, "buy", 101n, 100n, (o, wanted) => ({ kind: "fill", size: wanted < o.remaining ? wanted : o.remaining }));
+    const plan = planMatch(b, "buy", 101n, 100n, (o, wanted) => ({
+      kind: "fill",
+      size: wanted < o.remaining ? wanted : o.remaining,
+    }));
     assert.deepEqual(
       plan.fills.map((f) => [f.order.id, f.size]),
-      [[2n, 3n], [3n, 2n], [1n, 4n]],
+      [
+        [2n, 3n],
+        [3n, 2n],
+        [1n, 4n],
+      ],
     );
     assert.equal(plan.filled, 9n);
   });
 
   it("partially fills the last maker and does not touch the book until committed", () => {
     const b = book();
-    const plan = planMatch(b, "buy", 200n, 4n, (o, wanted) => ({ kind: "fill", size: wanted < o.remaining ? wanted : o.remaining }));
+    const plan = planMatch(b, "buy", 200n, 4n, (o, wanted) => ({
+      kind: "fill",
+      size: wanted < o.remaining ? wanted : o.remaining,
+    }));
     assert.deepEqual(
       plan.fills.map((f) => [f.order.id, f.size]),
-      [[2n, 3n], [3n, 1n]],
+      [
+        [2n, 3n],
+        [3n, 1n],
+      ],
     );
     assert.equal(b.get(2n)?.remaining, 3n, "planning leaves the book alone");
     commitPlan(b, plan);
@@ -106,7 +132,9 @@ describe("planMatch", () => {
   it("cancels makers the caller rejects and keeps matching", () => {
     const b = book();
     const plan = planMatch(b, "buy", 100n, 2n, (o, wanted) =>
-      o.accountId === 11 ? { kind: "cancel" } : { kind: "fill", size: wanted < o.remaining ? wanted : o.remaining },
+      o.accountId === 11
+        ? { kind: "cancel" }
+        : { kind: "fill", size: wanted < o.remaining ? wanted : o.remaining },
     );
     commitPlan(b, plan);
     assert.equal(b.get(2n), undefined, "the rejected maker is cancelled");
@@ -116,7 +144,9 @@ describe("planMatch", () => {
 
   it("ends the walk on stop and reports it", () => {
     const b = book();
-    const plan = planMatch(b, "buy", 200n, 100n, (o) => (o.id === 3n ? { kind: "stop" } : { kind: "fill", size: o.remaining }));
+    const plan = planMatch(b, "buy", 200n, 100n, (o) =>
+      o.id === 3n ? { kind: "stop" } : { kind: "fill", size: o.remaining },
+    );
     assert.equal(plan.stopped, true);
     assert.equal(plan.filled, 3n);
   });

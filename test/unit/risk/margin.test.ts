@@ -30,7 +30,11 @@ const markets = (mark0: bigint, mark1: bigint, f0 = 0n): MarketState[] => [
   { markPrice: mark1, fundingIndex: 0n, openInterest: 0n },
 ];
 
-function acct(collateral: bigint, p0: [bigint, bigint, bigint?], p1: [bigint, bigint] = [0n, 0n]): AccountLeaf {
+function acct(
+  collateral: bigint,
+  p0: [bigint, bigint, bigint?],
+  p1: [bigint, bigint] = [0n, 0n],
+): AccountLeaf {
   return {
     pubKeyX: 1n,
     pubKeyY: 1n,
@@ -69,7 +73,18 @@ describe("margin", () => {
     assert.equal(worstCaseSize(5n, { buy: 3n, sell: 1n }), 8n);
     assert.equal(worstCaseSize(-5n, { buy: 5n, sell: 0n }), 5n);
     const a = acct(0n, [5n, 500n]);
-    assert.equal(worstCaseInitialRequirement(a, markets(100n, 1n), [mp, mp], [{ buy: 3n, sell: 20n }, { buy: 0n, sell: 0n }]), 150n);
+    assert.equal(
+      worstCaseInitialRequirement(
+        a,
+        markets(100n, 1n),
+        [mp, mp],
+        [
+          { buy: 3n, sell: 20n },
+          { buy: 0n, sell: 0n },
+        ],
+      ),
+      150n,
+    );
   });
 
   it("flags an account with positions below maintenance, never a flat one", () => {

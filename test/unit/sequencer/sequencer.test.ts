@@ -24,7 +24,12 @@ async function open(dir: string, maxBatchWaitMs = 60_000) {
   const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
   await db.open();
   await db.sublevel("tree").clear();
-  const g = await buildGenesis(inst, shape, "unit-backstop", new LevelNodeStore(db as unknown as Level<string, string>));
+  const g = await buildGenesis(
+    inst,
+    shape,
+    "unit-backstop",
+    new LevelNodeStore(db as unknown as Level<string, string>),
+  );
   const seq = new Sequencer({
     db,
     engine: g.engine,
@@ -45,8 +50,22 @@ async function open(dir: string, maxBatchWaitMs = 60_000) {
 }
 
 const key = (i: number): [bigint, bigint] => [BigInt(1000 + i), BigInt(2000 + i)];
-const order = (accountId: number, nonce: bigint, side: "buy" | "sell", price: bigint, size: bigint): EngineTx => ({
-  kind: "order", accountId, nonce, marketId: 0, side, type: "limit", tif: "GTC", price, size,
+const order = (
+  accountId: number,
+  nonce: bigint,
+  side: "buy" | "sell",
+  price: bigint,
+  size: bigint,
+): EngineTx => ({
+  kind: "order",
+  accountId,
+  nonce,
+  marketId: 0,
+  side,
+  type: "limit",
+  tif: "GTC",
+  price,
+  size,
 });
 
 async function scenario(seq: Sequencer) {
@@ -114,7 +133,12 @@ describe("sequencer", () => {
     a.seq.on("applied", ({ lane }) => order_.push(lane));
     // Queue both lanes in the same tick: normal first, then a price on the liquidation lane.
     const p1 = a.seq.submit("normal", order(3, 2n, "buy", 980_000n, 1n));
-    const p2 = a.seq.submit("liquidation", { kind: "price", marketId: 0, price: 1_010_000n, timestampMs: 2n });
+    const p2 = a.seq.submit("liquidation", {
+      kind: "price",
+      marketId: 0,
+      price: 1_010_000n,
+      timestampMs: 2n,
+    });
     await Promise.all([p1, p2]);
     assert.deepEqual(order_.slice(0, 2), ["liquidation", "normal"]);
     await a.seq.stop();

@@ -2,9 +2,15 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { poseidon } from "../../../sequencer/crypto/poseidon.ts";
 import { OutOfRangeError } from "../../../sequencer/state/errors.ts";
-import { P, fromFieldSigned, toField } from "../../../sequencer/state/field.ts";
+import { fromFieldSigned, P, toField } from "../../../sequencer/state/field.ts";
 import { globalFields, globalRoot, stateRoot } from "../../../sequencer/state/global-state.ts";
-import { checkLeafRanges, conservedQ, emptyLeaf, leafFields, leafHash } from "../../../sequencer/state/leaf.ts";
+import {
+  checkLeafRanges,
+  conservedQ,
+  emptyLeaf,
+  leafFields,
+  leafHash,
+} from "../../../sequencer/state/leaf.ts";
 
 describe("field encoding", () => {
   it("encodes negatives as p - |x| and decodes them back", () => {
@@ -54,19 +60,41 @@ describe("account leaf", () => {
       return () => checkLeafRanges(l);
     };
     assert.doesNotThrow(at((l) => (l.positions[0]!.size = -(2n ** 47n - 1n))));
-    assert.throws(at((l) => (l.positions[0]!.size = -(2n ** 47n))), OutOfRangeError);
-    assert.throws(at((l) => (l.positions[1]!.size = 2n ** 47n)), OutOfRangeError);
+    assert.throws(
+      at((l) => (l.positions[0]!.size = -(2n ** 47n))),
+      OutOfRangeError,
+    );
+    assert.throws(
+      at((l) => (l.positions[1]!.size = 2n ** 47n)),
+      OutOfRangeError,
+    );
     assert.doesNotThrow(at((l) => (l.collateral = 2n ** 80n - 1n)));
-    assert.throws(at((l) => (l.collateral = -1n)), OutOfRangeError);
-    assert.throws(at((l) => (l.nonce = 2n ** 32n)), OutOfRangeError);
-    assert.throws(at((l) => (l.positions[0]!.entryNotional = 2n ** 95n)), OutOfRangeError);
-    assert.throws(at((l) => (l.positions[0]!.fundingSnapshot = -(2n ** 63n))), OutOfRangeError);
+    assert.throws(
+      at((l) => (l.collateral = -1n)),
+      OutOfRangeError,
+    );
+    assert.throws(
+      at((l) => (l.nonce = 2n ** 32n)),
+      OutOfRangeError,
+    );
+    assert.throws(
+      at((l) => (l.positions[0]!.entryNotional = 2n ** 95n)),
+      OutOfRangeError,
+    );
+    assert.throws(
+      at((l) => (l.positions[0]!.fundingSnapshot = -(2n ** 63n))),
+      OutOfRangeError,
+    );
   });
 });
 
 describe("global state", () => {
   it("hashes [mark, funding, OI]*M ++ [insurance, fees] and combines roots with Poseidon(2)", () => {
-    const g = { markets: [{ markPrice: 10n, fundingIndex: -2n, openInterest: 3n }], insuranceFund: 4n, feePool: 5n };
+    const g = {
+      markets: [{ markPrice: 10n, fundingIndex: -2n, openInterest: 3n }],
+      insuranceFund: 4n,
+      feePool: 5n,
+    };
     assert.deepEqual(globalFields(g), [10n, P - 2n, 3n, 4n, 5n]);
     assert.equal(globalRoot(g), poseidon([10n, P - 2n, 3n, 4n, 5n]));
     assert.equal(stateRoot(1n, 2n), poseidon([1n, 2n]));

@@ -78,7 +78,10 @@ describe("SparseMerkleTree", () => {
 
   it("rejects an index outside the tree", async () => {
     const tree = new SparseMerkleTree(3, M, new MemoryNodeStore());
-    await assert.rejects(tree.update(8, 1n), (e: unknown) => e instanceof StateError && e.code === "STATE_BAD_INDEX");
+    await assert.rejects(
+      tree.update(8, 1n),
+      (e: unknown) => e instanceof StateError && e.code === "STATE_BAD_INDEX",
+    );
     await assert.rejects(tree.siblings(-1), StateError);
   });
 
@@ -96,10 +99,29 @@ describe("SparseMerkleTree", () => {
       tree = new SparseMerkleTree(8, M, new LevelNodeStore(db, 4));
       assert.equal(await tree.root(), root);
       assert.equal(await tree.getLeafHash(200), 44n);
-      assert.equal(root, naiveRoot(8, new Map([[3, 33n], [200, 44n]])));
+      assert.equal(
+        root,
+        naiveRoot(
+          8,
+          new Map([
+            [3, 33n],
+            [200, 44n],
+          ]),
+        ),
+      );
       // Past the tiny cache limit the store still reads through to LevelDB.
       await tree.update(7, 77n);
-      assert.equal(await tree.root(), naiveRoot(8, new Map([[3, 33n], [200, 44n], [7, 77n]])));
+      assert.equal(
+        await tree.root(),
+        naiveRoot(
+          8,
+          new Map([
+            [3, 33n],
+            [200, 44n],
+            [7, 77n],
+          ]),
+        ),
+      );
       await db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

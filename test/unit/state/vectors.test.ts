@@ -17,7 +17,9 @@ interface Vectors {
   stateRoot: string;
 }
 
-const v = JSON.parse(readFileSync(new URL("../../vectors/state-roots.json", import.meta.url), "utf8")) as Vectors;
+const v = JSON.parse(
+  readFileSync(new URL("../../vectors/state-roots.json", import.meta.url), "utf8"),
+) as Vectors;
 const big = (x: string) => BigInt(x);
 const toLeaf = (l: Record<string, any>): AccountLeaf => ({
   pubKeyX: big(l.pubKeyX),
@@ -46,7 +48,11 @@ describe("shared state vectors (test/vectors/state-roots.json)", () => {
     for (const e of v.leaves) await tree.update(e.index, leafHash(toLeaf(e.leaf)));
     assert.equal((await tree.root()).toString(), v.accountsRoot);
     const g = {
-      markets: v.global.markets.map((m) => ({ markPrice: big(m.markPrice!), fundingIndex: big(m.fundingIndex!), openInterest: big(m.openInterest!) })),
+      markets: v.global.markets.map((m) => ({
+        markPrice: big(m.markPrice!),
+        fundingIndex: big(m.fundingIndex!),
+        openInterest: big(m.openInterest!),
+      })),
       insuranceFund: big(v.global.insuranceFund),
       feePool: big(v.global.feePool),
     };
