@@ -9,8 +9,8 @@ import { REPO_ROOT } from "../config.ts";
 import { buildGenesis } from "../genesis.ts";
 import { freePort, startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";
+import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
 import { forgeBuild } from "../l1/forge.ts";
-import { DEV_ROLES, devAccountKey } from "./accounts.ts";
 import { type Child, startTsProcess, waitFor } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
 

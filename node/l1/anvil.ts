@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { devAccountKey } from "./dev-accounts.ts";
 import { AnvilStartError } from "./errors.ts";
 import { foundryBin, foundryWrapperBin } from "./paths.ts";
 
@@ -24,12 +25,8 @@ export type StartAnvilReturnType = {
   stop: () => Promise<void>;
 };
 
-/** Anvil's default dev accounts (mnemonic "test test ... junk"): index 0 and 1. */
-export const ANVIL_KEYS = [
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-] as const;
+/** Anvil's default dev accounts 0..2 (deployer, operator, a user), derived from its mnemonic. */
+export const ANVIL_KEYS = [devAccountKey(0), devAccountKey(1), devAccountKey(2)] as const;
 
 /** Starts a local Anvil and resolves once it answers JSON-RPC. */
 export async function startAnvil(params: StartAnvilParameters = {}): Promise<StartAnvilReturnType> {
