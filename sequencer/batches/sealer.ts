@@ -23,6 +23,11 @@ export interface SealedBatch {
   oldGlobal: GlobalState;
   newGlobal: GlobalState;
   depositHashOld: bigint;
+  /**
+   * A batch without account updates (only oracle prices) pads its update slots with no-ops on the
+   * backstop account 0, which exists from genesis, so padding never depends on a free leaf.
+   */
+  padding?: { index: number; leaf: AccountLeaf };
   sealedAt: number;
 }
 
@@ -48,6 +53,7 @@ export function captureSeal(
     depositHashOld: committed.depositHash,
     sealedAt: now,
   };
+  if (diffs.length === 0) sealed.padding = { index: 0, leaf: committed.leaves.get(0) ?? emptyLeaf(M) };
   for (const d of diffs) committed.leaves.set(d.index, d.newLeaf);
   committed.global = sealed.newGlobal;
   committed.depositHash = depositChain(committed.depositHash, batch.deposits);
@@ -72,6 +78,7 @@ export async function buildBatchRecord(
     deposits: batch.deposits,
     depositHashOld: s.depositHashOld,
     withdrawals: batch.withdrawals,
+    ...(s.padding ? { padding: s.padding } : {}),
   });
   return {
     batchNumber: batch.batchNumber,

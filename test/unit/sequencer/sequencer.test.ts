@@ -13,14 +13,15 @@ import { Sequencer } from "../../../sequencer/sequencer.ts";
 import { LevelNodeStore } from "../../../sequencer/state/level-node-store.ts";
 
 // The sequencer needs only the circuit's shape, not its artifacts: no compile here.
-const inst: CircuitInstance = { name: "unit", D: 6, N: 4, M: 2, ND: 2, NW: 1 };
-const shape: BatchShape = { N: 4, ND: 2, NW: 1, reservedForLiquidations: 1 };
+const unitInst: CircuitInstance = { name: "unit", D: 6, N: 4, M: 2, ND: 2, NW: 1 };
+const unitShape: BatchShape = { N: 4, ND: 2, NW: 1, reservedForLiquidations: 1 };
+const shape = unitShape;
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function open(dir: string, maxBatchWaitMs = 60_000) {
+async function open(dir: string, maxBatchWaitMs = 60_000, inst: CircuitInstance = unitInst, shape: BatchShape = unitShape) {
   const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
   await db.open();
   await db.sublevel("tree").clear();
@@ -157,6 +158,26 @@ describe("sequencer", () => {
       assert.ok(rec.touched.length <= shape.N, `batch ${n} touches ${rec.touched.length} ≤ N accounts`);
       assert.ok(rec.depositCount <= BigInt(shape.ND));
     }
+    await a.seq.stop();
+    await a.db.close();
+  });
+
+  it("seals a batch of only oracle prices even when every leaf of the tree is taken", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seq-full-"));
+    dirs.push(dir);
+    const full: CircuitInstance = { name: "unit-full", D: 2, N: 2, M: 2, ND: 2, NW: 1 };
+    const a = await open(dir, 0, full, { N: 2, ND: 2, NW: 1, reservedForLiquidations: 0 });
+    for (let i = 0; i < 3; i++) {
+      const [x, y] = key(i);
+      await a.seq.submitDeposit({ index: BigInt(i), pubKeyX: x, pubKeyY: y, amount: 1_000n });
+    }
+    assert.equal(a.seq.engine.accountCount(), 4, "accounts 0..3 fill a depth-2 tree");
+    await a.seq.submit("liquidation", { kind: "price", marketId: 0, price: 1_000_000n, timestampMs: 1n });
+    await a.seq.submit("liquidation", { kind: "price", marketId: 1, price: 2_000_000n, timestampMs: 1n });
+    await a.seq.settled();
+    const last = a.seq.lastSealed;
+    assert.ok(last, "a batch was sealed");
+    assert.deepEqual(last.touched, [], "the last batch holds only prices");
     await a.seq.stop();
     await a.db.close();
   });
