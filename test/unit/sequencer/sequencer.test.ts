@@ -21,7 +21,12 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function open(dir: string, maxBatchWaitMs = 60_000, inst: CircuitInstance = unitInst, shape: BatchShape = unitShape) {
+async function open(
+  dir: string,
+  maxBatchWaitMs = 60_000,
+  inst: CircuitInstance = unitInst,
+  shape: BatchShape = unitShape,
+) {
   const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
   await db.open();
   await db.sublevel("tree").clear();
