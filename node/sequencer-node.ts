@@ -6,7 +6,7 @@ import type { ProveJobResult } from "../prover/job.ts";
 import { ProofQueue } from "../prover/queue.ts";
 import { buildServer } from "../sequencer/api/server.ts";
 import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
-import type { BatchShape } from "../sequencer/batches/open-batch.ts";
+import { batchShapeOf } from "../sequencer/batches/open-batch.ts";
 import { devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { LevelNodeStore } from "../sequencer/state/level-node-store.ts";
@@ -31,12 +31,7 @@ export interface SequencerNode {
 export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Promise<SequencerNode> {
   const inst = loadInstance(cfg.CIRCUIT_INSTANCE);
   const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
-  const shape: BatchShape = {
-    N: inst.N,
-    ND: inst.ND,
-    NW: inst.NW,
-    reservedForLiquidations: Math.min(cfg.LIQ_RESERVED_SLOTS, inst.N - 2),
-  };
+  const shape = batchShapeOf(inst, cfg.LIQ_RESERVED_SLOTS);
   const metrics = createMetrics();
   warmUpCrypto();
 

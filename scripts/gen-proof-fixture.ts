@@ -11,7 +11,7 @@ import { REPO_ROOT } from "../node/config.ts";
 import { buildGenesis } from "../node/genesis.ts";
 import { loadArtifacts } from "../prover/artifacts.ts";
 import { toSolidityProof } from "../prover/proof-format.ts";
-import { OpenBatch } from "../sequencer/batches/open-batch.ts";
+import { batchShapeOf, OpenBatch } from "../sequencer/batches/open-batch.ts";
 import { buildBatchRecord, captureSeal } from "../sequencer/batches/sealer.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
 import type { EngineTx } from "../sequencer/engine/types.ts";
@@ -20,7 +20,7 @@ export const FIXTURE_PATH = join(REPO_ROOT, "contracts/test/fixtures/tiny-batch.
 
 export async function writeProofFixture(o: { onProgress?: (m: string) => void } = {}): Promise<void> {
   const inst = loadInstance("tiny");
-  const shape = { N: inst.N, ND: inst.ND, NW: inst.NW, reservedForLiquidations: 0 };
+  const shape = batchShapeOf(inst, 0);
   const g = await buildGenesis(inst, shape, "devnet-backstop");
   const [x, y] = devKey("fixture-alice").pubKey;
   const to = 0x00000000000000000000000000000000000a11ce0n;

@@ -16,7 +16,7 @@ export type WalEntry =
   | { kind: "tx"; seq: bigint; lane: "liquidation" | "normal"; tx: EngineTx; receivedAt: number }
   | { kind: "seal"; seq: bigint; batchNumber: bigint; reason: SealReason; at: number };
 
-export type SealReason = "full" | "capacity" | "slots" | "timer" | "shutdown";
+export type SealReason = "full" | "capacity" | "slots" | "timer";
 
 const KEY_WIDTH = 20;
 const key = (seq: bigint) => seq.toString().padStart(KEY_WIDTH, "0");

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
-import type { BatchShape } from "../../sequencer/batches/open-batch.ts";
+import { batchShapeOf } from "../../sequencer/batches/open-batch.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { l1User } from "../client/l1-user.ts";
 import { REPO_ROOT } from "../config.ts";
@@ -86,12 +86,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const anvil = await startAnvil({ ...(o.anvilPort ? { port: o.anvilPort } : {}) });
     cleanup.push(async () => anvil.stop());
 
-    const shape: BatchShape = {
-      N: inst.N,
-      ND: inst.ND,
-      NW: inst.NW,
-      reservedForLiquidations: Math.min(2, inst.N - 2),
-    };
+    const shape = batchShapeOf(inst, 2);
     const backstopSeed = "devnet-backstop";
     const keeperSeed = "devnet-keeper";
     const genesis = await buildGenesis(inst, shape, backstopSeed);

@@ -11,6 +11,22 @@ export interface BatchShape {
   reservedForLiquidations: number;
 }
 
+/**
+ * The batch shape of a circuit instance. The reserve is capped so ordinary flow keeps at least two
+ * slots: a trade touches a maker and a taker.
+ */
+export function batchShapeOf(
+  inst: { N: number; ND: number; NW: number },
+  reservedForLiquidations: number,
+): BatchShape {
+  return {
+    N: inst.N,
+    ND: inst.ND,
+    NW: inst.NW,
+    reservedForLiquidations: Math.max(0, Math.min(reservedForLiquidations, inst.N - 2)),
+  };
+}
+
 export interface BatchDeposit {
   pubKeyX: bigint;
   pubKeyY: bigint;
