@@ -61,7 +61,6 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   #seq = 0n;
   #open!: OpenBatch;
   #committed!: CommittedState;
-  #depositsSeen = 0n;
   #pendingLiquidations = new Set<number>();
   #treeChain: Promise<void> = Promise.resolve();
   #running = false;
@@ -80,8 +79,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   get engine(): Engine {
     return this.#o.engine;
   }
+  /** The next L1 deposit index to apply: the engine's own cursor, so it cannot drift from the state. */
   get depositsSeen(): bigint {
-    return this.#depositsSeen;
+    return this.#o.engine.nextDepositIndex();
   }
   get openBatchNumber(): bigint {
     return this.#open.batchNumber;
@@ -151,13 +151,15 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     });
   }
 
-  /** L1 deposits arrive in queue order; an index seen before is ignored, a gap is an error. */
+  /**
+   * L1 deposits arrive in queue order, one at a time (the watcher awaits each). An index already applied
+   * is ignored, a gap is an error; a deposit the engine rejects stays unapplied, so the watcher's retry
+   * offers it again instead of it being skipped.
+   */
   async submitDeposit(d: { index: bigint; pubKeyX: bigint; pubKeyY: bigint; amount: bigint }): Promise<void> {
-    if (d.index < this.#depositsSeen) return;
-    if (d.index > this.#depositsSeen) {
-      throw new DepositGapError("DEPOSIT_GAP", `deposit ${d.index} arrived before ${this.#depositsSeen}`);
-    }
-    this.#depositsSeen++;
+    const next = this.depositsSeen;
+    if (d.index < next) return;
+    if (d.index > next) throw new DepositGapError("DEPOSIT_GAP", `deposit ${d.index} arrived before ${next}`);
     await this.submit("normal", {
       kind: "deposit",
       depositIndex: d.index,
@@ -182,7 +184,6 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
 
   #afterApply(seq: bigint, tx: EngineTx, result: ApplyResult, replaying: boolean): void {
     this.#open.record(seq, tx, result);
-    if (tx.kind === "deposit") this.#depositsSeen = tx.depositIndex + 1n;
     if (tx.kind === "liquidation") this.#pendingLiquidations.delete(tx.accountId);
     for (const id of result.liquidationsDetected) {
       if (this.#pendingLiquidations.has(id)) continue;
