@@ -32,31 +32,20 @@ export const ENGINE_ERROR_CODES = [
 export type EngineErrorCode = (typeof ENGINE_ERROR_CODES)[number];
 
 /**
- * Codes caused by what the client sent (HTTP 4xx). The others are conditions of the system: a full
- * batch or tree (retry later) or a loss nobody can cover (an operator problem).
+ * Conditions of the system, not of the request: a full batch or tree (retry later), a loss nobody can
+ * cover (an operator problem), an internal fault. Every other engine code is caused by what the client
+ * sent (HTTP 4xx).
  */
-const CLIENT_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
-  "BAD_TX",
-  "UNKNOWN_ACCOUNT",
-  "UNKNOWN_MARKET",
-  "BAD_NONCE",
-  "SIZE_OUT_OF_RANGE",
-  "BAD_PRICE",
-  "STALE_PRICE",
-  "BAD_AMOUNT",
-  "BAD_KEY",
-  "BAD_ADDRESS",
-  "BAD_DEPOSIT_INDEX",
-  "INSUFFICIENT_MARGIN",
-  "INSUFFICIENT_COLLATERAL",
-  "UNKNOWN_ORDER",
-  "NO_PRICE",
-  "NOT_LIQUIDATABLE",
-  "RANGE_OVERFLOW",
+const SYSTEM_CODES: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
+  "ACCOUNTS_FULL",
+  "BATCH_CAPACITY",
+  "BAD_DEBT_UNCOVERED",
+  "DUPLICATE_ORDER_ID",
+  "INTERNAL",
 ]);
 
 export function isClientError(code: string): boolean {
-  return CLIENT_CODES.has(code as EngineErrorCode);
+  return isEngineErrorCode(code) && !SYSTEM_CODES.has(code);
 }
 
 export function isEngineErrorCode(code: string): code is EngineErrorCode {
