@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { build as buildHistogram } from "hdr-histogram-js";
 import { ApiClient, postPrice, Trader } from "../node/client/api-client.ts";
-import { l1User } from "../node/client/l1-user.ts";
+import { devnetUser } from "../node/client/l1-user.ts";
 import { REPO_ROOT } from "../node/config.ts";
 import { startDevnet } from "../node/devnet/devnet.ts";
 import { waitFor } from "../node/devnet/processes.ts";
@@ -50,25 +50,13 @@ try {
   const keeper = devKey(devnet.info.keeperSeed);
   await postPrice(api, keeper.prv, 0, P, 1n);
   const keys = [devKey("bench-maker"), devKey("bench-taker")];
-  const l1s = [0, 1].map((i) =>
-    l1User({
-      rpcUrl: devnet.info.l1RpcUrl,
-      privateKey: devnet.info.userKeys[i] as `0x${string}`,
-      rollup: devnet.info.rollupAddress,
-      token: devnet.info.tokenAddress,
-    }),
-  );
+  const l1s = [0, 1].map((i) => devnetUser(devnet.info, i));
   for (let i = 0; i < 2; i++) await l1s[i]!.deposit(keys[i]!.pubKey, 1_000_000n * 1_000_000n);
   const [maker, taker] = (await Promise.all(
     keys.map((k) => waitFor("account", () => Trader.attach(api, k.prv, k.pubKey), 60_000)),
   )) as [Trader, Trader];
   const first = await api.sealedUpToNow(60_000);
-  await waitFor(
-    "first verified batch",
-    async () => ((await l1s[0]!.lastVerifiedBatch()) >= first ? true : undefined),
-    20 * 60_000,
-    250,
-  );
+  await l1s[0]!.untilVerified(first, 20 * 60_000);
   const firstVerifiedS = (Date.now() - t0) / 1000;
   console.log(
     `[bench] first L1-verified batch after ${firstVerifiedS.toFixed(1)} s${o.fresh ? " (fresh: compile + dev setup + deploy + prove)" : ""}`,
@@ -81,21 +69,11 @@ try {
     await maker.order({ marketId: 0, side: "sell", type: "limit", price: P, size: 10n });
     // Let the maker's batch clear first, so each round times one batch from an idle queue.
     const m = await api.sealedUpToNow(60_000);
-    await waitFor(
-      `batch ${m} verified`,
-      async () => ((await l1s[0]!.lastVerifiedBatch()) >= m ? true : undefined),
-      10 * 60_000,
-      100,
-    );
+    await l1s[0]!.untilVerified(m, 10 * 60_000, 100);
     const sent = Date.now();
     await taker.order({ marketId: 0, side: "buy", type: "limit", tif: "IOC", price: P, size: 10n });
     const n = await api.sealedUpToNow(60_000);
-    await waitFor(
-      `batch ${n} verified`,
-      async () => ((await l1s[0]!.lastVerifiedBatch()) >= n ? true : undefined),
-      10 * 60_000,
-      100,
-    );
+    await l1s[0]!.untilVerified(n, 10 * 60_000, 100);
     latency.recordValue(Date.now() - sent);
     const b = await waitFor(
       "batch record",

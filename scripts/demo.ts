@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ApiClient, postPrice, Trader } from "../node/client/api-client.ts";
-import { l1User } from "../node/client/l1-user.ts";
+import { devnetUser } from "../node/client/l1-user.ts";
 import { DEFAULT_DEVNET_DIR, type DevnetInfo } from "../node/devnet/devnet.ts";
 import { waitFor } from "../node/devnet/processes.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
@@ -26,12 +26,7 @@ const run = Date.now().toString(36);
 
 const users = ["alice", "bob", "carol"].map((name, i) => {
   const key = devKey(`demo-${run}-${name}`);
-  const l1 = l1User({
-    rpcUrl: info.l1RpcUrl,
-    privateKey: info.userKeys[i] as `0x${string}`,
-    rollup: info.rollupAddress,
-    token: info.tokenAddress,
-  });
+  const l1 = devnetUser(info, i);
   return { name, key, l1 };
 });
 const [alice, bob, carol] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0]];
@@ -93,12 +88,7 @@ await A.withdraw(1_000n * USDC, alice.l1.address);
 
 const last = await api.sealedUpToNow(60_000);
 say(`waiting until batch ${last} is verified on L1 (proofs take a while on 2 cores)…`);
-await waitFor(
-  "L1 verification",
-  async () => ((await alice.l1.lastVerifiedBatch()) >= last ? true : undefined),
-  30 * 60_000,
-  1000,
-);
+await alice.l1.untilVerified(last, 30 * 60_000, 1000);
 
 console.log(
   "\nbatch  priority     status    L1 tx                                                               new state root",

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { build as buildHistogram, type Histogram } from "hdr-histogram-js";
 import { ApiClient, ApiError, postPrice, Trader } from "../node/client/api-client.ts";
-import { l1User } from "../node/client/l1-user.ts";
+import { devnetUser } from "../node/client/l1-user.ts";
 import { DEFAULT_DEVNET_DIR, type DevnetInfo } from "../node/devnet/devnet.ts";
 import { waitFor } from "../node/devnet/processes.ts";
 import { SeededRandom } from "../node/random.ts";
@@ -35,12 +35,7 @@ const phaseMs = Number(o.seconds) * 1000;
 const say = (m: string) => console.log(`[loadtest] ${m}`);
 
 say(`funding ${nTraders} traders on L1`);
-const funder = l1User({
-  rpcUrl: info.l1RpcUrl,
-  privateKey: info.userKeys[5] as `0x${string}`,
-  rollup: info.rollupAddress,
-  token: info.tokenAddress,
-});
+const funder = devnetUser(info, 5);
 const keys = Array.from({ length: nTraders }, (_, i) => devKey(`load-${run}-${i}`));
 for (const k of keys) await funder.deposit(k.pubKey, 1_000_000n * 1_000_000n);
 const traders = await Promise.all(

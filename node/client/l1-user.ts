@@ -1,4 +1,6 @@
 import type { Hex } from "viem";
+import type { DevnetInfo } from "../devnet/devnet.ts";
+import { waitFor } from "../devnet/processes.ts";
 import { createL1Clients } from "../l1/clients.ts";
 import { mockUsdcAbi, rollupAbi } from "../l1/rollup-abi.ts";
 
@@ -14,6 +16,8 @@ export function l1User(o: { rpcUrl: string; privateKey: Hex; rollup: `0x${string
     if (r.status !== "success") throw new Error(`L1 tx ${hash} reverted`);
     return r;
   };
+  const lastVerifiedBatch = () =>
+    publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "lastVerifiedBatch" });
   return {
     address: account!.address,
     publicClient,
@@ -74,7 +78,30 @@ export function l1User(o: { rpcUrl: string; privateKey: Hex; rollup: `0x${string
       }),
     stateRoot: () =>
       publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "stateRoot" }),
-    lastVerifiedBatch: () =>
-      publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "lastVerifiedBatch" }),
+    /** Resolves once L1 has verified batch `n` (the sequencer's API may lag it by a moment). */
+    async untilVerified(n: bigint, timeoutMs: number, everyMs = 250): Promise<void> {
+      await waitFor(
+        `batch ${n} verified on L1`,
+        async () => ((await lastVerifiedBatch()) >= n ? true : undefined),
+        timeoutMs,
+        everyMs,
+      );
+    },
+    lastVerifiedBatch,
   };
+}
+
+/** User `index` of a running devnet (`devnet.json`'s userKeys), on its rollup and token. */
+export function devnetUser(
+  info: Pick<DevnetInfo, "l1RpcUrl" | "userKeys" | "rollupAddress" | "tokenAddress">,
+  index: number,
+) {
+  const privateKey = info.userKeys[index];
+  if (!privateKey) throw new RangeError(`the devnet has ${info.userKeys.length} user keys, not ${index + 1}`);
+  return l1User({
+    rpcUrl: info.l1RpcUrl,
+    privateKey: privateKey as Hex,
+    rollup: info.rollupAddress,
+    token: info.tokenAddress,
+  });
 }

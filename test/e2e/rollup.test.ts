@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ApiClient, ApiError, postPrice, Trader } from "../../node/client/api-client.ts";
-import { l1User } from "../../node/client/l1-user.ts";
+import { devnetUser } from "../../node/client/l1-user.ts";
 import { type Devnet, startDevnet } from "../../node/devnet/devnet.ts";
 import { killGroup, waitFor } from "../../node/devnet/processes.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
@@ -21,15 +21,10 @@ let dir: string;
 let keeper: ReturnType<typeof devKey>;
 let alice: Trader;
 let bob: Trader;
-let aliceL1: ReturnType<typeof l1User>;
+let aliceL1: ReturnType<typeof devnetUser>;
 
 async function verified(n: bigint, timeoutMs = 180_000) {
-  await waitFor(
-    `batch ${n} verified on L1`,
-    async () => ((await aliceL1.lastVerifiedBatch()) >= n ? true : undefined),
-    timeoutMs,
-    250,
-  );
+  await aliceL1.untilVerified(n, timeoutMs);
   // The sequencer records the verification right after L1 has it; wait for its API to catch up.
   return waitFor(
     `batch ${n} marked verified by the sequencer`,
@@ -62,18 +57,8 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     await postPrice(api, keeper.prv, 0, PRICE, 1n);
     await postPrice(api, keeper.prv, 1, PRICE / 2n, 1n);
     const keys = [devKey("e2e-alice"), devKey("e2e-bob")];
-    aliceL1 = l1User({
-      rpcUrl: devnet.info.l1RpcUrl,
-      privateKey: devnet.info.userKeys[0] as `0x${string}`,
-      rollup: devnet.info.rollupAddress,
-      token: devnet.info.tokenAddress,
-    });
-    const bobL1 = l1User({
-      rpcUrl: devnet.info.l1RpcUrl,
-      privateKey: devnet.info.userKeys[1] as `0x${string}`,
-      rollup: devnet.info.rollupAddress,
-      token: devnet.info.tokenAddress,
-    });
+    aliceL1 = devnetUser(devnet.info, 0);
+    const bobL1 = devnetUser(devnet.info, 1);
     await aliceL1.deposit(keys[0]!.pubKey, 100_000n * USDC);
     await bobL1.deposit(keys[1]!.pubKey, 100_000n * USDC);
     alice = await waitFor("alice on L2", () => Trader.attach(api, keys[0]!.prv, keys[0]!.pubKey), 30_000);
@@ -200,12 +185,7 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
 
   it("liquidates through the liquidation lane and proves that batch at liquidation priority", async () => {
     const carolKey = devKey("e2e-carol");
-    const carolL1 = l1User({
-      rpcUrl: devnet.info.l1RpcUrl,
-      privateKey: devnet.info.userKeys[2] as `0x${string}`,
-      rollup: devnet.info.rollupAddress,
-      token: devnet.info.tokenAddress,
-    });
+    const carolL1 = devnetUser(devnet.info, 2);
     await carolL1.deposit(carolKey.pubKey, 1_000n * USDC);
     const carol = await waitFor(
       "carol on L2",
