@@ -118,7 +118,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       } else if (entry.kind === "tx") {
         this.#replayTx(entry);
       } else {
-        this.#seal(entry.reason, entry.at, true);
+        this.#seal(entry.at, true);
       }
     }
     if (!sawGenesis)
@@ -225,7 +225,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const sealed: SealedBatch[] = [];
     const seal = (reason: SealReason) => {
       entries.push({ kind: "seal", seq: this.#seq++, batchNumber: this.#open.batchNumber, reason, at: now });
-      sealed.push(this.#seal(reason, now, false));
+      sealed.push(this.#seal(now, false));
     };
 
     for (const item of items) {
@@ -269,7 +269,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     item.reject(err);
   }
 
-  #seal(_reason: SealReason, now: number, replaying: boolean): SealedBatch {
+  #seal(now: number, replaying: boolean): SealedBatch {
     const sealed = captureSeal(this.#open, this.#o.engine, this.#committed, this.#o.instance.M, now);
     this.#open = new OpenBatch(this.#open.batchNumber + 1n, this.#o.shape, now);
     if (replaying) this.#queueTreeWork(sealed);
