@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FIELD_MODULUS, MARK_PRICE_LIMIT, SIZE_LIMIT } from "./ranges.ts";
+import { riskParamsSchema } from "./risk-params.ts";
 
 const bps = z.number().int().min(0).max(10_000);
 
@@ -16,6 +17,17 @@ const marketParamsSchema = z
     mmfBps: bps.min(1),
     takerFeeBps: bps,
     makerFeeBps: bps,
+    /** Open-interest cap in lots (long side); an order that would raise OI above it is refused. 0 = none. */
+    oiCapLots: z.bigint().nonnegative().default(0n),
+    /**
+     * dYdX v4 OI-scaled initial margin (x/perpetuals `GetInitialMarginQuoteQuantums`): below lowerCap the
+     * IMF is imfBps; between the caps it rises linearly to 100%; above upperCap it is 100%. Notionals are
+     * open interest × mark, micro-USDC.
+     */
+    imfOiScaling: z
+      .object({ lowerCapNotional: z.bigint().nonnegative(), upperCapNotional: z.bigint().positive() })
+      .refine((s) => s.lowerCapNotional < s.upperCapNotional, { message: "lowerCap must be below upperCap" })
+      .optional(),
   })
   .refine((m) => m.mmfBps <= m.imfBps, { message: "mmfBps must not exceed imfBps" })
   .refine((m) => m.minOrderSize <= m.maxOrderSize, { message: "minOrderSize must not exceed maxOrderSize" });
@@ -40,6 +52,7 @@ export const engineParamsSchema = z
     backstopAccountId: z.literal(0),
     backstopPubKeyX: z.bigint().nonnegative().lt(FIELD_MODULUS),
     backstopPubKeyY: z.bigint().nonnegative().lt(FIELD_MODULUS),
+    risk: riskParamsSchema.prefault({}),
   })
   .refine((p) => p.backstopPubKeyX !== 0n || p.backstopPubKeyY !== 0n, {
     message: "backstop key must not be empty",
@@ -51,11 +64,16 @@ export type EngineParams = Readonly<
 >;
 export type EngineParamsInput = z.input<typeof engineParamsSchema>;
 
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === "object") for (const x of Object.values(v)) deepFreeze(x);
+  return Object.freeze(v);
+}
+
 /** Validates and deep-freezes; the engine keeps only the frozen copy. */
 export function parseEngineParams(input: EngineParamsInput): EngineParams {
   const parsed = engineParamsSchema.parse(input);
-  const markets = Object.freeze(parsed.markets.map((m) => Object.freeze({ ...m })));
-  return Object.freeze({ ...parsed, markets });
+  const markets = Object.freeze(parsed.markets.map((m) => deepFreeze({ ...m })));
+  return Object.freeze({ ...parsed, markets, risk: deepFreeze(parsed.risk) });
 }
 
 const DEFAULT_MARKET_NAMES = ["BTC-PERP", "ETH-PERP", "SOL-PERP", "DOGE-PERP"] as const;

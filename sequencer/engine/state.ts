@@ -1,6 +1,7 @@
 import { OrderBook, type RestingOrder } from "../matching/order-book.ts";
 import type { RestingExposure } from "../risk/margin.ts";
 import type { EngineParams } from "./params.ts";
+import { RiskState } from "./risk-state.ts";
 import { type AccountLeaf, emptyPosition, type MarketState } from "./types.ts";
 
 /**
@@ -21,6 +22,8 @@ export class EngineState {
   readonly restingTotals = new Map<number, RestingExposure[]>();
   /** Per market, accounts with a non-zero size: the only ones a price move can make liquidatable there. */
   readonly holders: Set<number>[];
+  /** Off-tree risk memory (mark EMA, funding samples, breaker, waterfall progress, ledger). */
+  readonly risk: RiskState;
   insuranceFund = 0n;
   feePool = 0n;
   nextDepositIndex = 0n;
@@ -31,6 +34,7 @@ export class EngineState {
     this.lastPriceTimestamp = Array.from({ length: m }, () => -1n);
     this.books = Array.from({ length: m }, (_, i) => new OrderBook(i));
     this.holders = Array.from({ length: m }, () => new Set<number>());
+    this.risk = new RiskState(m);
   }
 
   get marketCount(): number {

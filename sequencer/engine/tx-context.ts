@@ -55,6 +55,7 @@ export class TxContext {
   private readonly rests: RestingOrder[] = [];
   private readonly markUpdates: { marketId: number; price: bigint; timestampMs: bigint }[] = [];
   private depositConsumed = false;
+  private readonly hooks: (() => void)[] = [];
 
   constructor(
     readonly state: EngineState,
@@ -157,6 +158,19 @@ export class TxContext {
     this.markUpdates.push({ marketId, price, timestampMs });
   }
 
+  /**
+   * Runs `fn` after the tx's state is written. Off-tree risk state (RiskState) changes only here, so a
+   * rejected tx never leaves half of them behind. Hooks run in registration order and must not throw.
+   */
+  onCommit(fn: () => void): void {
+    this.hooks.push(fn);
+  }
+
+  /** Engine time (ms): the latest sequencer receive time of a price tx. */
+  get nowMs(): bigint {
+    return this.state.risk.nowMs;
+  }
+
   consumeDeposit(): void {
     this.depositConsumed = true;
   }
@@ -236,5 +250,6 @@ export class TxContext {
     for (const o of this.cancels.values()) s.removeRestingOrder(o);
     for (const o of this.rests) s.addRestingOrder(o);
     if (this.depositConsumed) s.nextDepositIndex += 1n;
+    for (const fn of this.hooks) fn();
   }
 }

@@ -24,8 +24,20 @@ export type EngineTx =
     }
   | { kind: "cancel"; accountId: number; nonce: bigint; marketId: number; orderId: bigint }
   | { kind: "withdrawal"; accountId: number; nonce: bigint; amount: bigint; l1Address: bigint }
-  | { kind: "price"; marketId: number; price: bigint; timestampMs: bigint }
-  | { kind: "liquidation"; accountId: number };
+  | {
+      kind: "price";
+      marketId: number;
+      price: bigint;
+      /** The keeper's observation time. */
+      timestampMs: bigint;
+      /**
+       * When the sequencer received it (its injected clock; logged in the WAL with the tx). It drives the
+       * staleness check and is the engine's clock. Omitted: the same as timestampMs.
+       */
+      nowMs?: bigint;
+    }
+  /** `sweep`: the zombie sweep's forced run of the terminal tiers, ignoring the on-book schedule. */
+  | { kind: "liquidation"; accountId: number; sweep?: boolean };
 
 export type EngineTxKind = EngineTx["kind"];
 

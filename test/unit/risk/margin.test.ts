@@ -20,6 +20,7 @@ const mp: MarketParams = {
   maxOrderSize: 1_000n,
   maxPrice: 1_000_000n,
   imfBps: 1_000,
+  oiCapLots: 0n,
   mmfBps: 500,
   takerFeeBps: 10,
   makerFeeBps: 5,
