@@ -41,5 +41,11 @@ export function applyDeposit(ctx: TxContext, tx: DepositTx): ApplyResult {
   } else ctx.touch(id);
   ctx.acc(id).collateral += tx.amount;
   ctx.consumeDeposit();
+  if (id === s.params.backstopAccountId) {
+    const risk = s.risk;
+    ctx.onCommit(() => {
+      risk.vaultNetDeposits += tx.amount;
+    });
+  }
   return { touched: [], fills: [], deposit: { accountId: id, created }, liquidationsDetected: [] };
 }

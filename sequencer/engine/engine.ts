@@ -1,6 +1,8 @@
+import { equity } from "../risk/margin.ts";
 import { cancelOrder } from "./cancel.ts";
 import { applyDeposit } from "./deposit.ts";
 import { EngineError, engineError } from "./errors.ts";
+import type { LiquidationRecord } from "./ledger.ts";
 import { liquidate } from "./liquidate.ts";
 import { type EngineParams, type EngineParamsInput, parseEngineParams } from "./params.ts";
 import { placeOrder } from "./place-order.ts";
@@ -65,6 +67,7 @@ export class Engine {
     const s = this.state;
     const backstop = s.newAccount(this.params.backstopPubKeyX, this.params.backstopPubKeyY);
     backstop.collateral = genesis.backstopCollateral ?? 0n;
+    s.risk.vaultNetDeposits = backstop.collateral;
     if (!inUnsigned(backstop.collateral, COLLATERAL_LIMIT))
       throw new RangeError("genesis backstopCollateral out of range");
     s.accounts.push(backstop);
@@ -186,6 +189,47 @@ export class Engine {
   /** Recomputes the off-tree indexes and lists any disagreement (tests, simulator; O(state)). */
   selfCheck(): string[] {
     return findIndexMismatches(this.state);
+  }
+
+  /** The execution-quality ledger: one record per liquidation event, oldest first (deep copies). */
+  ledger(): LiquidationRecord[] {
+    return structuredClone(this.state.risk.ledger);
+  }
+
+  /** Engine time (ms): the latest sequencer receive time of a price tx. */
+  nowMs(): bigint {
+    return this.state.risk.nowMs;
+  }
+
+  /**
+   * Accounts whose equity at the marks is negative (bad debt not yet recognised), ascending: what the
+   * zombie sweep settles. O(position holders).
+   */
+  zombies(): number[] {
+    const ids = new Set<number>();
+    for (const h of this.state.holders) for (const id of h) ids.add(id);
+    const out: number[] = [];
+    for (const id of ids) {
+      if (id === this.params.backstopAccountId) continue;
+      if (equity(this.state.accounts[id] as AccountLeaf, this.state.markets) < 0n) out.push(id);
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Accounts with a liquidation event open (on-book chunks still to run), ascending. */
+  liquidationsInProgress(): number[] {
+    return [...this.state.risk.inProgress.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * The backstop vault (account 0): equity at the marks, and its PnL = equity − net cash deposited into
+   * it (deposits are not profit).
+   */
+  vaultReport(): { accountId: number; equity: bigint; netDeposits: bigint; pnl: bigint } {
+    const id = this.params.backstopAccountId;
+    const e = equity(this.state.accounts[id] as AccountLeaf, this.state.markets);
+    const netDeposits = this.state.risk.vaultNetDeposits;
+    return { accountId: id, equity: e, netDeposits, pnl: e - netDeposits };
   }
 
   /** Accounts with a position in `marketId`, ascending (e.g. for a keeper's scan). */

@@ -46,6 +46,12 @@ export function applyWithdrawal(ctx: TxContext, tx: WithdrawalTx): ApplyResult {
       required,
     });
   }
+  if (tx.accountId === ctx.state.params.backstopAccountId) {
+    const risk = ctx.state.risk;
+    ctx.onCommit(() => {
+      risk.vaultNetDeposits -= tx.amount;
+    });
+  }
   return {
     touched: [],
     fills: [],
