@@ -107,7 +107,7 @@ export class Engine {
         result = applyPrice(ctx, tx);
         break;
       case "liquidation":
-        result = liquidate(ctx, tx);
+        result = liquidate(ctx, tx, seq);
         break;
       default:
         throw engineError("BAD_TX", `unknown tx kind ${String((tx as { kind: unknown }).kind)}`, {});

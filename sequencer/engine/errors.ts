@@ -11,7 +11,21 @@ export const ENGINE_ERROR_CODES = [
   "BAD_NONCE",
   "SIZE_OUT_OF_RANGE",
   "BAD_PRICE",
+  /** No longer raised: a replayed or reordered price is ORACLE_NOT_MONOTONIC. Kept so old logs still parse. */
   "STALE_PRICE",
+  /** The index is outside [receive time − oracle.maxAgeMs, receive time]. */
+  "STALE_ORACLE",
+  /** The index moved more than oracle.maxStepBps from the last accepted one. */
+  "ORACLE_DEVIATION",
+  /** The index timestamp is not newer than the last accepted one (replayed or reordered). */
+  "ORACLE_NOT_MONOTONIC",
+  /**
+   * The market's circuit breaker is tripped and the order could add exposure. A client code: the request
+   * is refused for now, like an order outside the price band; reductions are still accepted.
+   */
+  "BREAKER_TRIPPED",
+  /** The order's fills would raise the market's open interest above its oiCapLots. */
+  "OI_CAP",
   "BAD_AMOUNT",
   "BAD_KEY",
   "BAD_ADDRESS",
@@ -21,6 +35,7 @@ export const ENGINE_ERROR_CODES = [
   "UNKNOWN_ORDER",
   "NO_PRICE",
   "NOT_LIQUIDATABLE",
+  "LIQUIDATION_NOT_DUE",
   "RANGE_OVERFLOW",
   "ACCOUNTS_FULL",
   "BATCH_CAPACITY",

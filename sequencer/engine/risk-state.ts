@@ -31,7 +31,8 @@ export interface MarketRiskState {
 /** A liquidation event in progress: its ledger record and the on-book chunk schedule. */
 export interface LiquidationProgress {
   recordId: number;
-  chunk: ChunkState;
+  /** Per market: when its next on-book chunk may go. */
+  chunk: ChunkState[];
 }
 
 export class RiskState {

@@ -67,10 +67,16 @@ export interface LiquidationOutcome {
   closedOnBook: bigint;
   /** Lots the backstop account took at the mark price. */
   toBackstop: bigint;
+  /** Lots closed against ADL counterparties at the bankruptcy price. */
+  toAdl: bigint;
   /** Moved from the account to the insurance fund. */
   penalty: bigint;
-  /** Negative collateral made whole by the insurance fund and, past it, the backstop account. */
+  /** Negative collateral made whole in this tx by the insurance fund and, past it, the backstop vault. */
   deficitCovered: bigint;
+  /** The event's ledger record (`Engine.ledger()[recordId]`). */
+  recordId: number;
+  /** True when this tx ended the event (flat or back above maintenance). */
+  ended: boolean;
 }
 
 export interface ApplyResult {

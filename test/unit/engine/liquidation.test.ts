@@ -66,8 +66,11 @@ describe("liquidation", () => {
       accountId: victim,
       closedOnBook: 90n,
       toBackstop: 0n,
+      toAdl: 0n,
       penalty: 809n,
       deficitCovered: 0n,
+      recordId: 0,
+      ended: true,
     });
     assert.deepEqual(
       r.fills.map((f) => [f.maker, f.price, f.size, f.takerFee]),
@@ -85,6 +88,7 @@ describe("liquidation", () => {
 
   it("gives the backstop what the book cannot take, at the mark", () => {
     const { d, e, victim, bidder } = setup();
+    depositToBackstop(d, 100_000n);
     d.order({ accountId: bidder, marketId: 0, side: "buy", price: 899n, size: 30n });
     d.order({ accountId: bidder, marketId: 0, side: "buy", price: 850n, size: 60n }); // outside the 5% band (855)
     d.price(0, 900n);
@@ -94,11 +98,15 @@ describe("liquidation", () => {
       accountId: victim,
       closedOnBook: 30n,
       toBackstop: 60n,
+      toAdl: 0n,
       penalty: 809n,
       deficitCovered: 0n,
+      recordId: 0,
+      ended: true,
     });
     assert.equal(e.account(victim)?.collateral, 71n);
     assert.deepEqual(e.account(0)?.positions[0], { size: 60n, entryNotional: 54_000n, fundingSnapshot: 0n });
+    assert.equal(e.account(0)?.collateral, 100_000n);
     assert.deepEqual(
       r.touched,
       [0, victim, bidder].sort((a, b) => a - b),
@@ -125,25 +133,81 @@ describe("liquidation", () => {
     assert.equal(e.conservedTotal(), q);
   });
 
-  it("takes what the insurance fund lacks from the backstop's collateral", () => {
+  it("never sells below the price the fund can cover; the backstop takes the rest at the mark", () => {
     const { d, e, victim, bidder } = setup({ insuranceFund: 500n });
-    depositToBackstop(d, 1_000n);
+    depositToBackstop(d, 100_000n);
     d.order({ accountId: bidder, marketId: 0, side: "buy", price: 880n, size: 90n });
     d.price(0, 900n);
+    const q = e.conservedTotal();
     const r = liquidate(d, victim);
-    assert.equal(r.liquidation?.deficitCovered, 890n);
-    assert.equal(e.global().insuranceFund, 0n);
-    assert.equal(e.account(0)?.collateral, 610n);
-    assert.ok(r.touched.includes(0));
+    // Selling 90 @ p leaves 9_910 − 90·(1000 − p); with 500 in the fund (less 33 slack) p ≥ 885, so
+    // the 880 bid is left alone. The backstop takes 90 @ 900: 9_910 − 9_000 = 910, penalty 810 → 100.
+    assert.equal(r.liquidation?.closedOnBook, 0n);
+    assert.equal(r.liquidation?.toBackstop, 90n);
+    assert.equal(r.liquidation?.deficitCovered, 0n);
+    assert.equal(e.account(victim)?.collateral, 100n);
+    assert.equal(e.global().insuranceFund, 1_310n);
+    assert.deepEqual(e.book(0, 5).bids, [{ price: 880n, size: 90n, orders: 1 }]);
+    assert.equal(e.conservedTotal(), q);
+    const [rec] = e.ledger();
+    assert.equal(rec?.tier, "vault");
+    assert.deepEqual(
+      rec?.fills.map((f) => [f.tier, f.size, f.price, f.counterparty]),
+      [["vault", -90n, 900n, 0]],
+    );
   });
 
-  it("fails without changing anything when nobody can cover the deficit", () => {
+  it("covers what the fund lacks from the backstop when it takes a bankrupt account over", () => {
+    const { d, e, victim } = setup({ insuranceFund: 500n });
+    depositToBackstop(d, 100_000n);
+    d.price(0, 880n);
+    // equity 9_910 − 10_800 = −890: no book chunk while bankrupt; the backstop takes 90 @ 880,
+    // the fund pays 500 and the backstop the other 390.
+    const r = liquidate(d, victim);
+    assert.equal(r.liquidation?.toBackstop, 90n);
+    assert.equal(r.liquidation?.deficitCovered, 890n);
+    assert.equal(e.global().insuranceFund, 0n);
+    assert.equal(e.account(0)?.collateral, 100_000n - 390n);
+    assert.equal(e.account(victim)?.collateral, 0n);
+    const [rec] = e.ledger();
+    assert.equal(rec?.deficitFromFund, 500n);
+    assert.equal(rec?.deficitFromVault, 390n);
+  });
+
+  it("leaves the account open, unfilled, when neither the book nor an unfunded backstop can take it", () => {
     const { d, e, victim, bidder } = setup();
     d.order({ accountId: bidder, marketId: 0, side: "buy", price: 880n, size: 90n });
     d.price(0, 900n);
-    const before = snapshot(e);
-    rejects(() => liquidate(d, victim), "BAD_DEBT_UNCOVERED");
-    assert.deepEqual(snapshot(e), before);
+    const q = e.conservedTotal();
+    const r = liquidate(d, victim);
+    assert.equal(r.liquidation?.closedOnBook, 0n);
+    assert.equal(r.liquidation?.toBackstop, 0n);
+    assert.equal(r.liquidation?.ended, false);
+    assert.equal(e.account(victim)?.positions[0]?.size, 90n);
+    assert.deepEqual(e.liquidationsInProgress(), [victim]);
+    assert.equal(e.conservedTotal(), q);
+  });
+
+  it("deleverages the most profitable, most levered opposite position at the bankruptcy price", () => {
+    const { d, e, victim, shorter } = setup();
+    d.price(0, 880n);
+    // victim: equity 9_910 − 10_800 = −890; no fund, no backstop collateral → ADL against the shorter
+    // at P = 880 − ⌊−890/90⌋ = 880 + 10 = 890: the victim's collateral 9_910 − 90·110 = 10 ≥ 0.
+    const shorterBefore = e.account(shorter)?.collateral ?? 0n;
+    const q = e.conservedTotal();
+    const r = liquidate(d, victim);
+    assert.equal(r.liquidation?.toAdl, 90n);
+    assert.equal(r.liquidation?.ended, true);
+    assert.equal(e.account(victim)?.collateral, 10n - 0n);
+    assert.equal(e.account(shorter)?.positions[0]?.size, 0n);
+    // shorter sold 90 @ 1000 and buys back @ 890: +9_900 on its collateral
+    assert.equal((e.account(shorter)?.collateral ?? 0n) - shorterBefore, 9_900n);
+    assert.equal(e.conservedTotal(), q);
+    const [rec] = e.ledger();
+    assert.equal(rec?.tier, "adl");
+    // The ledger's bankruptcy price rounds against the account (880 + 889.9 → 889); the ADL fill rounds
+    // for it (890) so no deficit is left.
+    assert.equal(rec?.legs[0]?.bankruptcyPrice, 889n);
   });
 
   it("cancels the liquidated account's resting orders", () => {
@@ -158,6 +222,7 @@ describe("liquidation", () => {
 
   it("keeps a batch slot for the backstop and stops book fills that would take it", () => {
     const { d, e, victim, bidder } = setup();
+    depositToBackstop(d, 100_000n);
     d.order({ accountId: bidder, marketId: 0, side: "buy", price: 899n, size: 90n });
     d.price(0, 900n);
     rejects(

@@ -1,0 +1,87 @@
+import { canTakeOver, type TakeoverRefusal, type VaultState } from "../../risk/liquidation/backstop-vault.ts";
+import { equity, maintenanceRequirement } from "../../risk/margin.ts";
+import { applyTrade, settleFunding } from "../settlement.ts";
+import { cloneAccount, type MarketState } from "../types.ts";
+import type { LiquidationRun } from "./run.ts";
+
+export type VaultResult =
+  | { ok: true }
+  | { ok: false; reason: TakeoverRefusal | "CAPACITY" | "VAULT_CANNOT_ABSORB" | "NOTHING_TO_TAKE" };
+
+/**
+ * Tier 2: the backstop vault (account 0, the LLP/HLP role) takes every remaining position at the mark,
+ * if the account is below the policy's takeover threshold (Hyperliquid: ⅔ of maintenance) and the vault's
+ * exposure cap and per-minute/per-hour capacity allow (backstop-vault.ts `canTakeOver`). A deficit left
+ * by closing at the mark is paid by the insurance fund first (capped per event) and then by the vault
+ * itself; a takeover the vault cannot pay for, or that would leave it below its own maintenance margin,
+ * is refused, so the vault's collateral never goes negative.
+ * Tried on copies first: a refusal changes nothing.
+ */
+export function runVaultTakeover(run: LiquidationRun): VaultResult {
+  const ctx = run.ctx;
+  const params = ctx.state.params;
+  const id = run.accountId;
+  const bsId = run.backstop;
+  const acc = ctx.acc(id);
+  const legs = acc.positions
+    .map((p, m) => ({ marketId: m, size: p.size, mark: (ctx.markets[m] as MarketState).markPrice }))
+    .filter((l) => l.size !== 0n);
+  if (legs.length === 0) return { ok: false, reason: "NOTHING_TO_TAKE" };
+  const bsLeaf = ctx.acc(bsId);
+  const vault: VaultState = {
+    positions: bsLeaf.positions.map((p) => ({ size: p.size, entryNotional: p.entryNotional })),
+    collateral: bsLeaf.collateral,
+    highWaterMark: 0n,
+    maxDrawdown: 0n,
+    maxDrawdownBps: 0n,
+    takeovers: [...ctx.state.risk.vaultTakeovers, ...run.newTakeovers],
+  };
+  const check = canTakeOver(
+    vault,
+    run.policy.vault,
+    {
+      accountEquity: equity(acc, ctx.markets),
+      accountMaintenance: maintenanceRequirement(acc, ctx.markets, params.markets),
+      legs,
+      collateral: 0n,
+    },
+    run.now,
+  );
+  if (!check.ok) return { ok: false, reason: check.reason };
+  if (!ctx.fits(id, bsId)) return { ok: false, reason: "CAPACITY" };
+
+  const la = cloneAccount(acc);
+  const bs = cloneAccount(bsLeaf);
+  for (const { marketId: m, size, mark } of legs) {
+    settleFunding(bs, m, (ctx.markets[m] as MarketState).fundingIndex);
+    applyTrade(la, m, -size, mark);
+    applyTrade(bs, m, size, mark);
+  }
+  const deficit = la.collateral < 0n ? -la.collateral : 0n;
+  const avail = run.fundAvailable();
+  const fromFund = deficit < avail ? deficit : avail;
+  const fromVault = deficit - fromFund;
+  bs.collateral -= fromVault;
+  // The vault must stay solvent and margined itself: a takeover it cannot carry would only move the
+  // liquidation to the vault.
+  if (
+    bs.collateral < 0n ||
+    equity(bs, ctx.markets) < maintenanceRequirement(bs, ctx.markets, params.markets)
+  ) {
+    return { ok: false, reason: "VAULT_CANNOT_ABSORB" };
+  }
+
+  la.collateral += deficit;
+  ctx.insuranceFund -= fromFund;
+  ctx.touch(bsId);
+  ctx.put(id, la);
+  ctx.put(bsId, bs);
+  run.record.deficitFromFund += fromFund;
+  run.record.deficitFromVault += fromVault;
+  for (const { marketId, size, mark } of legs) {
+    run.fill("vault", marketId, -size, mark, bsId);
+    run.closedNotional += (size < 0n ? -size : size) * mark;
+  }
+  run.newTakeovers.push({ timestampMs: run.now, notional: check.notional });
+  return { ok: true };
+}
