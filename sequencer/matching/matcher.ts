@@ -37,9 +37,8 @@ export function planMatch(
 ): MatchPlan {
   const makers = book.sideOf(takerSide === "buy" ? "sell" : "buy");
   const plan: MatchPlan = { fills: [], cancels: [], filled: 0n, stopped: false };
-  for (let i = 0; plan.filled < size; i++) {
-    const level = makers.levelAt(i);
-    if (!level || !crosses(takerSide, limitPrice, level.price)) break;
+  for (let level = makers.best(); level && plan.filled < size; level = makers.worse(level)) {
+    if (!crosses(takerSide, limitPrice, level.price)) break;
     for (let o = level.head; o && plan.filled < size; o = o.next) {
       const d = decide(o, size - plan.filled);
       if (d.kind === "fill") {

@@ -3,10 +3,19 @@ import type { BookLevel, OpenOrder, Side } from "../engine/types.ts";
 /**
  * Price-time priority book for one market.
  *
- * Each side keeps its price levels in a sorted array with the BEST price at the END, so taking or
- * emptying the top of book is a pop (O(1)) and a new level costs one binary search plus a memmove
- * of bigint references (cheap next to any tree for the level counts a book has). Each level is a doubly
- * linked FIFO so cancelling any order is O(1) through the id map.
+ * Prices are BigInt at the API boundary; inside, each side indexes its levels by an integer key
+ * `Number(price) / step`, where `step` is the greatest common divisor of every price the side has held
+ * (so it is the market's tick once a few prices have arrived; a price off that grid re-keys the side,
+ * which can happen at most ~53 times since the step only ever divides down). Prices must be safe
+ * integers (|price| < 2^53, far above the engine's 2^40 cap), so the Number is exact.
+ *
+ * Keys are grouped in chunks of 1,024 consecutive keys: each chunk is a slot array of levels plus a
+ * two-level bitmap (32 words of 32 bits and one summary word), so the next non-empty level in either
+ * direction is a few `clz32` away. Non-empty chunks form a linked list in key order (a new chunk finds its
+ * neighbours by binary search over the sorted chunk ids, which is rare: a chunk spans 1,024 ticks).
+ * Each side caches its best level, so the top of book is O(1), adding a level is O(1), and removing the
+ * best level finds the next one through the bitmaps. Each level is a doubly linked FIFO, so cancelling
+ * or filling any order is O(1) through the id map.
  */
 export class RestingOrder {
   prev: RestingOrder | undefined = undefined;
@@ -41,6 +50,9 @@ export class PriceLevel {
   tail: RestingOrder | undefined = undefined;
   total = 0n;
   count = 0;
+  /** Where the level sits in its side's index (book internals; reassigned when the side re-keys). */
+  chunk: Chunk | undefined = undefined;
+  slot = 0;
 
   constructor(readonly price: bigint) {}
 
@@ -66,39 +78,154 @@ export class PriceLevel {
   }
 }
 
+const CHUNK_BITS = 10;
+const CHUNK_SIZE = 1 << CHUNK_BITS; // keys per chunk
+const WORDS = CHUNK_SIZE >>> 5; // 32 bitmap words, so one summary word covers them
+const MAX_SPARE_CHUNKS = 4;
+
+/** 1,024 consecutive keys of one side: levels by slot, a bitmap of occupied slots, a summary of words. */
+export class Chunk {
+  readonly levels: (PriceLevel | undefined)[] = new Array<PriceLevel | undefined>(CHUNK_SIZE).fill(undefined);
+  readonly bits = new Int32Array(WORDS);
+  /** Bit w set iff bits[w] !== 0. */
+  summary = 0;
+  count = 0;
+  id = 0;
+  /** Neighbouring non-empty chunks in key order. */
+  lower: Chunk | undefined = undefined;
+  higher: Chunk | undefined = undefined;
+
+  set(slot: number, level: PriceLevel): void {
+    const w = slot >>> 5;
+    this.levels[slot] = level;
+    this.bits[w] = (this.bits[w] as number) | (1 << (slot & 31));
+    this.summary |= 1 << w;
+    this.count++;
+  }
+
+  clear(slot: number): void {
+    const w = slot >>> 5;
+    this.levels[slot] = undefined;
+    const word = (this.bits[w] as number) & ~(1 << (slot & 31));
+    this.bits[w] = word;
+    if (word === 0) this.summary &= ~(1 << w);
+    this.count--;
+  }
+
+  /** Lowest occupied slot ≥ `slot` (0 ≤ slot < CHUNK_SIZE), or -1. */
+  up(slot: number): number {
+    const w = slot >>> 5;
+    const m = (this.bits[w] as number) & (-1 << (slot & 31));
+    if (m !== 0) return (w << 5) | lowBit(m);
+    if (w === WORDS - 1) return -1;
+    const s = this.summary & (-1 << (w + 1));
+    if (s === 0) return -1;
+    const w2 = lowBit(s);
+    return (w2 << 5) | lowBit(this.bits[w2] as number);
+  }
+
+  /** Highest occupied slot ≤ `slot` (0 ≤ slot < CHUNK_SIZE), or -1. */
+  down(slot: number): number {
+    const w = slot >>> 5;
+    const b = slot & 31;
+    const m = (this.bits[w] as number) & (b === 31 ? -1 : (1 << (b + 1)) - 1);
+    if (m !== 0) return (w << 5) | highBit(m);
+    const s = this.summary & ((1 << w) - 1);
+    if (s === 0) return -1;
+    const w2 = highBit(s);
+    return (w2 << 5) | highBit(this.bits[w2] as number);
+  }
+}
+
+function lowBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+function highBit(x: number): number {
+  return 31 - Math.clz32(x);
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
 export class BookSide {
-  /** Sorted so the best price is last: bids ascending, asks descending. */
-  private readonly prices: bigint[] = [];
-  private readonly levels = new Map<bigint, PriceLevel>();
+  private readonly isBid: boolean;
+  private readonly chunks = new Map<number, Chunk>();
+  /** Ids of the non-empty chunks, ascending (only touched when a chunk appears or empties). */
+  private readonly chunkIds: number[] = [];
+  private readonly spare: Chunk[] = [];
+  /** Price units per key; 0 until the first price. */
+  private step = 0;
+  private bestLevel: PriceLevel | undefined = undefined;
+  private levels = 0;
 
-  constructor(readonly side: Side) {}
-
-  /** True when `a` is a better price than `b` for this side. */
-  private better(a: bigint, b: bigint): boolean {
-    return this.side === "buy" ? a > b : a < b;
+  constructor(readonly side: Side) {
+    this.isBid = side === "buy";
   }
 
   get levelCount(): number {
-    return this.prices.length;
+    return this.levels;
   }
 
   best(): PriceLevel | undefined {
-    const p = this.prices[this.prices.length - 1];
-    return p === undefined ? undefined : this.levels.get(p);
+    return this.bestLevel;
   }
 
-  /** The i-th best level (0 = best). */
+  /** The level right after `level` in priority order (the next worse price), or undefined. */
+  worse(level: PriceLevel): PriceLevel | undefined {
+    let c = level.chunk as Chunk;
+    if (this.isBid) {
+      let s = level.slot > 0 ? c.down(level.slot - 1) : -1;
+      while (s < 0) {
+        const next = c.lower;
+        if (!next) return undefined;
+        c = next;
+        s = c.down(CHUNK_SIZE - 1);
+      }
+      return c.levels[s];
+    }
+    let s = level.slot < CHUNK_SIZE - 1 ? c.up(level.slot + 1) : -1;
+    while (s < 0) {
+      const next = c.higher;
+      if (!next) return undefined;
+      c = next;
+      s = c.up(0);
+    }
+    return c.levels[s];
+  }
+
+  /** The i-th best level (0 = best). O(i): walk with `best()`/`worse()` to visit levels in order. */
   levelAt(i: number): PriceLevel | undefined {
-    const p = this.prices[this.prices.length - 1 - i];
-    return p === undefined ? undefined : this.levels.get(p);
+    let l = this.bestLevel;
+    for (let k = 0; k < i && l; k++) l = this.worse(l);
+    return l;
   }
 
   add(o: RestingOrder): void {
-    let level = this.levels.get(o.price);
+    const p = Number(o.price);
+    if (!Number.isSafeInteger(p)) throw new RangeError(`price ${o.price} is outside the book's exact range`);
+    if (this.step === 0 || p % this.step !== 0)
+      this.rekey(this.step === 0 ? Math.abs(p) || 1 : gcd(this.step, Math.abs(p)));
+    const k = p / this.step;
+    const id = Math.floor(k / CHUNK_SIZE);
+    const slot = k - id * CHUNK_SIZE;
+    let c = this.chunks.get(id);
+    let level = c?.levels[slot];
     if (!level) {
+      c ??= this.newChunk(id);
       level = new PriceLevel(o.price);
-      this.levels.set(o.price, level);
-      this.insertPrice(o.price);
+      level.chunk = c;
+      level.slot = slot;
+      c.set(slot, level);
+      this.levels++;
+      const b = this.bestLevel;
+      if (!b || (this.isBid ? o.price > b.price : o.price < b.price)) this.bestLevel = level;
     }
     level.push(o);
   }
@@ -107,10 +234,7 @@ export class BookSide {
     const level = o.level;
     if (!level) return;
     level.unlink(o);
-    if (level.count === 0) {
-      this.levels.delete(level.price);
-      this.removePrice(level.price);
-    }
+    if (level.count === 0) this.dropLevel(level);
   }
 
   /** Lowers a resting order's remaining size in place (keeps its time priority). */
@@ -120,49 +244,81 @@ export class BookSide {
     if (o.remaining === 0n) this.remove(o);
   }
 
-  private insertPrice(price: bigint): void {
-    const a = this.prices;
-    // Fast path: a new best price (common for aggressive makers) appends.
-    const last = a[a.length - 1];
-    if (last === undefined || this.better(price, last)) {
-      a.push(price);
-      return;
-    }
-    a.splice(this.indexFor(price), 0, price);
-  }
-
-  private removePrice(price: bigint): void {
-    const a = this.prices;
-    if (a[a.length - 1] === price) {
-      a.pop();
-      return;
-    }
-    const i = this.indexFor(price);
-    if (a[i] === price) a.splice(i, 1);
-  }
-
-  /** Lower bound of `price` in the worst-to-best array: the first index not worse than `price`. */
-  private indexFor(price: bigint): number {
-    const a = this.prices;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      // Array runs worst → best; move right while a[mid] is worse than price.
-      if (this.better(price, a[mid] as bigint)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   depth(n: number): BookLevel[] {
     const out: BookLevel[] = [];
-    for (let i = 0; i < n; i++) {
-      const l = this.levelAt(i);
-      if (!l) break;
+    for (let l = this.bestLevel; l && out.length < n; l = this.worse(l))
       out.push({ price: l.price, size: l.total, orders: l.count });
-    }
     return out;
+  }
+
+  private dropLevel(level: PriceLevel): void {
+    const c = level.chunk as Chunk;
+    c.clear(level.slot);
+    this.levels--;
+    // worse() only reads the chunk list and bitmaps, so it works before the empty chunk is unlinked.
+    if (level === this.bestLevel) this.bestLevel = this.worse(level);
+    level.chunk = undefined;
+    if (c.count === 0) this.dropChunk(c);
+  }
+
+  private newChunk(id: number): Chunk {
+    const c = this.spare.pop() ?? new Chunk();
+    c.id = id;
+    this.chunks.set(id, c);
+    const ids = this.chunkIds;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ids[mid] as number) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    const lower = lo > 0 ? this.chunks.get(ids[lo - 1] as number) : undefined;
+    const higher = lo < ids.length ? this.chunks.get(ids[lo] as number) : undefined;
+    ids.splice(lo, 0, id);
+    c.lower = lower;
+    c.higher = higher;
+    if (lower) lower.higher = c;
+    if (higher) higher.lower = c;
+    return c;
+  }
+
+  private dropChunk(c: Chunk): void {
+    this.chunks.delete(c.id);
+    const ids = this.chunkIds;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ids[mid] as number) < c.id) lo = mid + 1;
+      else hi = mid;
+    }
+    ids.splice(lo, 1);
+    if (c.lower) c.lower.higher = c.higher;
+    if (c.higher) c.higher.lower = c.lower;
+    c.lower = c.higher = undefined;
+    if (this.spare.length < MAX_SPARE_CHUNKS) this.spare.push(c);
+  }
+
+  /** Re-indexes every level under a new step (a divisor of the old one). Levels keep their identity. */
+  private rekey(step: number): void {
+    const all: PriceLevel[] = [];
+    for (let l = this.bestLevel; l; l = this.worse(l)) all.push(l);
+    for (const l of all) {
+      const c = l.chunk as Chunk;
+      c.clear(l.slot);
+      if (c.count === 0) this.dropChunk(c);
+    }
+    this.step = step;
+    for (const l of all) {
+      const k = Number(l.price) / step;
+      const id = Math.floor(k / CHUNK_SIZE);
+      const slot = k - id * CHUNK_SIZE;
+      const c = this.chunks.get(id) ?? this.newChunk(id);
+      l.chunk = c;
+      l.slot = slot;
+      c.set(slot, l);
+    }
   }
 }
 
@@ -187,8 +343,8 @@ export class OrderBook {
 
   add(o: RestingOrder): void {
     if (this.byId.has(o.id)) throw new Error(`order ${o.id} already on book ${this.marketId}`);
-    this.byId.set(o.id, o);
     this.sideOf(o.side).add(o);
+    this.byId.set(o.id, o);
   }
 
   /** Idempotent: removing an order that already left the book is a no-op. */
