@@ -98,5 +98,13 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
     return { kind: "fill", size };
   });
   ctx.addPlan(plan);
+  const last = fills[fills.length - 1];
+  if (last) {
+    // Hyperliquid's mark takes the last trade as one of its book inputs (mark-price.ts).
+    ctx.onCommit(() => {
+      const r = ctx.state.risk.markets[m];
+      if (r) r.lastTradePrice = last.price;
+    });
+  }
   return { plan, fills, stopReason };
 }

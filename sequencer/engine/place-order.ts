@@ -2,17 +2,19 @@ import { RestingOrder } from "../matching/order-book.ts";
 import {
   bpsOf,
   equity,
-  initialRequirement,
+  oiScaledInitialRequirement,
   type RestingExposure,
-  worstCaseInitialRequirement,
   worstCaseSize,
 } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
 import { executeMatch } from "./execute-match.ts";
+import { requireBreakerAllows } from "./market-risk.ts";
 import type { MarketParams } from "./params.ts";
 import { abs, SIZE_LIMIT } from "./ranges.ts";
+import type { MarketRiskState } from "./risk-state.ts";
+import { longSize } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { ApplyResult, EngineTx, OrderStatus, Position } from "./types.ts";
+import type { ApplyResult, EngineTx, Fill, MarketState, OrderStatus, Position } from "./types.ts";
 import { requireMark, requireMarket, restingExposure, useNonce } from "./validate.ts";
 
 type OrderTx = Extract<EngineTx, { kind: "order" }>;
@@ -60,7 +62,13 @@ export function marketOrderLimit(
  * - Margin is checked up front for the worst case: the order fully filled at its limit price (the gap to
  *   the mark counts as an immediate loss, plus the taker fee) on top of the account's other resting
  *   orders all filling on their riskier side. Orders that do not raise that worst-case exposure (pure
- *   reductions) skip the check so a trader can always de-risk.
+ *   reductions) skip the check so a trader can always de-risk. The IMF is the dYdX v4 OI-scaled one
+ *   (margin.ts `oiScaledImf`) for markets with `imfOiScaling`.
+ * - The same "raises worst-case exposure" test decides what a tripped circuit breaker refuses
+ *   (BREAKER_TRIPPED): reductions, like liquidations (which do not come through here), always go on.
+ * - Open-interest cap (`oiCapLots`): fills that would leave OI above the cap and higher than before are
+ *   refused (OI_CAP). A taker that only reduces cannot raise OI (its long side shrinks by what the maker's
+ *   may grow), so reductions always pass.
  * - Remainders: GTC limit orders rest; IOC and market orders cancel the rest. When matching was cut short
  *   while the book still crossed (batch capacity, maxMakersPerOrder, the taker's own collateral), the
  *   remainder is cancelled even for GTC, because resting it would leave a crossed book.
@@ -111,8 +119,9 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   const withOrder =
     tx.side === "buy" ? { buy: r.buy + tx.size, sell: r.sell } : { buy: r.buy, sell: r.sell + tx.size };
   if (worstCaseSize(pos.size, withOrder) > worstCaseSize(pos.size, r)) {
+    requireBreakerAllows(ctx.state.risk.markets[m] as MarketRiskState, m, tx.accountId);
     resting[m] = withOrder;
-    const required = worstCaseInitialRequirement(taker, ctx.markets, params.markets, resting);
+    const required = oiScaledInitialRequirement(taker, ctx.markets, params.markets, resting);
     const gap = tx.side === "buy" ? limitPrice - mark : mark - limitPrice;
     const adverse = gap > 0n ? gap * tx.size : 0n;
     const fee = bpsOf(tx.size * limitPrice, mp.takerFeeBps);
@@ -154,12 +163,14 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   const sizeAfter = (after.positions[m] as Position).size;
   if (
     abs(sizeAfter) > abs(sizeBefore) &&
-    equity(after, ctx.markets) < initialRequirement(after, ctx.markets, params.markets)
+    equity(after, ctx.markets) < oiScaledInitialRequirement(after, ctx.markets, params.markets)
   ) {
     throw engineError("INSUFFICIENT_MARGIN", "fills would leave the account below initial margin", {
       accountId: tx.accountId,
     });
   }
+
+  if (mp.oiCapLots > 0n && fills.length > 0) requireUnderOiCap(ctx, m, mp.oiCapLots, tx.accountId, fills);
 
   const remaining = tx.size - plan.filled;
   let status: OrderStatus;
@@ -170,4 +181,29 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   } else status = plan.filled > 0n ? "partially_filled" : "cancelled";
 
   return { touched: [], orderId: seq, status, fills, liquidationsDetected: [] };
+}
+
+/** Open interest (Σ long sizes) after this order's fills, from the working copies of everyone who traded. */
+function requireUnderOiCap(
+  ctx: TxContext,
+  m: number,
+  cap: bigint,
+  taker: number,
+  fills: readonly Fill[],
+): void {
+  const before = (ctx.markets[m] as MarketState).openInterest;
+  let after = before;
+  for (const id of new Set([taker, ...fills.map((f) => f.maker)])) {
+    const was = ctx.state.accounts[id]?.positions[m]?.size ?? 0n;
+    after += longSize((ctx.acc(id).positions[m] as Position).size) - longSize(was);
+  }
+  if (after > cap && after > before) {
+    throw engineError("OI_CAP", "fills would raise open interest above the market's cap", {
+      marketId: m,
+      accountId: taker,
+      openInterest: before,
+      after,
+      cap,
+    });
+  }
 }

@@ -54,6 +54,7 @@ export class TxContext {
   private readonly cancels = new Map<bigint, RestingOrder>();
   private readonly rests: RestingOrder[] = [];
   private readonly markUpdates: { marketId: number; price: bigint; timestampMs: bigint }[] = [];
+  private readonly fundingUpdates: { marketId: number; fundingIndex: bigint }[] = [];
   private depositConsumed = false;
   private readonly hooks: (() => void)[] = [];
 
@@ -158,6 +159,11 @@ export class TxContext {
     this.markUpdates.push({ marketId, price, timestampMs });
   }
 
+  /** A funding payment moves the market's global index (SPEC); accounts settle against it lazily. */
+  setFundingIndex(marketId: number, fundingIndex: bigint): void {
+    this.fundingUpdates.push({ marketId, fundingIndex });
+  }
+
   /**
    * Runs `fn` after the tx's state is written. Off-tree risk state (RiskState) changes only here, so a
    * rejected tx never leaves half of them behind. Hooks run in registration order and must not throw.
@@ -213,6 +219,9 @@ export class TxContext {
     });
     if (!inUnsigned(this.insuranceFund, POOL_LIMIT)) this.overflow("insuranceFund", {});
     if (!inUnsigned(this.feePool, POOL_LIMIT)) this.overflow("feePool", {});
+    for (const u of this.fundingUpdates) {
+      if (!inSigned(u.fundingIndex, FUNDING_LIMIT)) this.overflow("fundingIndex", { marketId: u.marketId });
+    }
     // The batcher turns `touched` into account updates: a changed leaf missing from it would make an
     // unprovable batch, so a flow that forgot to touch is a bug caught here, before anything is written.
     for (const [id, a] of this.work) {
@@ -244,6 +253,7 @@ export class TxContext {
       (s.markets[u.marketId] as MarketState).markPrice = u.price;
       s.lastPriceTimestamp[u.marketId] = u.timestampMs;
     }
+    for (const u of this.fundingUpdates) (s.markets[u.marketId] as MarketState).fundingIndex = u.fundingIndex;
     // Fills first: a plan never both fills and cancels one order, and cancels (which include every
     // plan's cancels) then remove whatever is left of theirs.
     for (const { plan } of this.plans) for (const f of plan.fills) s.fillRestingOrder(f.order, f.size);

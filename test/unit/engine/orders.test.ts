@@ -399,7 +399,10 @@ describe("price", () => {
     const d = Driver.create();
     d.apply({ kind: "price", marketId: 0, price: 1_234n, timestampMs: 10n });
     assert.equal(d.engine.global().markets[0]?.markPrice, 1_234n);
-    rejects(() => d.apply({ kind: "price", marketId: 0, price: 1_000n, timestampMs: 10n }), "STALE_PRICE");
+    rejects(
+      () => d.apply({ kind: "price", marketId: 0, price: 1_000n, timestampMs: 10n }),
+      "ORACLE_NOT_MONOTONIC",
+    );
     rejects(() => d.apply({ kind: "price", marketId: 0, price: 0n, timestampMs: 11n }), "BAD_PRICE");
     rejects(() => d.apply({ kind: "price", marketId: 0, price: 1n << 40n, timestampMs: 11n }), "BAD_PRICE");
   });
