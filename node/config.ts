@@ -36,6 +36,8 @@ const sequencerSchema = z.object({
   BATCH_MAX_WAIT_MS: intFromEnv(2000),
   PRICE_BATCH_WAIT_MS: intFromEnv(30_000),
   LIQ_RESERVED_SLOTS: intFromEnv(2),
+  /** Zombie sweep and follow-up of open liquidation events, ms; 0 turns it off. */
+  SWEEP_INTERVAL_MS: intFromEnv(5_000),
   MAX_NORMAL_QUEUE: intFromEnv(50_000),
   L1_POLL_MS: intFromEnv(500),
 });

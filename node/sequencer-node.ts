@@ -56,6 +56,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     maxBatchWaitMs: cfg.BATCH_MAX_WAIT_MS,
     maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
+    sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
     clock: Date.now,
     log,
   });

@@ -36,6 +36,12 @@ export interface SequencerOptions {
    */
   maxPriceOnlyWaitMs: number;
   maxNormalQueue: number;
+  /**
+   * Every this many ms the liquidation lane gets a liquidation tx for each account with negative equity
+   * (the zombie sweep, forcing the vault/ADL tiers) and for each open liquidation event (its next on-book
+   * chunk, or closing the event of an account that recovered). 0 = off.
+   */
+  sweepIntervalMs?: number;
   clock: () => number;
   log: Logger;
 }
@@ -67,6 +73,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   #loopDone: Promise<void> = Promise.resolve();
   #lastSealedRecord: BatchRecord | undefined;
   #fatal: unknown;
+  #sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(o: SequencerOptions) {
     super();
@@ -127,10 +134,15 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     for (const id of this.#pendingLiquidations) this.#enqueueLiquidation(id);
     this.#running = true;
     this.#loopDone = this.#loop();
+    if (this.#o.sweepIntervalMs) {
+      this.#sweepTimer = setInterval(() => this.sweep(), this.#o.sweepIntervalMs);
+      this.#sweepTimer.unref();
+    }
     return { replayed, batches: this.#open.batchNumber - 1n };
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#sweepTimer);
     this.#running = false;
     this.lanes.interrupt();
     await this.#loopDone;
@@ -192,8 +204,27 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     }
   }
 
-  #enqueueLiquidation(accountId: number): void {
-    const tx: EngineTx = { kind: "liquidation", accountId };
+  /**
+   * Zombie sweep and follow-up of open liquidation events (see `sweepIntervalMs`); public so tests and the
+   * simulator-like scripts can run one on demand. Returns how many liquidation txs it queued.
+   */
+  sweep(): number {
+    if (!this.#running) return 0;
+    let n = 0;
+    const zombies = new Set(this.#o.engine.zombies());
+    for (const id of new Set([...zombies, ...this.#o.engine.liquidationsInProgress()])) {
+      if (this.#pendingLiquidations.has(id)) continue;
+      this.#pendingLiquidations.add(id);
+      this.#enqueueLiquidation(id, zombies.has(id));
+      n++;
+    }
+    return n;
+  }
+
+  #enqueueLiquidation(accountId: number, sweep = false): void {
+    const tx: EngineTx = sweep
+      ? { kind: "liquidation", accountId, sweep }
+      : { kind: "liquidation", accountId };
     this.submit("liquidation", tx).catch(() => {
       // An account that recovered before its turn is not liquidatable: nothing to do.
       this.#pendingLiquidations.delete(accountId);

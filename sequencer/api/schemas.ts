@@ -51,3 +51,8 @@ export const priceBody = z
 export const idParam = z.object({ id: z.coerce.number().int().nonnegative() });
 export const batchParam = z.object({ n: z.coerce.bigint().nonnegative() });
 export const keyQuery = z.object({ pubKeyX: uint(), pubKeyY: uint() });
+
+export const ledgerQuery = z.object({
+  from: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});

@@ -213,6 +213,7 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): Apply
   if (ended) record.closedAtMs = now;
   const fundChanged = drawdownOn && ctx.insuranceFund !== ctx.state.insuranceFund;
   const fundAfter = ctx.insuranceFund;
+  const fundBefore = ctx.state.insuranceFund;
   ctx.onCommit(() => {
     if (progress) risk.ledger[record.id] = record;
     else risk.ledger.push(record);
@@ -231,6 +232,8 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): Apply
       risk.fundSamples.forEach((s, i) => {
         if (s.timestampMs <= start) keepFrom = i;
       });
+      // The first change also records the balance it started from: the peak a drawdown is measured from.
+      if (risk.fundSamples.length === 0) risk.fundSamples.push({ timestampMs: now, balance: fundBefore });
       risk.fundSamples = [...risk.fundSamples.slice(keepFrom), { timestampMs: now, balance: fundAfter }];
     }
   });

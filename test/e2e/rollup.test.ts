@@ -205,6 +205,14 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
       },
       30_000,
     );
+    const ledger = await api.get<{ records: { accountId: number; closedAtMs?: string; fills: unknown[] }[] }>(
+      "/liquidations",
+    );
+    const rec = ledger.records.find((r) => r.accountId === carol.accountId);
+    assert.ok(
+      rec && rec.fills.length > 0 && rec.closedAtMs !== undefined,
+      "the ledger records the closed event",
+    );
     const last = await api.sealedUpToNow();
     let liqBatch: bigint | undefined;
     for (let n = last; n >= 1n && liqBatch === undefined; n--)

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
 import { NotFoundError } from "../http-errors.ts";
-import { batchParam, idParam, keyQuery } from "../schemas.ts";
+import { batchParam, idParam, keyQuery, ledgerQuery } from "../schemas.ts";
 import type { ApiDeps } from "../server.ts";
 
 export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
@@ -47,6 +47,21 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
       throw new NotFoundError("UNKNOWN_MARKET", `market ${id} does not exist`, { details: { id } });
     }
     return toJsonSafe({ ...sequencer.engine.book(id, depth), market: sequencer.engine.markets()[id] });
+  });
+
+  // The execution-quality ledger (one record per liquidation event) with the vault's and fund's state,
+  // so a load-tester can watch a cascade from outside. `from` pages through it.
+  app.get("/liquidations", async (req) => {
+    const q = ledgerQuery.parse(req.query);
+    const all = sequencer.engine.ledger();
+    return toJsonSafe({
+      total: all.length,
+      records: all.slice(q.from, q.from + q.limit),
+      open: sequencer.engine.liquidationsInProgress(),
+      zombies: sequencer.engine.zombies(),
+      vault: sequencer.engine.vaultReport(),
+      insuranceFund: sequencer.engine.global().insuranceFund,
+    });
   });
 
   app.get("/batches/:n", async (req) => {
