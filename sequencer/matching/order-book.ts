@@ -53,6 +53,8 @@ export class PriceLevel {
   /** Where the level sits in its side's index (book internals; reassigned when the side re-keys). */
   chunk: Chunk | undefined = undefined;
   slot = 0;
+  /** `Number(price) / step` when the level was keyed: an emptied level left in its slot is reused by key. */
+  key = 0;
 
   constructor(readonly price: bigint) {}
 
@@ -103,9 +105,9 @@ export class Chunk {
     this.count++;
   }
 
+  /** Marks the slot empty. The (empty) level stays in `levels`, so re-adding the same price reuses it. */
   clear(slot: number): void {
     const w = slot >>> 5;
-    this.levels[slot] = undefined;
     const word = (this.bits[w] as number) & ~(1 << (slot & 31));
     this.bits[w] = word;
     if (word === 0) this.summary &= ~(1 << w);
@@ -163,6 +165,8 @@ export class BookSide {
   /** Price units per key; 0 until the first price. */
   private step = 0;
   private bestLevel: PriceLevel | undefined = undefined;
+  /** The chunk the last add went to (adds cluster near the touch). Only ever a live chunk. */
+  private lastChunk: Chunk | undefined = undefined;
   private levels = 0;
 
   constructor(readonly side: Side) {
@@ -215,11 +219,18 @@ export class BookSide {
     const k = p / this.step;
     const id = Math.floor(k / CHUNK_SIZE);
     const slot = k - id * CHUNK_SIZE;
-    let c = this.chunks.get(id);
-    let level = c?.levels[slot];
-    if (!level) {
-      c ??= this.newChunk(id);
-      level = new PriceLevel(o.price);
+    let c = this.lastChunk;
+    if (c === undefined || c.id !== id) {
+      c = this.chunks.get(id) ?? this.newChunk(id);
+      this.lastChunk = c;
+    }
+    let level = c.levels[slot];
+    if (level === undefined || level.count === 0) {
+      // An emptied level left in the slot has the same price iff it has the same key (a re-key clears them).
+      if (level === undefined || level.key !== k) {
+        level = new PriceLevel(o.price);
+        level.key = k;
+      }
       level.chunk = c;
       level.slot = slot;
       c.set(slot, level);
@@ -285,6 +296,7 @@ export class BookSide {
 
   private dropChunk(c: Chunk): void {
     this.chunks.delete(c.id);
+    if (this.lastChunk === c) this.lastChunk = undefined;
     const ids = this.chunkIds;
     let lo = 0;
     let hi = ids.length;
@@ -309,6 +321,8 @@ export class BookSide {
       c.clear(l.slot);
       if (c.count === 0) this.dropChunk(c);
     }
+    // Every chunk is empty now: forget the emptied levels they keep, whose keys meant the old step.
+    for (const c of this.spare) c.levels.fill(undefined);
     this.step = step;
     for (const l of all) {
       const k = Number(l.price) / step;
@@ -317,6 +331,7 @@ export class BookSide {
       const c = this.chunks.get(id) ?? this.newChunk(id);
       l.chunk = c;
       l.slot = slot;
+      l.key = k;
       c.set(slot, l);
     }
   }

@@ -60,6 +60,13 @@ function priceArb(base: bigint, tick: bigint): fc.Arbitrary<bigint> {
     { weight: 8, arbitrary: fc.integer({ min: -40, max: 40 }).map((k) => base + BigInt(k) * tick) },
     { weight: 3, arbitrary: fc.integer({ min: -3000, max: 3000 }).map((k) => base + BigInt(k) * tick) },
     { weight: 1, arbitrary: fc.bigInt({ min: -(1n << 20n), max: 1n << 41n }) },
+    {
+      // The same few slots of neighbouring chunks (chunks are recycled; a stale level must not be reused).
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.integer({ min: -2, max: 2 }), fc.integer({ min: 0, max: 2 }))
+        .map(([c, k]) => base + BigInt(c * 1024 + k) * tick),
+    },
     { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }).map((k) => base + BigInt(k) * tick + 1n) },
   );
 }
@@ -258,6 +265,22 @@ describe("OrderBook index edges", () => {
       b.remove(BigInt(100 + askPrices.indexOf(p)));
     }
     assert.equal(b.asks.best(), undefined);
+  });
+
+  it("does not take an emptied level of a recycled chunk for a price in another chunk", () => {
+    const b = new OrderBook(0);
+    b.add(order(1n, "sell", 1n)); // step 1: key 1, chunk 0, slot 1
+    b.add(order(2n, "sell", 5n)); // chunk 0, slot 5
+    b.remove(2n);
+    b.remove(1n); // chunk 0 empties and is kept for reuse, its emptied levels still in their slots
+    b.add(order(3n, "sell", 1029n)); // chunk 1, slot 5: the recycled chunk, whose slot 5 held price 5
+    assert.deepEqual(b.asks.depth(10), [{ price: 1029n, size: 1n, orders: 1 }]);
+    assert.equal(b.get(3n)?.level?.price, 1029n);
+    b.add(order(4n, "sell", 5n));
+    assert.deepEqual(
+      b.asks.depth(10).map((l) => l.price),
+      [5n, 1029n],
+    );
   });
 
   it("drops a level when its last order leaves, by cancel or by fill, and reuses the price later", () => {
