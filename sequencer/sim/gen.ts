@@ -13,8 +13,8 @@
  *   index: per-second return N(0, volBps = 5 bp); makers: 4 × 5M USDC, 3 levels per side at
  *   ±(halfSpreadBps 5 + i·levelStepBps 5), 200 lots each, requoted (cancel + new quotes) every 10 s ±2 s;
  *   takers: 20 × 200k USDC, market IOC, 0.6 orders/s in all, 1–50 lots, either side;
- *   leveraged: 12 traders, 2k–10k USDC, 3–9x, ⅔ long / ⅓ short, built with ≤ 150-lot market orders every
- *   2 s during the first 20% of the tape.
+ *   leveraged: 12 traders, 2k–10k USDC, 3–9x, ⅔ long / ⅓ short, built with ≤ 150-lot IOC limit orders
+ *   30 bp through the index every 2 s during the first 20% of the tape.
  * crash — the 11 Oct 2025 shape, calm parameters plus:
  *   lead-in: the first 40% of the tape is calm; crash window: min(180 s, 30% of the tape) in which the index
  *   falls dropPct 15% along a convex path (slow start, fast middle) with 3× the calm volatility, then an
@@ -350,7 +350,11 @@ export function generateTape(opts: GenOptions): Tape {
     for (const bl of builders) {
       if (bl.remaining <= 0 || t < bl.nextMs) continue;
       const lots = Math.min(150, bl.remaining);
-      marketOrder(inTick(), bl.trader, bl.side, lots);
+      // IOC limit 30 bp through the index, not a market order: the engine margins a market order at
+      // its band edge (5% from the mark), which would cap leverage near 6.6x.
+      const through = bl.side === "buy" ? 1.003 : 0.997;
+      const price = toTick(index * through, bl.side === "buy" ? "down" : "up");
+      order({ t: inTick(), trader: bl.trader, side: bl.side, tif: "IOC", price, size: BigInt(lots) });
       bl.remaining -= lots;
       bl.nextMs = t + 2_000;
     }
