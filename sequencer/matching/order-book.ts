@@ -9,7 +9,7 @@ import type { BookLevel, OpenOrder, Side } from "../engine/types.ts";
  * which can happen at most ~53 times since the step only ever divides down). Prices must be safe
  * integers (|price| < 2^53, far above the engine's 2^40 cap), so the Number is exact.
  *
- * Keys are grouped in chunks of 1,024 consecutive keys: each chunk is a slot array of levels plus a
+ * Keys are grouped in chunks of 1,024 consecutive keys: each chunk holds its levels by slot plus a
  * two-level bitmap (32 words of 32 bits and one summary word), so the next non-empty level in either
  * direction is a few `clz32` away. Non-empty chunks form a linked list in key order (a new chunk finds its
  * neighbours by binary search over the sorted chunk ids, which is rare: a chunk spans 1,024 ticks).
@@ -85,9 +85,16 @@ const CHUNK_SIZE = 1 << CHUNK_BITS; // keys per chunk
 const WORDS = CHUNK_SIZE >>> 5; // 32 bitmap words, so one summary word covers them
 const MAX_SPARE_CHUNKS = 4;
 
-/** 1,024 consecutive keys of one side: levels by slot, a bitmap of occupied slots, a summary of words. */
+type Group = (PriceLevel | undefined)[];
+
+/**
+ * 1,024 consecutive keys of one side: levels by slot, a bitmap of occupied slots, a summary of words.
+ * Levels are kept in 32-slot groups allocated on first use, so a lone far-away level costs a few hundred
+ * bytes rather than a 1,024-slot array.
+ */
 export class Chunk {
-  readonly levels: (PriceLevel | undefined)[] = new Array<PriceLevel | undefined>(CHUNK_SIZE).fill(undefined);
+  /** Group w holds slots 32w..32w+31. */
+  readonly groups: (Group | undefined)[] = new Array<Group | undefined>(WORDS).fill(undefined);
   readonly bits = new Int32Array(WORDS);
   /** Bit w set iff bits[w] !== 0. */
   summary = 0;
@@ -97,15 +104,25 @@ export class Chunk {
   lower: Chunk | undefined = undefined;
   higher: Chunk | undefined = undefined;
 
+  /** The level in `slot`: the live one if the slot's bit is set, else an emptied one or undefined. */
+  at(slot: number): PriceLevel | undefined {
+    return this.groups[slot >>> 5]?.[slot & 31];
+  }
+
   set(slot: number, level: PriceLevel): void {
     const w = slot >>> 5;
-    this.levels[slot] = level;
+    let g = this.groups[w];
+    if (g === undefined) {
+      g = new Array<PriceLevel | undefined>(32).fill(undefined);
+      this.groups[w] = g;
+    }
+    g[slot & 31] = level;
     this.bits[w] = (this.bits[w] as number) | (1 << (slot & 31));
     this.summary |= 1 << w;
     this.count++;
   }
 
-  /** Marks the slot empty. The (empty) level stays in `levels`, so re-adding the same price reuses it. */
+  /** Marks the slot empty. The (empty) level stays in its group, so re-adding the same price reuses it. */
   clear(slot: number): void {
     const w = slot >>> 5;
     const word = (this.bits[w] as number) & ~(1 << (slot & 31));
@@ -192,7 +209,7 @@ export class BookSide {
         c = next;
         s = c.down(CHUNK_SIZE - 1);
       }
-      return c.levels[s];
+      return c.at(s);
     }
     let s = level.slot < CHUNK_SIZE - 1 ? c.up(level.slot + 1) : -1;
     while (s < 0) {
@@ -201,7 +218,7 @@ export class BookSide {
       c = next;
       s = c.up(0);
     }
-    return c.levels[s];
+    return c.at(s);
   }
 
   /** The i-th best level (0 = best). O(i): walk with `best()`/`worse()` to visit levels in order. */
@@ -224,7 +241,7 @@ export class BookSide {
       c = this.chunks.get(id) ?? this.newChunk(id);
       this.lastChunk = c;
     }
-    let level = c.levels[slot];
+    let level = c.at(slot);
     if (level === undefined || level.count === 0) {
       // An emptied level left in the slot has the same price iff it has the same key (a re-key clears them).
       if (level === undefined || level.key !== k) {
@@ -322,7 +339,7 @@ export class BookSide {
       if (c.count === 0) this.dropChunk(c);
     }
     // Every chunk is empty now: forget the emptied levels they keep, whose keys meant the old step.
-    for (const c of this.spare) c.levels.fill(undefined);
+    for (const c of this.spare) c.groups.fill(undefined);
     this.step = step;
     for (const l of all) {
       const k = Number(l.price) / step;
