@@ -7,6 +7,11 @@ export function createMetrics() {
   const ms = [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 120_000, 300_000];
   return {
     registry,
+    /**
+     * Rejections carry the engine code as `code`, so each oracle and breaker refusal (STALE_ORACLE,
+     * ORACLE_DEVIATION, ORACLE_NOT_MONOTONIC, BREAKER_TRIPPED, OI_CAP) is already its own series, e.g.
+     * rollup_txs_total{kind="price",result="rejected",code="STALE_ORACLE"}: no separate counter needed.
+     */
     txs: new Counter({
       name: "rollup_txs_total",
       help: "Requests applied or rejected",

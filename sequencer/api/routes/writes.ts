@@ -10,6 +10,13 @@ import type { ApiDeps } from "../server.ts";
 
 type Sig = { r8x: bigint; r8y: bigint; s: bigint };
 
+/**
+ * `now` is the sequencer's clock (ms). A price is stamped with it on receipt so the engine judges
+ * freshness at receive time and a WAL replay judges it the same way. Date.now, like the sequencer's
+ * default clock, unless injected.
+ */
+export type WriteRouteDeps = ApiDeps & { now?: () => number };
+
 /** Checked before anything is queued: a bad signature must not cost the sequencer a lane slot. */
 function requireAccountSignature(seq: Sequencer, accountId: number, msg: bigint, sig: Sig): void {
   if (accountId >= seq.engine.accountCount()) {
@@ -21,8 +28,9 @@ function requireAccountSignature(seq: Sequencer, accountId: number, msg: bigint,
   if (!verifyMessage(msg, sig, [pubKeyX, pubKeyY])) throw new BadSignatureError();
 }
 
-export function registerWriteRoutes(app: FastifyInstance, d: ApiDeps): void {
+export function registerWriteRoutes(app: FastifyInstance, d: WriteRouteDeps): void {
   const { sequencer } = d;
+  const now = d.now ?? Date.now;
   const run = async (lane: "normal" | "liquidation", tx: EngineTx) =>
     toJsonSafe(await sequencer.submit(lane, tx));
 
@@ -56,11 +64,12 @@ export function registerWriteRoutes(app: FastifyInstance, d: ApiDeps): void {
     return run("normal", { kind: "withdrawal", ...w });
   });
 
-  // Oracle prices share the liquidation lane: a price is what makes accounts liquidatable.
+  // Oracle prices share the liquidation lane: a price is what makes accounts liquidatable. Only the
+  // keeper's key signs prices; nowMs is ours, outside the signed message and not accepted from the body.
   app.post("/prices", async (req) => {
     const b = priceBody.parse(req.body);
     const p = { marketId: b.marketId, price: b.price, timestampMs: b.timestampMs };
     if (!verifyMessage(priceMessage(p), b.signature, d.keeperPubKey)) throw new BadSignatureError();
-    return run("liquidation", { kind: "price", ...p });
+    return run("liquidation", { kind: "price", ...p, nowMs: BigInt(Math.floor(now())) });
   });
 }
