@@ -11,7 +11,7 @@
  *
  * calm — one market at 60 USDC/lot (60,000,000):
  *   index: per-second return N(0, volBps = 5 bp); makers: 4 × 5M USDC, 3 levels per side at
- *   ±(halfSpreadBps 5 + i·levelStepBps 5), 200 lots each, requoted (cancel + new quotes) every 10 s ±2 s;
+ *   ±(halfSpreadBps 5 + i·levelStepBps 5), 600 lots each, requoted (cancel + new quotes) every 10 s ±2 s;
  *   takers: 20 × 200k USDC, market IOC, 0.6 orders/s in all, 1–50 lots, either side;
  *   leveraged: 12 traders, 2k–10k USDC, 3–9x, ⅔ long / ⅓ short, built with ≤ 150-lot IOC limit orders
  *   30 bp through the index every 2 s during the first 20% of the tape.
@@ -52,6 +52,8 @@ export interface GenOptions {
   minutes: number;
   /** Epoch ms of t = 0 (default 1,760,140,800,000 = 2025-10-11T00:00:00Z). */
   startMs?: bigint;
+  /** crash only: the crash window's order rate as a multiple of the lead-in's (default 80). */
+  orderMultiplier?: number;
 }
 
 const USDC = 1_000_000;
@@ -166,7 +168,7 @@ export function generateTape(opts: GenOptions): Tape {
   const startPrice = jelly ? 30_000_000 : 60_000_000;
   const calmStyle: MakerStyle = jelly
     ? { levels: 2, halfSpreadBps: 20, levelStepBps: 20, lots: 40, requoteMs: 10_000, requoteJitterMs: 2_000 }
-    : { levels: 3, halfSpreadBps: 5, levelStepBps: 5, lots: 200, requoteMs: 10_000, requoteJitterMs: 2_000 };
+    : { levels: 3, halfSpreadBps: 5, levelStepBps: 5, lots: 600, requoteMs: 10_000, requoteJitterMs: 2_000 };
   const crashStyle: MakerStyle = {
     levels: 2,
     halfSpreadBps: 30,
@@ -188,7 +190,10 @@ export function generateTape(opts: GenOptions): Tape {
   const crashLenMs = crash ? Math.max(TICK_MS * 10, Math.min(180_000, Math.floor(durationMs * 0.3))) : 0;
   const crashEndMs = crashStartMs + crashLenMs;
   const dropPct = 15;
-  const orderMultiplier = 80;
+  const orderMultiplier = opts.orderMultiplier ?? 80;
+  if (!Number.isFinite(orderMultiplier) || orderMultiplier < 1) {
+    throw new RangeError(`orderMultiplier must be ≥ 1, got ${orderMultiplier}`);
+  }
   const calmMakerRate = (nMakers * calmStyle.levels * 2 * 1000) / calmStyle.requoteMs;
   const crashMakerRate = (nMakers * crashStyle.levels * 2 * 1000) / crashStyle.requoteMs;
   // The calm order rate is measured on the lead-in as generated (makers, takers and the leveraged

@@ -83,6 +83,8 @@ export interface RunOptions {
   genesis?: EngineGenesis;
   /** Overrides the policy's params (tests). */
   params?: EngineParamsInput;
+  /** Called once with the fresh engine, before the first event (property tests). */
+  onStart?: (engine: Engine) => void;
   /** Called after every accepted tx (property tests). */
   onApplied?: (engine: Engine, tx: EngineTx, result: ApplyResult, seq: bigint) => void;
   /** Called every `progressEvery` events (default 1000) and at the end. */
@@ -115,6 +117,7 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
   };
   const engine = new Engine(params, genesis);
   const insuranceStart = engine.global().insuranceFund;
+  opts.onStart?.(engine);
   const tracker = new RootTracker(engine);
   const sweepMs = opts.sweepMs ?? 10_000;
   const progressEvery = opts.progressEvery ?? 1000;
