@@ -74,14 +74,14 @@ describe("sim run", () => {
   });
 
   it("the incremental state root equals one computed from scratch", async () => {
-    const tape = generateTape({ shape: "crash", seed: "r", minutes: 0.5 });
+    const tape = generateTape({ shape: "crash", seed: "r", minutes: 1, orderMultiplier: 10 });
     const r = await runTape(tape, "simple", { rootEvery: 500 });
     assert.ok(r.roots.length > 0);
     assert.equal(r.finalRoot, await new RootTracker(r.engine).root());
   });
 
   it("replay is deterministic under every policy (ledger JSON and final state root)", async () => {
-    const tape = generateTape({ shape: "crash", seed: "det", minutes: 0.75 });
+    const tape = generateTape({ shape: "crash", seed: "det", minutes: 1, orderMultiplier: 10 });
     const roots = new Set<bigint>();
     for (const p of POLICY_NAMES) {
       const a = await runTape(tape, p);
