@@ -48,7 +48,6 @@ export class RestingOrder {
 export class PriceLevel {
   head: RestingOrder | undefined = undefined;
   tail: RestingOrder | undefined = undefined;
-  total = 0n;
   count = 0;
   /** Where the level sits in its side's index (book internals; reassigned when the side re-keys). */
   chunk: Chunk | undefined = undefined;
@@ -58,6 +57,13 @@ export class PriceLevel {
 
   constructor(readonly price: bigint) {}
 
+  /** Lots resting at this price (summed on read, so adding or removing an order allocates no BigInt). */
+  get total(): bigint {
+    let t = 0n;
+    for (let o = this.head; o; o = o.next) t += o.remaining;
+    return t;
+  }
+
   push(o: RestingOrder): void {
     o.level = this;
     o.prev = this.tail;
@@ -65,7 +71,6 @@ export class PriceLevel {
     if (this.tail) this.tail.next = o;
     else this.head = o;
     this.tail = o;
-    this.total += o.remaining;
     this.count++;
   }
 
@@ -74,7 +79,6 @@ export class PriceLevel {
     else this.head = o.next;
     if (o.next) o.next.prev = o.prev;
     else this.tail = o.prev;
-    this.total -= o.remaining;
     this.count--;
     o.prev = o.next = o.level = undefined;
   }
@@ -253,7 +257,7 @@ export class BookSide {
       c.set(slot, level);
       this.levels++;
       const b = this.bestLevel;
-      if (!b || (this.isBid ? o.price > b.price : o.price < b.price)) this.bestLevel = level;
+      if (!b || (this.isBid ? k > b.key : k < b.key)) this.bestLevel = level;
     }
     level.push(o);
   }
@@ -268,7 +272,6 @@ export class BookSide {
   /** Lowers a resting order's remaining size in place (keeps its time priority). */
   reduce(o: RestingOrder, by: bigint): void {
     o.remaining -= by;
-    if (o.level) o.level.total -= by;
     if (o.remaining === 0n) this.remove(o);
   }
 
