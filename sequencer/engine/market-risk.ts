@@ -119,6 +119,8 @@ export function priceStep(
 
   const indexSamples = pruneIndexSamples([...prev.indexSamples, sample], risk.oracle.twapWindowMs, nowMs);
   let breaker: BreakerState = { tripped: false };
+  // The new sample weighs only from its own time to now (usually ~0), so the index is compared with
+  // the window's past, as Drift compares the oracle with its 5-minute TWAP.
   if (risk.oracle.breakerBps > 0) {
     const twap = indexTwap(indexSamples, risk.oracle.twapWindowMs, nowMs) as bigint;
     breaker = breakerState(price, twap, risk.oracle.breakerBps);
@@ -128,6 +130,8 @@ export function priceStep(
     index: price,
     bids,
     asks,
+    // Passed however old: in Hyperliquid's book median it sits between the best bid and ask when both
+    // exist, so a stale last trade cannot drag the mark outside the spread.
     lastTrade: prev.lastTradePrice,
     state: prev.markState,
   });

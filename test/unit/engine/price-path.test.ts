@@ -204,6 +204,25 @@ describe("impact-EMA mark through the engine", () => {
   });
 });
 
+describe("mark range", () => {
+  it("a mark the premium EMA would push to ≤ 0 is clamped into (0, 2^40), not refused", () => {
+    const s = new Sim({ mark: { kind: "impact-ema", impactNotional: 1_000n, alphaBps: 5_000 } });
+    s.price(1_000n);
+    const seller = s.fund(10_000_000n);
+    s.order(seller, "sell", 100n, 100n);
+    // impact ask 100: premium −(1 000 − 100) = −900; ema = trunc(−450) → mark 550
+    s.price(1_000n);
+    assert.equal(s.mark(), 550n);
+    // index 300: premium −200; ema = −450 + trunc(5 000·250/10 000) = −325 → 300 − 325 < 0 → 1
+    const r = s.price(300n);
+    assert.equal(s.mark(), 1n);
+    assert.deepEqual(r.liquidationsDetected, []);
+    // the EMA was kept unclamped: premium −200 again → ema −325 + trunc(62.5) = −263 → mark 37
+    s.price(300n);
+    assert.equal(s.mark(), 37n);
+  });
+});
+
 describe("funding through the engine", () => {
   // Binance with no interest and a wide cap: the rate is the average premium.
   const binance: Risk = {
