@@ -25,8 +25,10 @@
  *   leveraged: 30 traders, 5–9.5x, 85% long (the cascade).
  * jelly — the JELLY squeeze against the vault, one thin market at 30 USDC/lot (30,000,000):
  *   makers: 2 × 500k USDC, 2 levels of 40 lots at ±(20 + i·20) bp, requoted every 10 s; takers: 4,
- *   0.3 orders/s, 1–10 lots; at 10% of the tape the attacker (300k USDC) rests a sell of 80,000 lots
- *   (8x, 2.4M USDC) just above the index and two linked accounts (400k USDC each, 3x) lift it; from 25%
+ *   0.3 orders/s, 1–10 lots; at 10% of the tape the attacker (105k USDC) rests a sell of shortLots
+ *   28,000 lots (8x, 840k USDC) at +10 bp and two linked accounts (150k USDC each, ~2.8x) lift it. The
+ *   size keeps the takeover (~920k USDC at +9%) inside the presets' 1M USDC per-minute vault capacity;
+ *   a larger short is refused by the vault and goes to ADL instead. From 25%
  *   of the tape the index is pushed up squeezeRisePct 12% within 60 s (the short falls below
  *   maintenance and the waterfall hands it to the vault), then on up to peakPct +250% over the next
  *   40% of the tape, and holds there with 10 bp noise; the linked accounts keep buying small size
@@ -208,7 +210,7 @@ export function generateTape(opts: GenOptions): Tape {
   const squeezeRisePct = 12;
   const peakPct = 250;
   const peakMs = squeezeMs + 60_000 + Math.floor(durationMs * 0.4);
-  const shortLots = 80_000;
+  const shortLots = 28_000;
 
   // Traders: makers, takers, leveraged, panic takers, then the jelly trio.
   let next = 0;
@@ -230,8 +232,8 @@ export function generateTape(opts: GenOptions): Tape {
   for (const tr of takers) deposit(tr, usdc(200_000));
   for (const tr of panic) deposit(tr, usdc(300_000));
   if (jelly) {
-    deposit(attacker, usdc(300_000));
-    for (const tr of linked) deposit(tr, usdc(400_000));
+    deposit(attacker, usdc(105_000));
+    for (const tr of linked) deposit(tr, usdc(150_000));
   }
 
   const order = (o: Omit<OrderEvent, "kind" | "marketId" | "tif" | "type"> & Partial<OrderEvent>) => {
