@@ -72,6 +72,7 @@ console.log(
 );
 const summaries: SimSummary[] = [];
 const roots: { policy: string; root: string; ms: number }[] = [];
+const finalStates: Record<string, unknown> = {};
 for (const policy of policies) {
   const showBar = o.progress && process.stderr.isTTY && tape.events.length > 20_000;
   const bar = showBar
@@ -90,12 +91,13 @@ for (const policy of policies) {
   writeFileSync(join(o.out, `${policy}.ledger.json`), `${bigJson(r.ledger, 2)}\n`);
   if (r.roots.length > 0) writeFileSync(join(o.out, `${policy}.roots.json`), `${bigJson(r.roots, 2)}\n`);
   summaries.push(r.summary);
+  finalStates[policy] = r.finalState;
   roots.push({ policy, root: `0x${r.finalRoot.toString(16).padStart(64, "0")}`, ms });
   console.log(`  ${policy}: ${r.ledger.length} liquidation events, ${(ms / 1000).toFixed(1)} s`);
 }
 writeFileSync(
   join(o.out, "summary.json"),
-  `${bigJson({ tape: o.tape, header: { ...h, params: undefined }, summaries, roots }, 2)}\n`,
+  `${bigJson({ tape: o.tape, header: { ...h, params: undefined }, summaries, roots, finalStates }, 2)}\n`,
 );
 console.log("");
 console.log(summaryTable(summaries));

@@ -99,6 +99,13 @@ export interface RunResult {
   finalRoot: bigint;
   roots: { event: number; t: number; root: bigint }[];
   engine: Engine;
+  /** The end state in brief: global state (marks, funding indexes, OI, fund, fee pool), accounts, vault. */
+  finalState: {
+    global: ReturnType<Engine["global"]>;
+    accountCount: number;
+    vault: ReturnType<Engine["vaultReport"]>;
+    conservedTotal: bigint;
+  };
   /** Accepted txs by kind. */
   applied: Record<string, number>;
   rejections: CodeCounts;
@@ -260,5 +267,23 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
     rejections,
     endMs: engine.nowMs(),
   });
-  return { policy, ledger, summary, finalRoot, roots, engine, applied, rejections, deposits, accounts };
+  const finalState = {
+    global: engine.global(),
+    accountCount: engine.accountCount(),
+    vault: engine.vaultReport(),
+    conservedTotal: engine.conservedTotal(),
+  };
+  return {
+    policy,
+    ledger,
+    summary,
+    finalRoot,
+    roots,
+    engine,
+    finalState,
+    applied,
+    rejections,
+    deposits,
+    accounts,
+  };
 }
