@@ -46,6 +46,8 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     new LevelNodeStore(db as unknown as Level<string, string>),
   );
 
+  // One clock for the sequencer and the API, so batch timers and price receive times agree.
+  const clock = Date.now;
   const sequencer = new Sequencer({
     db,
     engine: genesis.engine,
@@ -57,7 +59,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
-    clock: Date.now,
+    clock,
     log,
   });
   const proofs = new ProofQueue({
@@ -244,6 +246,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
 
   const app = buildServer({
     sequencer,
+    now: clock,
     keeperPubKey: devKey(cfg.KEEPER_SEED).pubKey,
     registry: metrics.registry,
     status: {

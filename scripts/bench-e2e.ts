@@ -48,7 +48,7 @@ try {
   const api = new ApiClient(devnet.info.apiUrl);
   const P = 60_000_000n;
   const keeper = devKey(devnet.info.keeperSeed);
-  await postPrice(api, keeper.prv, 0, P, 1n);
+  await postPrice(api, keeper.prv, 0, P, BigInt(Date.now()));
   const keys = [devKey("bench-maker"), devKey("bench-taker")];
   const l1s = [0, 1].map((i) => devnetUser(devnet.info, i));
   for (let i = 0; i < 2; i++) await l1s[i]!.deposit(keys[i]!.pubKey, 1_000_000n * 1_000_000n);

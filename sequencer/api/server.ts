@@ -16,6 +16,8 @@ export interface ApiDeps {
   keeperPubKey: readonly [bigint, bigint];
   registry: Registry;
   status: PipelineStatus;
+  /** The sequencer's clock (ms): stamps receive times on prices. Default Date.now. */
+  now?: () => number;
 }
 
 /** The sequencer's HTTP API. Every error leaves as `{code, message, details}` with a 4xx/5xx. */

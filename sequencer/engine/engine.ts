@@ -8,6 +8,7 @@ import { type EngineParams, type EngineParamsInput, parseEngineParams } from "./
 import { placeOrder } from "./place-order.ts";
 import { applyPrice } from "./price.ts";
 import { COLLATERAL_LIMIT, inUnsigned, MARK_PRICE_LIMIT, POOL_LIMIT } from "./ranges.ts";
+import type { MarketRiskState } from "./risk-state.ts";
 import { findIndexMismatches } from "./self-check.ts";
 import { conservedOf } from "./settlement.ts";
 import { EngineState, keyOf } from "./state.ts";
@@ -51,6 +52,14 @@ export interface MarketView {
   markPrice: bigint;
   fundingIndex: bigint;
   openInterest: bigint;
+  /** Last accepted oracle index (0 before the first). */
+  indexPrice: bigint;
+  /** The TWAP breaker is pausing new risk. */
+  breakerTripped: boolean;
+  /** Rate of the last funding payment, parts per 10^9 of the index (positive: longs paid). */
+  lastFundingRate: bigint;
+  /** Price of the last fill (undefined before the first). */
+  lastTradePrice: bigint | undefined;
 }
 
 /**
@@ -151,12 +160,17 @@ export class Engine {
   markets(): MarketView[] {
     return this.params.markets.map((mp, m) => {
       const mk = this.state.markets[m] as MarketState;
+      const r = this.state.risk.markets[m] as MarketRiskState;
       return {
         marketId: m,
         ...mp,
         markPrice: mk.markPrice,
         fundingIndex: mk.fundingIndex,
         openInterest: mk.openInterest,
+        indexPrice: r.index?.price ?? 0n,
+        breakerTripped: r.breaker.tripped,
+        lastFundingRate: r.lastFundingRate,
+        lastTradePrice: r.lastTradePrice,
       };
     });
   }

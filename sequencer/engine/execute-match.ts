@@ -1,6 +1,6 @@
 import { type MatchPlan, planMatch } from "../matching/matcher.ts";
 import type { OrderBook, RestingOrder } from "../matching/order-book.ts";
-import { bpsOf, equity, initialRequirement } from "../risk/margin.ts";
+import { bpsOf, equity, oiScaledInitialRequirement } from "../risk/margin.ts";
 import { abs, COLLATERAL_LIMIT, inUnsigned, SIZE_LIMIT } from "./ranges.ts";
 import { applyTrade, settleFunding } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
@@ -69,7 +69,8 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
     const makerOk =
       inUnsigned(mk.collateral, COLLATERAL_LIMIT) &&
       abs(mkSize) < SIZE_LIMIT &&
-      (mkEff.opened === 0n || equity(mk, ctx.markets) >= initialRequirement(mk, ctx.markets, params.markets));
+      (mkEff.opened === 0n ||
+        equity(mk, ctx.markets) >= oiScaledInitialRequirement(mk, ctx.markets, params.markets));
     if (!makerOk) return { kind: "cancel" };
 
     const tk = cloneAccount(ctx.acc(taker));

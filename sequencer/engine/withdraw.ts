@@ -1,4 +1,4 @@
-import { equity, worstCaseInitialRequirement } from "../risk/margin.ts";
+import { equity, oiScaledInitialRequirement } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
 import { AMOUNT_LIMIT, inUnsigned, L1_ADDRESS_LIMIT } from "./ranges.ts";
 import { settleFunding } from "./settlement.ts";
@@ -32,7 +32,8 @@ export function applyWithdrawal(ctx: TxContext, tx: WithdrawalTx): ApplyResult {
   }
   a.collateral -= tx.amount;
   const params = ctx.state.params;
-  const required = worstCaseInitialRequirement(
+  // The same OI-scaled IMF as order admission: a withdrawal must not leave less margin than an order may.
+  const required = oiScaledInitialRequirement(
     a,
     ctx.markets,
     params.markets,

@@ -54,8 +54,8 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     });
     api = new ApiClient(devnet.info.apiUrl);
     keeper = devKey(devnet.info.keeperSeed);
-    await postPrice(api, keeper.prv, 0, PRICE, 1n);
-    await postPrice(api, keeper.prv, 1, PRICE / 2n, 1n);
+    await postPrice(api, keeper.prv, 0, PRICE, BigInt(Date.now()));
+    await postPrice(api, keeper.prv, 1, PRICE / 2n, BigInt(Date.now()));
     const keys = [devKey("e2e-alice"), devKey("e2e-bob")];
     aliceL1 = devnetUser(devnet.info, 0);
     const bobL1 = devnetUser(devnet.info, 1);
@@ -196,7 +196,7 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     await alice.order({ marketId: 0, side: "buy", type: "limit", price: (PRICE * 97n) / 100n, size: 50n });
     // ~8.4x leverage: a limit IOC at the ask, so no market-order band counts against her margin.
     await carol.order({ marketId: 0, side: "buy", type: "limit", tif: "IOC", price: PRICE, size: 140n });
-    await postPrice(api, keeper.prv, 0, (PRICE * 90n) / 100n, 2n);
+    await postPrice(api, keeper.prv, 0, (PRICE * 90n) / 100n, BigInt(Date.now()));
     await waitFor(
       "carol's position closed",
       async () => {

@@ -15,7 +15,7 @@ type Sig = { r8x: bigint; r8y: bigint; s: bigint };
  * freshness at receive time and a WAL replay judges it the same way. Date.now, like the sequencer's
  * default clock, unless injected.
  */
-export type WriteRouteDeps = ApiDeps & { now?: () => number };
+export type WriteRouteDeps = ApiDeps;
 
 /** Checked before anything is queued: a bad signature must not cost the sequencer a lane slot. */
 function requireAccountSignature(seq: Sequencer, accountId: number, msg: bigint, sig: Sig): void {
