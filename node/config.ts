@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { BaseError } from "../sequencer/errors.ts";
+import { isPolicyName, POLICY_NAMES } from "../sequencer/sim/policies.ts";
 
 /** The repo root, so every path works whatever the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -36,6 +37,11 @@ const sequencerSchema = z.object({
   BATCH_MAX_WAIT_MS: intFromEnv(2000),
   PRICE_BATCH_WAIT_MS: intFromEnv(30_000),
   LIQ_RESERVED_SLOTS: intFromEnv(2),
+  /** Risk policy (mark, funding, liquidation waterfall) by name: simple, ftx, backpack, hyperliquid, dydx. */
+  RISK_POLICY: z
+    .string()
+    .default("simple")
+    .refine(isPolicyName, { message: `RISK_POLICY must be one of ${POLICY_NAMES.join(", ")}` }),
   /** Zombie sweep and follow-up of open liquidation events, ms; 0 turns it off. */
   SWEEP_INTERVAL_MS: intFromEnv(5_000),
   MAX_NORMAL_QUEUE: intFromEnv(50_000),

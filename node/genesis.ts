@@ -4,7 +4,8 @@ import type { BatchShape } from "../sequencer/batches/open-batch.ts";
 import type { CommittedState } from "../sequencer/batches/sealer.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
 import { Engine } from "../sequencer/engine/engine.ts";
-import { defaultEngineParams, type EngineParams, parseEngineParams } from "../sequencer/engine/params.ts";
+import { type EngineParams, parseEngineParams } from "../sequencer/engine/params.ts";
+import { policyParams } from "../sequencer/sim/policies.ts";
 import { globalRoot, stateRoot } from "../sequencer/state/global-state.ts";
 import type { AccountLeaf } from "../sequencer/state/leaf.ts";
 import { leafHash } from "../sequencer/state/leaf.ts";
@@ -20,9 +21,17 @@ export interface Genesis {
   fingerprint: string;
 }
 
-export function engineParamsFor(inst: CircuitInstance, backstopSeed: string): EngineParams {
+/**
+ * The devnet's engine params: the default markets under the named risk policy (the simulator's
+ * registry, `docs/SIM.md`; "simple" by default), so a tape and the devnet run the same rules.
+ */
+export function engineParamsFor(
+  inst: CircuitInstance,
+  backstopSeed: string,
+  riskPolicy = "simple",
+): EngineParams {
   const [x, y] = devKey(backstopSeed).pubKey;
-  const base = defaultEngineParams(inst.M);
+  const base = policyParams(riskPolicy, inst.M);
   return parseEngineParams({
     ...base,
     markets: base.markets.map((m) => ({ ...m })),
@@ -41,8 +50,9 @@ export async function buildGenesis(
   shape: BatchShape,
   backstopSeed: string,
   store: NodeStore = new MemoryNodeStore(),
+  riskPolicy = "simple",
 ): Promise<Genesis> {
-  const params = engineParamsFor(inst, backstopSeed);
+  const params = engineParamsFor(inst, backstopSeed, riskPolicy);
   const engine = new Engine(params);
   const tree = new SparseMerkleTree(inst.D, inst.M, store);
   const leaves = new Map<number, AccountLeaf>();

@@ -44,6 +44,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     shape,
     cfg.BACKSTOP_SEED,
     new LevelNodeStore(db as unknown as Level<string, string>),
+    cfg.RISK_POLICY,
   );
 
   // One clock for the sequencer and the API, so batch timers and price receive times agree.
