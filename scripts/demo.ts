@@ -73,15 +73,14 @@ say(`carol buys 140 lots on ~9x leverage: ${JSON.stringify(carolFill.status)}`);
 say("oracle shock: the index drops 10% (signed with the devnet keeper key)");
 const keeper = devKey(info.keeperSeed);
 await postPrice(api, keeper.prv, 0, at(-1000n), BigInt(Date.now()));
-const liq = await waitFor(
-  "carol's liquidation",
-  async () => {
-    const a = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${C.accountId}`);
-    return a.leaf.positions[0]?.size === "0" ? a : undefined;
-  },
-  60_000,
+const liq = await waitFor("carol's liquidation", () => api.closedLiquidation(C.accountId), 60_000);
+const carolNow = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${C.accountId}`);
+say(
+  `carol liquidated through the liquidation lane (${liq.policy} policy, deepest tier ${liq.tier}): ` +
+    liq.fills.map((f) => `${f.tier} ${f.size} @ ${Number(f.price) / 1e6}`).join(", ") +
+    `; penalty ${Number(liq.penalty) / 1e6} USDC to the insurance fund; ` +
+    `her position is now ${carolNow.leaf.positions[0]?.size} lots (the waterfall stops once she is back above maintenance)`,
 );
-say(`carol liquidated through the liquidation lane; her position is now ${liq.leaf.positions[0]?.size}`);
 
 say("alice withdraws 1,000 USDC to her L1 address");
 await A.withdraw(1_000n * USDC, alice.l1.address);

@@ -18,6 +18,20 @@ export class ApiError extends Error {
 
 type Json = Record<string, unknown>;
 
+/** A liquidation ledger record as GET /liquidations serves it (bigints as decimal strings). */
+export interface LiquidationRecordJson {
+  id: number;
+  accountId: number;
+  policy: string;
+  tier: "on-book" | "vault" | "adl";
+  openedAtMs: string;
+  closedAtMs?: string;
+  fills: { tier: string; marketId: number; size: string; price: string; counterparty: number }[];
+  penalty: string;
+  deficitFromFund: string;
+  deficitFromVault: string;
+}
+
 /** Thin typed client of the sequencer's HTTP API, used by the demo, the tests and load generators. */
 export class ApiClient {
   constructor(readonly baseUrl: string) {}
@@ -44,6 +58,16 @@ export class ApiClient {
     const json = text ? (JSON.parse(text) as Json) : {};
     if (!res.ok) throw new ApiError(res.status, String(json.code ?? "HTTP"), String(json.message ?? text));
     return json as T;
+  }
+
+  /** The latest liquidation event of `accountId` that has ended, if any (GET /liquidations). */
+  async closedLiquidation(accountId: number): Promise<LiquidationRecordJson | undefined> {
+    const first = await this.get<{ total: number }>("/liquidations?limit=1");
+    const from = Math.max(0, first.total - 1_000);
+    const page = await this.get<{ records: LiquidationRecordJson[] }>(
+      `/liquidations?from=${from}&limit=1000`,
+    );
+    return page.records.filter((r) => r.accountId === accountId && r.closedAtMs !== undefined).at(-1);
   }
 
   state() {
