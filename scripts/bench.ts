@@ -10,6 +10,7 @@ const ALL: Record<string, string[]> = {
   setup: ["scripts/bench-setup.ts", "--powers", "12,14,16,17"],
   e2e: ["scripts/bench-e2e.ts", "--rounds", "5"],
   matching: ["scripts/bench-matching.ts", "--repeats", "3"],
+  risk: ["scripts/bench-risk.ts"],
 };
 const pick = process.argv.slice(2).filter((a) => a in ALL);
 let failed = 0;
