@@ -1,4 +1,11 @@
-import { Engine, type EngineParamsInput, type EngineTx } from "../../../sequencer/engine/index.ts";
+import {
+  Engine,
+  type EngineGenesis,
+  type EngineParamsInput,
+  type EngineTx,
+} from "../../../sequencer/engine/index.ts";
+
+export type RiskInput = NonNullable<EngineParamsInput["risk"]>;
 
 /** Round numbers so expected values can be worked by hand: tick 1, 10%/5% margin, 10/5 bps fees. */
 export function testParams(overrides: Partial<EngineParamsInput> = {}, markets = 1): EngineParamsInput {
@@ -78,6 +85,68 @@ export class Driver {
       l1Address: 0xabcn,
       nonce: this.nonceOf(accountId),
     });
+  }
+}
+
+/**
+ * Drives market 0 of an engine under a risk policy with explicit keeper time and sequencer receive time
+ * (the engine's clock), as the price path and the waterfall need.
+ */
+export class TimedDriver {
+  readonly e: Engine;
+  seq = 0n;
+  t = 1_000n;
+  constructor(risk: RiskInput, overrides: Partial<EngineParamsInput> = {}, genesis: EngineGenesis = {}) {
+    this.e = new Engine(testParams({ risk, ...overrides }), genesis);
+  }
+  apply(tx: EngineTx) {
+    return this.e.apply(tx, ++this.seq);
+  }
+  fund(amount: bigint, key = BigInt(this.e.accountCount() * 10 + 100)) {
+    const r = this.apply({
+      kind: "deposit",
+      depositIndex: this.e.nextDepositIndex(),
+      pubKeyX: key,
+      pubKeyY: 1n,
+      amount,
+    });
+    return r.deposit?.accountId as number;
+  }
+  /** A deposit to the backstop vault (account 0; testParams' backstop key is (7, 7)). */
+  fundBackstop(amount: bigint) {
+    this.apply({
+      kind: "deposit",
+      depositIndex: this.e.nextDepositIndex(),
+      pubKeyX: 7n,
+      pubKeyY: 7n,
+      amount,
+    });
+  }
+  /** A price observed at `atMs` and received at `nowMs` (default: at once). */
+  price(price: bigint, atMs = this.t + 1_000n, nowMs = atMs) {
+    this.t = atMs;
+    return this.apply({ kind: "price", marketId: 0, price, timestampMs: atMs, nowMs });
+  }
+  order(accountId: number, side: "buy" | "sell", price: bigint, size: bigint, tif: "GTC" | "IOC" = "GTC") {
+    const nonce = (this.e.account(accountId)?.nonce ?? 0n) + 1n;
+    return this.apply({
+      kind: "order",
+      accountId,
+      nonce,
+      marketId: 0,
+      side,
+      type: "limit",
+      tif,
+      price,
+      size,
+    });
+  }
+  withdraw(accountId: number, amount: bigint) {
+    const nonce = (this.e.account(accountId)?.nonce ?? 0n) + 1n;
+    return this.apply({ kind: "withdrawal", accountId, nonce, amount, l1Address: 1n });
+  }
+  liquidate(accountId: number, sweep = false) {
+    return this.apply(sweep ? { kind: "liquidation", accountId, sweep } : { kind: "liquidation", accountId });
   }
 }
 

@@ -1,66 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import {
-  Engine,
-  EngineError,
-  type EngineParamsInput,
-  type EngineTx,
-  isClientError,
-} from "../../../sequencer/engine/index.ts";
-import { snapshot, testParams } from "./helpers.ts";
+import { Engine, EngineError, type EngineTx, isClientError } from "../../../sequencer/engine/index.ts";
+import { type RiskInput, snapshot, TimedDriver, testParams } from "./helpers.ts";
 
-type Risk = NonNullable<EngineParamsInput["risk"]>;
+type Risk = RiskInput;
 
 function rejects(fn: () => unknown, code: string) {
   assert.throws(fn, (err: unknown) => err instanceof EngineError && err.code === code);
 }
 
-/** Drives one market with explicit keeper time and sequencer receive time. */
-class Sim {
-  readonly e: Engine;
-  seq = 0n;
-  t = 1_000n;
-  constructor(risk: Risk, overrides: Partial<EngineParamsInput> = {}) {
-    this.e = new Engine(testParams({ risk, ...overrides }));
-  }
-  apply(tx: EngineTx) {
-    return this.e.apply(tx, ++this.seq);
-  }
-  fund(amount: bigint) {
-    const key = BigInt(this.e.accountCount() * 10 + 100);
-    const r = this.apply({
-      kind: "deposit",
-      depositIndex: this.e.nextDepositIndex(),
-      pubKeyX: key,
-      pubKeyY: 1n,
-      amount,
-    });
-    return r.deposit?.accountId as number;
-  }
-  /** A price observed at `atMs` and received at `nowMs` (default: at once). */
-  price(price: bigint, atMs = this.t + 1_000n, nowMs = atMs) {
-    this.t = atMs;
-    return this.apply({ kind: "price", marketId: 0, price, timestampMs: atMs, nowMs });
-  }
-  order(accountId: number, side: "buy" | "sell", price: bigint, size: bigint, tif: "GTC" | "IOC" = "GTC") {
-    const nonce = (this.e.account(accountId)?.nonce ?? 0n) + 1n;
-    return this.apply({
-      kind: "order",
-      accountId,
-      nonce,
-      marketId: 0,
-      side,
-      type: "limit",
-      tif,
-      price,
-      size,
-    });
-  }
-  withdraw(accountId: number, amount: bigint) {
-    const nonce = (this.e.account(accountId)?.nonce ?? 0n) + 1n;
-    return this.apply({ kind: "withdrawal", accountId, nonce, amount, l1Address: 1n });
-  }
+class Sim extends TimedDriver {
   mark() {
     return this.e.global().markets[0]?.markPrice;
   }

@@ -1,20 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  Engine,
-  EngineError,
-  type EngineParamsInput,
-  type EngineTx,
-} from "../../../sequencer/engine/index.ts";
+import { EngineError, type EngineGenesis } from "../../../sequencer/engine/index.ts";
 import { ftx } from "../../../sequencer/risk/liquidation/policy.ts";
-import { snapshot, testParams } from "./helpers.ts";
+import { type RiskInput, snapshot, TimedDriver } from "./helpers.ts";
 
 /**
  * The waterfall through the engine, numbers worked by hand. The victim buys 100 @ 1000 with 10_100
  * (taker fee 10 bps = 100 → 10_000). At 940 its equity is 10_000 − 6_000 = 4_000 against maintenance
  * 100·940·5% = 4_700: liquidatable. At 880 its equity is 10_000 − 12_000 = −2_000: bankrupt.
  */
-type Risk = NonNullable<EngineParamsInput["risk"]>;
+type Risk = RiskInput;
 const BIG = 1n << 90n;
 const caps = { maxMarketNotional: BIG, perMinuteNotional: BIG, perHourNotional: BIG };
 
@@ -32,55 +27,9 @@ const chunked: Risk["liquidation"] = {
   adl: { ranking: "pnl-leverage" },
 };
 
-class Sim {
-  readonly e: Engine;
-  seq = 0n;
-  t = 1_000n;
-  constructor(risk: Risk, genesis = {}) {
-    this.e = new Engine(testParams({ risk }), genesis);
-  }
-  apply(tx: EngineTx) {
-    return this.e.apply(tx, ++this.seq);
-  }
-  fund(amount: bigint, key: bigint) {
-    const r = this.apply({
-      kind: "deposit",
-      depositIndex: this.e.nextDepositIndex(),
-      pubKeyX: key,
-      pubKeyY: 1n,
-      amount,
-    });
-    return r.deposit?.accountId as number;
-  }
-  fundBackstop(amount: bigint) {
-    this.apply({
-      kind: "deposit",
-      depositIndex: this.e.nextDepositIndex(),
-      pubKeyX: 7n,
-      pubKeyY: 7n,
-      amount,
-    });
-  }
-  price(price: bigint, atMs = this.t + 1n) {
-    this.t = atMs;
-    return this.apply({ kind: "price", marketId: 0, price, timestampMs: atMs, nowMs: atMs });
-  }
-  order(accountId: number, side: "buy" | "sell", price: bigint, size: bigint) {
-    const nonce = (this.e.account(accountId)?.nonce ?? 0n) + 1n;
-    return this.apply({
-      kind: "order",
-      accountId,
-      nonce,
-      marketId: 0,
-      side,
-      type: "limit",
-      tif: "GTC",
-      price,
-      size,
-    });
-  }
-  liquidate(accountId: number, sweep = false) {
-    return this.apply(sweep ? { kind: "liquidation", accountId, sweep } : { kind: "liquidation", accountId });
+class Sim extends TimedDriver {
+  constructor(risk: Risk, genesis: EngineGenesis = {}) {
+    super(risk, {}, genesis);
   }
   /** victim long 100 @ 1000 against a well-funded shorter; a deep bidder at 940. */
   setup(victims = 1) {
