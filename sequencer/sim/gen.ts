@@ -23,6 +23,14 @@
  *   1–4 lots, from 60 panic takers (300k USDC each); makers pull every quote at the crash start, stay
  *   out 5–15 s, then quote 2 levels of 150 lots at 6× the spread and requote every 2 s;
  *   leveraged: 30 traders, 5–9.5x, 85% long (the cascade).
+ *   Knobs (GenOptions, `npm run gen-tape` flags): dropPct (--drop-pct, 15), gapPct (--gap-pct, 0: a
+ *   further fall of the index within one tick, at gapAt (--gap-at, 0) of the window but never before
+ *   the tick after the makers pull, so the most leveraged longs are bankrupt before the book can absorb
+ *   them), leveraged (--leveraged, 30), maxLeverage (--max-leverage, 9.5), and for every shape the
+ *   header genesis vaultCapital (--vault-capital, 20M USDC) and insurance (--insurance, 1M USDC).
+ *   severity (--severity) picks a preset of all of them (CRASH_SEVERITIES): normal = the defaults;
+ *   extreme = drop 30%, gap 12% at the window's first tick, 120 leveraged traders, vault 250k USDC,
+ *   fund 5k USDC. Explicit options win over the preset. Defaults leave the tape byte-identical.
  * jelly — the JELLY squeeze against the vault, one thin market at 30 USDC/lot (30,000,000):
  *   makers: 2 × 500k USDC, 2 levels of 40 lots at ±(20 + i·20) bp, requoted every 10 s; takers: 4,
  *   0.3 orders/s, 1–10 lots; at 10% of the tape the attacker (105k USDC) rests a sell of shortLots
@@ -48,7 +56,61 @@ import {
 export const SHAPES = ["calm", "crash", "jelly"] as const;
 export type Shape = (typeof SHAPES)[number];
 
-export interface GenOptions {
+export const SEVERITIES = ["normal", "extreme"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The crash knobs a severity sets; explicit options override them. */
+export interface CrashKnobs {
+  /** Fall of the index along the crash window's smoothstep path, in % (default 15). */
+  dropPct: number;
+  /** A further fall of the index within one tick (the gap), in % (default 0: no gap). */
+  gapPct: number;
+  /** Where in the crash window the gap falls, as a fraction in [0, 1); 0 = the first tick after the
+   * makers pulled their quotes (default 0). */
+  gapAt: number;
+  /** Number of leveraged traders (default 30). */
+  leveraged: number;
+  /** Leveraged traders' leverage is uniform(5, maxLeverage) (default 9.5; must be in [5, 10)). */
+  maxLeverage: number;
+}
+
+/** Header genesis in whole USDC. */
+export interface GenesisKnobs {
+  /** Backstop vault (account 0) collateral at genesis (default 20,000,000). */
+  vaultCapital: number;
+  /** Insurance fund at genesis (default 1,000,000). */
+  insurance: number;
+}
+
+/**
+ * Crash severities. `normal` is the default crash (a long cascade the vault absorbs). `extreme` is a
+ * cascade that goes all the way down the waterfall: a 4× larger, more leveraged long crowd, a 30% slide
+ * with a 12% gap right after the makers pull (the 9.5x longs are bankrupt before the book can absorb
+ * anything), a 250k USDC vault (its own maintenance margin and the 1M USDC/min capacity refuse most
+ * takeovers) and a 5k USDC insurance fund (it runs dry, so the vault pays deficits too).
+ */
+export const CRASH_SEVERITIES: Readonly<Record<Severity, Readonly<CrashKnobs & GenesisKnobs>>> = {
+  normal: {
+    dropPct: 15,
+    gapPct: 0,
+    gapAt: 0,
+    leveraged: 30,
+    maxLeverage: 9.5,
+    vaultCapital: 20_000_000,
+    insurance: 1_000_000,
+  },
+  extreme: {
+    dropPct: 30,
+    gapPct: 12,
+    gapAt: 0,
+    leveraged: 120,
+    maxLeverage: 9.5,
+    vaultCapital: 250_000,
+    insurance: 5_000,
+  },
+};
+
+export interface GenOptions extends Partial<CrashKnobs>, Partial<GenesisKnobs> {
   shape: Shape;
   seed: string;
   minutes: number;
@@ -56,6 +118,40 @@ export interface GenOptions {
   startMs?: bigint;
   /** crash only: the crash window's order rate as a multiple of the lead-in's (default 80). */
   orderMultiplier?: number;
+  /** crash only: a preset of the crash knobs and the genesis (default "normal"); explicit options win. */
+  severity?: Severity;
+}
+
+const CRASH_ONLY = ["severity", "dropPct", "gapPct", "gapAt", "leveraged", "maxLeverage"] as const;
+
+/** Checks the options that are not the shape and the length; throws a RangeError naming the option. */
+function checkOptions(opts: GenOptions): void {
+  if (opts.shape !== "crash") {
+    for (const k of CRASH_ONLY) {
+      if (opts[k] !== undefined) throw new RangeError(`${k} is a crash option; use it with shape "crash"`);
+    }
+  }
+  const num = (name: string, v: number | undefined, ok: (x: number) => boolean, range: string) => {
+    if (v !== undefined && !(Number.isFinite(v) && ok(v))) {
+      throw new RangeError(`${name} must be ${range}, got ${v}`);
+    }
+  };
+  if (opts.severity !== undefined && !(SEVERITIES as readonly string[]).includes(opts.severity)) {
+    throw new RangeError(`unknown severity "${opts.severity}"; known severities: ${SEVERITIES.join(", ")}`);
+  }
+  num("dropPct", opts.dropPct, (x) => x > 0 && x < 90, "a number in (0, 90)");
+  num("gapPct", opts.gapPct, (x) => x >= 0 && x < 90, "a number in [0, 90)");
+  num("gapAt", opts.gapAt, (x) => x >= 0 && x < 1, "a fraction in [0, 1)");
+  num(
+    "leveraged",
+    opts.leveraged,
+    (x) => Number.isInteger(x) && x >= 0 && x <= 10_000,
+    "an integer in [0, 10000]",
+  );
+  num("maxLeverage", opts.maxLeverage, (x) => x >= 5 && x < 10, "a number in [5, 10) (the IMF is 10%)");
+  const whole = (x: number) => Number.isInteger(x) && x >= 0 && x <= 1e12;
+  num("vaultCapital", opts.vaultCapital, whole, "a whole number of USDC in [0, 1e12]");
+  num("insurance", opts.insurance, whole, "a whole number of USDC in [0, 1e12]");
 }
 
 const USDC = 1_000_000;
@@ -160,12 +256,23 @@ export function generateTape(opts: GenOptions): Tape {
   if (!Number.isFinite(opts.minutes) || opts.minutes <= 0 || opts.minutes > 24 * 60) {
     throw new RangeError(`minutes must be in (0, 1440], got ${opts.minutes}`);
   }
+  checkOptions(opts);
   const durationMs = Math.round(opts.minutes * 60_000);
   const rnd = new Rand(`gen-tape:${opts.shape}:${opts.seed}`);
   const b = new Builder();
   const shape = opts.shape;
   const jelly = shape === "jelly";
   const crash = shape === "crash";
+  const knobs: CrashKnobs & GenesisKnobs = { ...CRASH_SEVERITIES[opts.severity ?? "normal"] };
+  for (const k of Object.keys(knobs) as (keyof typeof knobs)[]) {
+    const v = opts[k];
+    if (v !== undefined) knobs[k] = v;
+  }
+  if (!crash) {
+    // Only the genesis applies to the other shapes.
+    knobs.vaultCapital = opts.vaultCapital ?? CRASH_SEVERITIES.normal.vaultCapital;
+    knobs.insurance = opts.insurance ?? CRASH_SEVERITIES.normal.insurance;
+  }
 
   const startPrice = jelly ? 30_000_000 : 60_000_000;
   const calmStyle: MakerStyle = jelly
@@ -184,14 +291,22 @@ export function generateTape(opts: GenOptions): Tape {
   const nTakers = jelly ? 4 : 20;
   const takerRate = jelly ? 0.3 : 0.6;
   const takerMaxLots = jelly ? 10 : 50;
-  const nLeveraged = jelly ? 0 : crash ? 30 : 12;
+  const nLeveraged = jelly ? 0 : crash ? knobs.leveraged : 12;
   const nPanic = crash ? 60 : 0;
 
   // Crash window.
   const crashStartMs = crash ? Math.floor((durationMs * 0.4) / TICK_MS) * TICK_MS : 0;
   const crashLenMs = crash ? Math.max(TICK_MS * 10, Math.min(180_000, Math.floor(durationMs * 0.3))) : 0;
   const crashEndMs = crashStartMs + crashLenMs;
-  const dropPct = 15;
+  const dropPct = knobs.dropPct;
+  const gapPct = knobs.gapPct;
+  // The gap's tick: at least one tick after the crash start (the makers pull at crash start + 1 ms).
+  const gapMs = crash
+    ? Math.min(
+        crashEndMs - TICK_MS,
+        crashStartMs + Math.max(TICK_MS, Math.floor((knobs.gapAt * crashLenMs) / TICK_MS) * TICK_MS),
+      )
+    : 0;
   const orderMultiplier = opts.orderMultiplier ?? 80;
   if (!Number.isFinite(orderMultiplier) || orderMultiplier < 1) {
     throw new RangeError(`orderMultiplier must be ≥ 1, got ${orderMultiplier}`);
@@ -247,7 +362,7 @@ export function generateTape(opts: GenOptions): Tape {
   const builders: Builderer[] = [];
   for (const tr of leveraged) {
     const dep = rnd.uniform(2_000, 10_000);
-    const lev = crash ? rnd.uniform(5, 9.5) : rnd.uniform(3, 9);
+    const lev = crash ? rnd.uniform(5, knobs.maxLeverage) : rnd.uniform(3, 9);
     const long = rnd.chance(crash ? 0.85 : 2 / 3);
     deposit(tr, usdc(dep));
     builders.push({
@@ -299,7 +414,9 @@ export function generateTape(opts: GenOptions): Tape {
         // Convex path: fraction of the drop done by u is u²(3 − 2u) (smoothstep), plus 3× noise.
         const u = (t - crashStartMs) / crashLenMs;
         crashFrom ??= index;
-        const target = crashFrom * (1 - (dropPct / 100) * u * u * (3 - 2 * u));
+        // The gap (if any) multiplies the rest of the path from its tick on.
+        const gap = gapPct > 0 && t >= gapMs ? 1 - gapPct / 100 : 1;
+        const target = crashFrom * gap * (1 - (dropPct / 100) * u * u * (3 - 2 * u));
         index = target * (1 + (3 * volBps * rnd.normal()) / 10_000);
       } else {
         const bottom = crashBottom ?? index;
@@ -403,6 +520,11 @@ export function generateTape(opts: GenOptions): Tape {
       panicTakers: nPanic,
       crashMakers: crashStyle,
     });
+    // Only what differs from the default crash, so that default tapes stay byte-identical.
+    if (opts.severity !== undefined) params.severity = opts.severity;
+    const def = CRASH_SEVERITIES.normal;
+    if (gapPct !== def.gapPct) Object.assign(params, { gapPct, gapMs });
+    if (knobs.maxLeverage !== def.maxLeverage) params.maxLeverage = knobs.maxLeverage;
   }
   if (jelly) {
     Object.assign(params, {
@@ -426,13 +548,20 @@ export function generateTape(opts: GenOptions): Tape {
     durationMs,
     traders: next,
     initialPrices: [toTick(startPrice, "near")],
-    genesis: { insuranceFund: usdc(1_000_000), backstopCollateral: usdc(20_000_000) },
+    genesis: { insuranceFund: usdc(knobs.insurance), backstopCollateral: usdc(knobs.vaultCapital) },
     params,
-    description: DESCRIPTIONS[shape],
+    description: crash ? crashDescription(dropPct, gapPct, orderMultiplier) : DESCRIPTIONS[shape],
   };
   const tape = { header, events: b.events() };
   validateTape(tape);
   return tape;
+}
+
+function crashDescription(dropPct: number, gapPct: number, orderMultiplier: number): string {
+  const def = CRASH_SEVERITIES.normal;
+  if (dropPct === def.dropPct && gapPct === def.gapPct) return DESCRIPTIONS.crash; // byte-identical default
+  const gap = gapPct > 0 ? ` with a ${gapPct}% one-tick gap` : "";
+  return `calm lead-in, index −${dropPct}%${gap} within minutes, order flow ×${orderMultiplier}, makers pull and widen, long cascade`;
 }
 
 const DESCRIPTIONS: Record<Shape, string> = {
