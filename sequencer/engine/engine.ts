@@ -224,7 +224,6 @@ export class Engine {
     for (const h of this.state.holders) for (const id of h) ids.add(id);
     const out: number[] = [];
     for (const id of ids) {
-      if (id === this.params.backstopAccountId) continue;
       if (equity(this.state.accounts[id] as AccountLeaf, this.state.markets) < 0n) out.push(id);
     }
     return out.sort((a, b) => a - b);

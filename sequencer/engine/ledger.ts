@@ -15,6 +15,8 @@ export interface LedgerFill {
   /** The liquidated account's signed trade (a long being closed sells: negative). */
   size: bigint;
   price: bigint;
+  /** The market's mark when the fill was made (what an ADL price is measured against). */
+  mark: bigint;
   /** The other side: a maker on the book, the backstop vault (account 0), or an ADL counterparty. */
   counterparty: number;
   /** Engine time (ms) of the tx that made the fill. */

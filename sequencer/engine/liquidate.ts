@@ -90,8 +90,11 @@ function flat(a: AccountLeaf): boolean {
  * One step of the liquidation waterfall (params.risk.liquidation), run through the sequencer's
  * liquidation lane. A step, in order:
  * 1. Only an account below maintenance at the current marks (or, for the zombie sweep, one with negative
- *    equity) is liquidated, never the backstop. An account whose event is open but that recovered just
- *    ends its event (ledger only, no leaf changes).
+ *    equity) is liquidated. An account whose event is open but that recovered just ends its event
+ *    (ledger only, no leaf changes). The backstop vault itself is liquidated like anyone else except
+ *    that it skips tier 2 (it cannot take itself over) and pays no penalty: without this a vault that
+ *    fell below its own margin would keep its positions while its equity went negative, leaving other
+ *    accounts' profits unbacked.
  * 2. Funding is settled and its resting orders cancelled (they back nothing any more).
  * 3. On-book (tier 1): while equity ≥ 0, a chunk per market if the policy's schedule says one is due.
  *    Nothing due and above the vault threshold: LIQUIDATION_NOT_DUE, nothing changes.
@@ -110,8 +113,7 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): Apply
   const backstop = params.backstopAccountId;
   const id = tx.accountId;
   if (!ctx.exists(id)) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${id}`, { accountId: id });
-  if (id === backstop)
-    throw engineError("NOT_LIQUIDATABLE", "the backstop account cannot be liquidated", { accountId: id });
+  const isVault = id === backstop;
   const progress = risk.inProgress.get(id);
   const committed = ctx.acc(id);
   const zombie = tx.sweep === true && equity(committed, ctx.markets) < 0n;
@@ -179,13 +181,15 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): Apply
     });
   }
   if (stillOpen() && (zombie || belowThreshold())) {
-    const v = runVaultTakeover(run);
+    const v = isVault ? { ok: false } : runVaultTakeover(run);
     if (!v.ok && equity(ctx.acc(id), ctx.markets) < 0n) runAdl(run);
   }
 
   const liq = ctx.acc(id);
   const closedNotional = run.closedNotional;
-  const penalty = liquidationPenalty(closedNotional, params.liquidationPenaltyBps, liq.collateral);
+  const penalty = isVault
+    ? 0n
+    : liquidationPenalty(closedNotional, params.liquidationPenaltyBps, liq.collateral);
   liq.collateral -= penalty;
   ctx.insuranceFund += penalty;
   record.penalty += penalty;

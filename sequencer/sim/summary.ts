@@ -13,7 +13,10 @@
  *   (a long sold below the trigger mark, a short bought above it). Truncated to 0.01 bp.
  * - timeToCloseMs: closedAtMs − openedAtMs over the closed records.
  * - tiers: records per deepest tier reached; tierLots: lots filled per tier.
- * - badDebt: deficitFromFund + deficitFromVault + the ADL tier's notional (Σ|size|·price of "adl" fills).
+ * - badDebt: losses beyond the liquidated accounts' own collateral, by who bore them: deficitFromFund,
+ *   deficitFromVault, and adlLoss = what ADL counterparties gave up against the mark, Σ −size·(price −
+ *   mark) over "adl" fills (size is the liquidated account's signed trade). adlNotional is reported
+ *   beside it (Σ|size|·price of "adl" fills) but is volume, not loss.
  * - insuranceFund: start (genesis) and end; vault: `engine.vaultReport()`.
  * Percentiles are nearest-rank over the exact sorted samples: the p-th is sample ⌈p·n/100⌉ (1-based).
  */
@@ -41,7 +44,7 @@ export interface SimSummary {
   tiers: Record<LiquidationTier, number>;
   tierLots: Record<LiquidationTier, bigint>;
   penalties: bigint;
-  badDebt: { fromFund: bigint; fromVault: bigint; adlNotional: bigint; total: bigint };
+  badDebt: { fromFund: bigint; fromVault: bigint; adlLoss: bigint; adlNotional: bigint; total: bigint };
   insuranceFund: { start: bigint; end: bigint };
   vault: { equity: bigint; netDeposits: bigint; pnl: bigint };
   /** Vault takeover notional: Σ|size|·price of "vault" fills. */
@@ -97,6 +100,7 @@ export function summarize(input: SummaryInput): SimSummary {
   let fromFund = 0n;
   let fromVault = 0n;
   let adlNotional = 0n;
+  let adlLoss = 0n;
   let vaultNotional = 0n;
   const slips: number[] = [];
   const closeTimes: number[] = [];
@@ -118,7 +122,10 @@ export function summarize(input: SummaryInput): SimSummary {
       lots += s;
       notional += s * f.price;
       tierLots[f.tier] += s;
-      if (f.tier === "adl") adlNotional += s * f.price;
+      if (f.tier === "adl") {
+        adlNotional += s * f.price;
+        adlLoss += -f.size * (f.price - f.mark);
+      }
       if (f.tier === "vault") vaultNotional += s * f.price;
       const leg = r.legs.find((l) => l.marketId === f.marketId);
       if (leg) {
@@ -153,7 +160,7 @@ export function summarize(input: SummaryInput): SimSummary {
     tiers,
     tierLots,
     penalties,
-    badDebt: { fromFund, fromVault, adlNotional, total: fromFund + fromVault + adlNotional },
+    badDebt: { fromFund, fromVault, adlLoss, adlNotional, total: fromFund + fromVault + adlLoss },
     insuranceFund: { start: input.insuranceStart, end: input.insuranceEnd },
     vault: { ...input.vault },
     vaultTakeoverNotional: vaultNotional,
@@ -197,6 +204,7 @@ export function summaryTable(summaries: readonly SimSummary[]): string {
     ["deficit from fund (USDC)", (s) => fmtUsdc(s.badDebt.fromFund)],
     ["deficit from vault (USDC)", (s) => fmtUsdc(s.badDebt.fromVault)],
     ["ADL notional (USDC)", (s) => fmtUsdc(s.badDebt.adlNotional)],
+    ["loss borne by ADL counterparties vs mark (USDC)", (s) => fmtUsdc(s.badDebt.adlLoss)],
     ["bad debt total (USDC)", (s) => fmtUsdc(s.badDebt.total)],
     [
       "insurance fund start → end (USDC)",

@@ -3,7 +3,7 @@ import type { TakeoverRecord } from "../../risk/liquidation/backstop-vault.ts";
 import type { ChunkState } from "../../risk/liquidation/on-book.ts";
 import { deeperTier, type LedgerFill, type LiquidationRecord, type LiquidationTier } from "../ledger.ts";
 import type { TxContext } from "../tx-context.ts";
-import type { Fill } from "../types.ts";
+import type { Fill, MarketState } from "../types.ts";
 
 /**
  * One liquidation tx's working memory: the event's ledger record and chunk schedule (copies, written back
@@ -48,7 +48,8 @@ export class LiquidationRun {
   }
 
   fill(tier: LiquidationTier, marketId: number, size: bigint, price: bigint, counterparty: number): void {
-    const f: LedgerFill = { tier, marketId, size, price, counterparty, atMs: this.now, seq: this.seq };
+    const mark = (this.ctx.markets[marketId] as MarketState).markPrice;
+    const f: LedgerFill = { tier, marketId, size, price, mark, counterparty, atMs: this.now, seq: this.seq };
     this.record.fills.push(f);
     this.record.tier = deeperTier(this.record.tier, tier);
   }

@@ -45,7 +45,7 @@ describe("liquidation", () => {
     assert.deepEqual(d.price(0, 900n).liquidationsDetected, [victim, second]);
   });
 
-  it("refuses an account that is above maintenance, and the backstop itself", () => {
+  it("refuses an account that is above maintenance (the backstop, with nothing open, included)", () => {
     const { d, e, victim } = setup();
     d.price(0, 950n);
     const before = snapshot(e);

@@ -208,6 +208,30 @@ describe("liquidation waterfall", () => {
     assert.equal(s.e.conservedTotal(), q);
   });
 
+  it("deleverages the vault itself once it is bankrupt, so its losses do not go unbacked", () => {
+    const s = new Sim({ liquidation: { ...chunked, vault: { ...caps, threshold: { num: 1, den: 1 } } } });
+    s.fundBackstop(5_000n);
+    const { shorter, victims } = s.setup();
+    const v = victims[0] as number;
+    s.price(940n, 10_000n);
+    // No bids: the vault takes 100 @ 940; its maintenance 4_700 ≤ its equity 5_000, so it may.
+    assert.equal(s.liquidate(v).liquidation?.toBackstop, 100n);
+    s.price(880n, 11_000n);
+    // The vault: 5_000 + 100·(880 − 940) = −1_000. It cannot take itself over: ADL at
+    // 880 − ⌊−1_000/100⌋ = 890 against the shorter, leaving the vault with 5_000 − 100·50 = 0.
+    assert.deepEqual(s.e.zombies(), [0]);
+    const q = s.e.conservedTotal();
+    const r = s.liquidate(0, true);
+    assert.equal(r.liquidation?.toAdl, 100n);
+    assert.equal(r.liquidation?.penalty, 0n);
+    assert.equal(s.e.account(0)?.positions[0]?.size, 0n);
+    assert.equal(s.e.account(0)?.collateral, 0n);
+    assert.equal(s.e.account(shorter)?.positions[0]?.size, 0n);
+    assert.deepEqual(s.e.zombies(), []);
+    assert.equal(s.e.vaultReport().pnl, -5_000n);
+    assert.equal(s.e.conservedTotal(), q);
+  });
+
   it("replays FTX's randomised chunks (probability gate, size jitter, band) to the same ledger and state", () => {
     const play = () => {
       const s = new Sim({ liquidation: ftx, rngSeed: 42n });

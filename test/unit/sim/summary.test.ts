@@ -3,11 +3,18 @@ import { describe, it } from "node:test";
 import type { LedgerFill, LiquidationRecord } from "../../../sequencer/engine/ledger.ts";
 import { fmtUsdc, percentile, summarize, summaryTable } from "../../../sequencer/sim/summary.ts";
 
-const fill = (tier: LedgerFill["tier"], marketId: number, size: bigint, price: bigint): LedgerFill => ({
+const fill = (
+  tier: LedgerFill["tier"],
+  marketId: number,
+  size: bigint,
+  price: bigint,
+  mark = price,
+): LedgerFill => ({
   tier,
   marketId,
   size,
   price,
+  mark,
   counterparty: tier === "vault" ? 0 : 9,
   atMs: 0n,
   seq: 0n,
@@ -51,7 +58,7 @@ const ledger: LiquidationRecord[] = [
     openedSeq: 2n,
     closedAtMs: 70_000n,
     legs: [{ marketId: 0, size: -5n, triggerMark: 2_000n, bankruptcyPrice: 2_100n }],
-    fills: [fill("on-book", 0, 2n, 2_050n), fill("vault", 0, 1n, 2_150n), fill("adl", 0, 2n, 2_100n)],
+    fills: [fill("on-book", 0, 2n, 2_050n), fill("vault", 0, 1n, 2_150n), fill("adl", 0, 2n, 2_100n, 2_150n)],
     tier: "adl",
     deficitFromFund: 30n,
     deficitFromVault: 20n,
@@ -103,7 +110,15 @@ describe("sim summary", () => {
 
   it("adds up bad debt, penalties, the fund and the vault", () => {
     assert.equal(s.penalties, 55n);
-    assert.deepEqual(s.badDebt, { fromFund: 30n, fromVault: 20n, adlNotional: 4_200n, total: 4_250n });
+    // The short bought its last 2 lots by ADL at 2_100 with the mark at 2_150: the counterparties gave
+    // up 2·50 = 100 against the mark.
+    assert.deepEqual(s.badDebt, {
+      fromFund: 30n,
+      fromVault: 20n,
+      adlLoss: 100n,
+      adlNotional: 4_200n,
+      total: 150n,
+    });
     assert.equal(s.vaultTakeoverNotional, 4_000n + 2_150n);
     assert.deepEqual(s.insuranceFund, { start: 1_000n, end: 1_025n });
     assert.equal(s.vault.pnl, -10n);
