@@ -9,13 +9,18 @@ import { liquidationPolicySchema } from "../risk/liquidation/policy.ts";
 
 const bps = z.number().int().min(0).max(10_000);
 const USDC = 1_000_000n;
-const YEAR_MS = 365n * 24n * 3_600_000n;
 
 export const oracleParamsSchema = z.object({
-  /** An index older than this (sequencer receive time − keeper timestamp) is refused: STALE_ORACLE. */
-  maxAgeMs: z.bigint().positive().default(YEAR_MS),
-  /** One step may move the index at most this much: ORACLE_DEVIATION. 10000 = off. */
-  maxStepBps: bps.min(1).default(10_000),
+  /**
+   * An index older than this (sequencer receive time − keeper timestamp) is refused: STALE_ORACLE. On by
+   * default: a keeper that stalls must not be able to move the mark later with an old observation.
+   */
+  maxAgeMs: z.bigint().positive().default(60_000n),
+  /**
+   * One step may move the index at most this much: ORACLE_DEVIATION. The default (50%) only stops a
+   * fat-fingered or corrupted feed; venues' tighter bands are policy. 10000 = off.
+   */
+  maxStepBps: bps.min(1).default(5_000),
   /** TWAP window of the circuit breaker. */
   twapWindowMs: z.bigint().positive().default(300_000n),
   /** Breaker trips while |index − TWAP| > this (new risk paused, reductions and liquidations go on). 0 = off. */

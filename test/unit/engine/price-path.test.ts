@@ -68,12 +68,22 @@ describe("oracle guard", () => {
     assert.equal(s.e.nowMs(), 6_900n);
   });
 
-  it("defaults leave the guard effectively off: a 3× jump and no receive time are accepted", () => {
+  it("defaults: 60 s freshness and a 50% step limit; no receive time means received when observed", () => {
     const e = new Engine(testParams());
     e.apply({ kind: "price", marketId: 0, price: 1_000n, timestampMs: 5n }, 1n);
-    e.apply({ kind: "price", marketId: 0, price: 3_000n, timestampMs: 6n }, 2n);
-    assert.equal(e.global().markets[0]?.markPrice, 3_000n);
+    e.apply({ kind: "price", marketId: 0, price: 1_500n, timestampMs: 6n }, 2n);
+    assert.equal(e.global().markets[0]?.markPrice, 1_500n);
     assert.equal(e.nowMs(), 6n);
+    rejects(
+      () => e.apply({ kind: "price", marketId: 0, price: 2_251n, timestampMs: 7n }, 3n),
+      "ORACLE_DEVIATION",
+    );
+    rejects(
+      () => e.apply({ kind: "price", marketId: 0, price: 1_500n, timestampMs: 8n, nowMs: 60_009n }, 4n),
+      "STALE_ORACLE",
+    );
+    e.apply({ kind: "price", marketId: 0, price: 1_500n, timestampMs: 9n, nowMs: 60_009n }, 5n);
+    assert.equal(e.nowMs(), 60_009n);
   });
 
   it("the new codes are client codes, each its own label in rollup_txs_total{code}", () => {
@@ -156,7 +166,10 @@ describe("impact-EMA mark through the engine", () => {
 
 describe("mark range", () => {
   it("a mark the premium EMA would push to ≤ 0 is clamped into (0, 2^40), not refused", () => {
-    const s = new Sim({ mark: { kind: "impact-ema", impactNotional: 1_000n, alphaBps: 5_000 } });
+    const s = new Sim({
+      mark: { kind: "impact-ema", impactNotional: 1_000n, alphaBps: 5_000 },
+      oracle: { maxStepBps: 10_000 }, // the index falls 70% in one step here
+    });
     s.price(1_000n);
     const seller = s.fund(10_000_000n);
     s.order(seller, "sell", 100n, 100n);
