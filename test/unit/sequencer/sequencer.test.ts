@@ -186,4 +186,44 @@ describe("sequencer", () => {
     await a.seq.stop();
     await a.db.close();
   });
+
+  it("follows an open liquidation event with sweeps through the liquidation lane, and replays the same ledger", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "seq-sweep-"));
+    dirs.push(dir);
+    const a = await open(dir);
+    const until = async (what: string, ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(ok(), what);
+    };
+    const [sx, sy] = key(0);
+    const [vx, vy] = key(1);
+    await a.seq.submitDeposit({ index: 0n, pubKeyX: sx, pubKeyY: sy, amount: 1_000_000_000n });
+    await a.seq.submitDeposit({ index: 1n, pubKeyX: vx, pubKeyY: vy, amount: 5_100_000n });
+    await a.seq.submit("liquidation", { kind: "price", marketId: 0, price: 1_000_000n, timestampMs: 1n });
+    await a.seq.submit("normal", order(1, 1n, "sell", 1_000_000n, 50n));
+    await a.seq.submit("normal", order(2, 1n, "buy", 1_000_000n, 50n));
+    // −6%: the victim (equity 5.075 − 3 USDC) is below maintenance (2.35) but solvent. The book is empty
+    // and the unfunded backstop cannot take it over, so the event stays open with nothing filled.
+    await a.seq.submit("liquidation", { kind: "price", marketId: 0, price: 940_000n, timestampMs: 2n });
+    await until("the detected liquidation ran", () => a.seq.engine.ledger()[0]?.steps === 1);
+    assert.deepEqual(a.seq.engine.liquidationsInProgress(), [2]);
+    assert.equal(a.seq.sweep(), 1, "the sweep queues the open event's next step");
+    await until("the swept step ran", () => a.seq.engine.ledger()[0]?.steps === 2);
+    assert.equal(a.seq.engine.account(2)?.positions[0]?.size, 50n);
+    // Someone bids: the next sweep's step closes the position on the book and ends the event.
+    await a.seq.submit("normal", order(1, 2n, "buy", 940_000n, 50n));
+    assert.equal(a.seq.sweep(), 1);
+    await until("the event ended", () => a.seq.engine.ledger()[0]?.closedAtMs !== undefined);
+    assert.equal(a.seq.engine.account(2)?.positions[0]?.size, 0n);
+    assert.equal(a.seq.sweep(), 0, "nothing open, no zombies");
+    const ledger = a.seq.engine.ledger();
+    await a.seq.settled();
+    await a.seq.stop();
+    await a.db.close();
+
+    const b = await open(dir);
+    assert.deepEqual(b.seq.engine.ledger(), ledger);
+    await b.seq.stop();
+    await b.db.close();
+  });
 });
