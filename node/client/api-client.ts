@@ -3,6 +3,7 @@ import {
   cancelMessage,
   orderMessage,
   priceMessage,
+  transferMessage,
   withdrawalMessage,
 } from "../../sequencer/crypto/messages.ts";
 
@@ -179,6 +180,29 @@ export class Trader {
     });
     this.nonce++;
     return res;
+  }
+
+  /**
+   * Moves cash to another account of this key (`to`), or opens a sub-account isolated to
+   * `isolatedMarket` and funds it. Returns the API's result; `transfer.to` is the destination id.
+   */
+  async transfer(amount: bigint, dest: { to: number } | { isolatedMarket: number }) {
+    const req = { accountId: this.accountId, nonce: this.nonce, amount, ...dest };
+    const signature = signMessage(this.prv, transferMessage(req));
+    const res = await this.api.post<Json & { transfer?: { to: number } }>("/transfers", {
+      ...req,
+      nonce: req.nonce.toString(),
+      amount: amount.toString(),
+      signature,
+    });
+    this.nonce++;
+    return res;
+  }
+
+  /** A Trader for this key's account `accountId` (e.g. an isolated sub-account), at its next nonce. */
+  async sibling(accountId: number): Promise<Trader> {
+    const acct = await this.api.get<{ leaf: { nonce: string } }>(`/accounts/${accountId}`);
+    return new Trader(this.api, this.prv, accountId, BigInt(acct.leaf.nonce) + 1n);
   }
 
   async withdraw(amount: bigint, l1Address: `0x${string}`) {

@@ -23,6 +23,7 @@ const STATUS: Record<string, number> = {
   UNKNOWN_ORDER: 404,
   NOT_FOUND: 404,
   BAD_NONCE: 409,
+  NOT_SAME_OWNER: 403,
   OVERLOADED: 503,
   INTERNAL: 500,
 };

@@ -44,6 +44,20 @@ export const withdrawalBody = z
   })
   .strict();
 
+export const transferBody = z
+  .object({
+    accountId: id,
+    nonce: uint(MAX_U80),
+    amount: uint(MAX_U80),
+    to: id.optional(),
+    isolatedMarket: id.optional(),
+    signature: signatureSchema,
+  })
+  .strict()
+  .refine((b) => (b.to === undefined) !== (b.isolatedMarket === undefined), {
+    message: "give exactly one of `to` (an account of the same key) or `isolatedMarket` (open a sub-account)",
+  });
+
 export const priceBody = z
   .object({ marketId: id, price: uint(MAX_U80), timestampMs: uint(1n << 63n), signature: signatureSchema })
   .strict();

@@ -4,7 +4,7 @@
  */
 import { poseidon } from "./poseidon.ts";
 
-export const MESSAGE_KIND = { order: 1n, cancel: 2n, withdrawal: 3n, price: 4n } as const;
+export const MESSAGE_KIND = { order: 1n, cancel: 2n, withdrawal: 3n, price: 4n, transfer: 5n } as const;
 export const SIDE_CODE = { buy: 0n, sell: 1n } as const;
 export const ORDER_TYPE_CODE = { limit: 0n, market: 1n } as const;
 export const TIF_CODE = { GTC: 0n, IOC: 1n } as const;
@@ -33,6 +33,15 @@ export interface WithdrawalMessageFields {
   amount: bigint;
   /** The L1 address as an integer (BigInt("0x...")). */
   l1Address: bigint;
+}
+
+export interface TransferMessageFields {
+  accountId: number;
+  nonce: bigint;
+  amount: bigint;
+  /** An existing account of the same key; omitted to create a sub-account isolated to isolatedMarket. */
+  to?: number;
+  isolatedMarket?: number;
 }
 
 export interface PriceMessageFields {
@@ -69,4 +78,19 @@ export function withdrawalMessage(w: WithdrawalMessageFields): bigint {
 /** Poseidon([4, marketId, price, timestampMs]); signed by the oracle keeper key. */
 export function priceMessage(p: PriceMessageFields): bigint {
   return poseidon([MESSAGE_KIND.price, BigInt(p.marketId), p.price, p.timestampMs]);
+}
+
+/**
+ * Poseidon([5, accountId, nonce, amount, to + 1, isolatedMarket + 1]); an omitted field is 0, so "to
+ * account 0" and "no `to`" sign differently.
+ */
+export function transferMessage(t: TransferMessageFields): bigint {
+  return poseidon([
+    MESSAGE_KIND.transfer,
+    BigInt(t.accountId),
+    t.nonce,
+    t.amount,
+    t.to === undefined ? 0n : BigInt(t.to) + 1n,
+    t.isolatedMarket === undefined ? 0n : BigInt(t.isolatedMarket) + 1n,
+  ]);
 }

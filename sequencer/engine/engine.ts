@@ -12,6 +12,7 @@ import type { MarketRiskState } from "./risk-state.ts";
 import { findIndexMismatches } from "./self-check.ts";
 import { conservedOf } from "./settlement.ts";
 import { EngineState, keyOf } from "./state.ts";
+import { applyTransfer } from "./transfer.ts";
 import { TxContext } from "./tx-context.ts";
 import {
   type AccountLeaf,
@@ -117,6 +118,9 @@ export class Engine {
         break;
       case "liquidation":
         result = liquidate(ctx, tx, seq);
+        break;
+      case "transfer":
+        result = applyTransfer(ctx, tx);
         break;
       default:
         throw engineError("BAD_TX", `unknown tx kind ${String((tx as { kind: unknown }).kind)}`, {});

@@ -30,6 +30,14 @@ export const ENGINE_ERROR_CODES = [
   "BAD_KEY",
   "BAD_ADDRESS",
   "BAD_DEPOSIT_INDEX",
+  /** A transfer between accounts of different keys: transfers stay inside one owner's accounts. */
+  "NOT_SAME_OWNER",
+  /** A transfer to itself, or one that involves the backstop vault (its capital moves only through L1). */
+  "TRANSFER_NOT_ALLOWED",
+  /** An order from an isolated sub-account in a market other than its own. */
+  "ISOLATED_MARKET",
+  /** The owner already has the most isolated sub-accounts allowed. */
+  "SUBACCOUNT_LIMIT",
   "INSUFFICIENT_MARGIN",
   "INSUFFICIENT_COLLATERAL",
   "UNKNOWN_ORDER",

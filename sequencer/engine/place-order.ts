@@ -97,6 +97,14 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
     // Order ids are log positions; a repeat means the caller reused a seq, which would corrupt the book.
     throw engineError("DUPLICATE_ORDER_ID", `seq ${seq} is already a live order id`, { seq });
   }
+  const iso = ctx.state.isolated.get(tx.accountId);
+  if (iso && iso.marketId !== m) {
+    throw engineError("ISOLATED_MARKET", `account ${tx.accountId} is isolated to market ${iso.marketId}`, {
+      accountId: tx.accountId,
+      isolatedMarket: iso.marketId,
+      marketId: m,
+    });
+  }
   const isMarket = tx.type === "market";
   if (!isMarket || tx.price !== 0n) checkOrderPrice(mp, tx.price, m);
   const taker = useNonce(ctx, tx.accountId, tx.nonce);

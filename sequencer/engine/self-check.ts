@@ -49,5 +49,18 @@ export function findIndexMismatches(s: EngineState): string[] {
     });
     if (oi !== mk.openInterest) problems.push(`open interest of ${m}: ${mk.openInterest}, want ${oi}`);
   });
+  for (const [id, iso] of s.isolated) {
+    const a = s.accounts[id];
+    const parent = s.accounts[iso.parentId];
+    if (!a || !parent || a.pubKeyX !== parent.pubKeyX || a.pubKeyY !== parent.pubKeyY)
+      problems.push(`isolated ${id} does not share its parent ${iso.parentId}'s key`);
+    a?.positions.forEach((p, m) => {
+      if (m !== iso.marketId && p.size !== 0n) problems.push(`isolated ${id} holds a position in ${m}`);
+    });
+    for (const o of s.ordersByAccount.get(id)?.values() ?? [])
+      if (o.marketId !== iso.marketId) problems.push(`isolated ${id} rests order ${o.id} in ${o.marketId}`);
+    if (!s.subaccounts.get(iso.parentId)?.includes(id))
+      problems.push(`isolated ${id} missing from its parent`);
+  }
   return problems;
 }

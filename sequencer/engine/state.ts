@@ -11,7 +11,12 @@ import { type AccountLeaf, emptyPosition, type MarketState } from "./types.ts";
 export class EngineState {
   /** Dense: account ids are handed out 0, 1, 2, ... so the array index is the id. */
   readonly accounts: AccountLeaf[] = [];
+  /** Key → its owner's first (parent, cross-margin) account; sub-accounts share the key but are not here. */
   readonly keyIndex = new Map<string, number>();
+  /** Isolated sub-account → its parent and the one market it may trade (off-tree, rebuilt by replay). */
+  readonly isolated = new Map<number, IsolatedAccount>();
+  /** Parent → its isolated sub-accounts, in creation order. */
+  readonly subaccounts = new Map<number, number[]>();
   readonly markets: MarketState[];
   /** Last accepted oracle timestamp per market (off-tree); -1 before the first price. */
   readonly lastPriceTimestamp: bigint[];
@@ -98,6 +103,11 @@ export class EngineState {
       this.restingTotals.delete(accountId);
     }
   }
+}
+
+export interface IsolatedAccount {
+  parentId: number;
+  marketId: number;
 }
 
 export function keyOf(pubKeyX: bigint, pubKeyY: bigint): string {

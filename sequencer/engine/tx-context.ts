@@ -235,7 +235,9 @@ export class TxContext {
     for (const id of this.created) {
       const a = this.work.get(id) as AccountLeaf;
       s.accounts[id] = a;
-      s.keyIndex.set(keyOf(a.pubKeyX, a.pubKeyY), id);
+      // A sub-account shares its parent's key; the key keeps naming the parent.
+      const key = keyOf(a.pubKeyX, a.pubKeyY);
+      if (!s.keyIndex.has(key)) s.keyIndex.set(key, id);
     }
     for (const [id, a] of this.work) {
       s.accounts[id] = a;

@@ -36,6 +36,19 @@ export type EngineTx =
        */
       nowMs?: bigint;
     }
+  /**
+   * Moves cash between two accounts of one key: a parent and its isolated sub-accounts (dYdX v4's
+   * isolated positions, which live in their own subaccounts). Without `to` it creates a sub-account
+   * isolated to `isolatedMarket` and funds it; give exactly one of the two.
+   */
+  | {
+      kind: "transfer";
+      accountId: number;
+      nonce: bigint;
+      amount: bigint;
+      to?: number;
+      isolatedMarket?: number;
+    }
   /** `sweep`: the zombie sweep's forced run of the terminal tiers, ignoring the on-book schedule. */
   | { kind: "liquidation"; accountId: number; sweep?: boolean };
 
@@ -87,6 +100,7 @@ export interface ApplyResult {
   fills: Fill[];
   deposit?: { accountId: number; created: boolean };
   withdrawal?: { accountId: number; l1Address: bigint; amount: bigint };
+  transfer?: { from: number; to: number; amount: bigint; created: boolean };
   /** After a price tx: accounts now below maintenance in that market, most under-collateralised first. */
   liquidationsDetected: number[];
   liquidation?: LiquidationOutcome;

@@ -33,6 +33,12 @@ export interface AccountView {
   /** Non-zero positions only. */
   positions: PositionView[];
   openOrders: OpenOrder[];
+  /** "isolated": a sub-account that trades `isolatedMarket` only, funded by transfers from `parentId`. */
+  marginMode: "cross" | "isolated";
+  isolatedMarket?: number;
+  parentId?: number;
+  /** The isolated sub-accounts of a parent account, in creation order. */
+  subaccounts: number[];
 }
 
 export function openOrdersOf(state: EngineState, accountId: number): OpenOrder[] {
@@ -47,6 +53,7 @@ export function accountViewOf(state: EngineState, accountId: number, a: AccountL
   const markets = state.markets;
   const params = state.params.markets;
   const positions: PositionView[] = [];
+  const iso = state.isolated.get(accountId);
   a.positions.forEach((p, m) => {
     if (p.size === 0n && p.entryNotional === 0n) return;
     const mk = markets[m] as MarketState;
@@ -72,5 +79,8 @@ export function accountViewOf(state: EngineState, accountId: number, a: AccountL
     maintenanceRequirement: maintenanceRequirement(a, markets, params),
     positions,
     openOrders: openOrdersOf(state, accountId),
+    marginMode: iso ? "isolated" : "cross",
+    ...(iso ? { isolatedMarket: iso.marketId, parentId: iso.parentId } : {}),
+    subaccounts: [...(state.subaccounts.get(accountId) ?? [])],
   };
 }

@@ -1,11 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
 import { verifyMessage } from "../../crypto/keys.ts";
-import { cancelMessage, orderMessage, priceMessage, withdrawalMessage } from "../../crypto/messages.ts";
+import {
+  cancelMessage,
+  orderMessage,
+  priceMessage,
+  transferMessage,
+  withdrawalMessage,
+} from "../../crypto/messages.ts";
 import type { EngineTx } from "../../engine/types.ts";
 import type { Sequencer } from "../../sequencer.ts";
 import { BadSignatureError, NotFoundError } from "../http-errors.ts";
-import { cancelBody, orderBody, priceBody, withdrawalBody } from "../schemas.ts";
+import { cancelBody, orderBody, priceBody, transferBody, withdrawalBody } from "../schemas.ts";
 import type { ApiDeps } from "../server.ts";
 
 type Sig = { r8x: bigint; r8y: bigint; s: bigint };
@@ -62,6 +68,20 @@ export function registerWriteRoutes(app: FastifyInstance, d: WriteRouteDeps): vo
     const w = { accountId: b.accountId, nonce: b.nonce, amount: b.amount, l1Address: BigInt(b.l1Address) };
     requireAccountSignature(sequencer, b.accountId, withdrawalMessage(w), b.signature);
     return run("normal", { kind: "withdrawal", ...w });
+  });
+
+  // Between accounts of one key: to fund or drain an isolated sub-account (isolated margin).
+  app.post("/transfers", async (req) => {
+    const b = transferBody.parse(req.body);
+    const t = {
+      accountId: b.accountId,
+      nonce: b.nonce,
+      amount: b.amount,
+      ...(b.to === undefined ? {} : { to: b.to }),
+      ...(b.isolatedMarket === undefined ? {} : { isolatedMarket: b.isolatedMarket }),
+    };
+    requireAccountSignature(sequencer, b.accountId, transferMessage(t), b.signature);
+    return run("normal", { kind: "transfer", ...t });
   });
 
   // Oracle prices share the liquidation lane: a price is what makes accounts liquidatable. Only the

@@ -7,6 +7,7 @@ import {
   cancelMessage,
   orderMessage,
   priceMessage,
+  transferMessage,
   withdrawalMessage,
 } from "../../../sequencer/crypto/messages.ts";
 import { poseidon } from "../../../sequencer/crypto/poseidon.ts";
@@ -43,6 +44,22 @@ describe("signed request messages (SPEC.md)", () => {
     assert.equal(
       priceMessage({ marketId: 1, price: 42n, timestampMs: 1700n }),
       poseidon([4n, 1n, 42n, 1700n]),
+    );
+  });
+
+  it("hashes a transfer as Poseidon([5, accountId, nonce, amount, to + 1, isolatedMarket + 1]), 0 when omitted", () => {
+    assert.equal(
+      transferMessage({ accountId: 7, nonce: 2n, amount: 10n, to: 0 }),
+      poseidon([5n, 7n, 2n, 10n, 1n, 0n]),
+    );
+    assert.equal(
+      transferMessage({ accountId: 7, nonce: 2n, amount: 10n, isolatedMarket: 0 }),
+      poseidon([5n, 7n, 2n, 10n, 0n, 1n]),
+    );
+    // "To account 0" and "open a sub-account for market 0" must not share a signature.
+    assert.notEqual(
+      transferMessage({ accountId: 7, nonce: 2n, amount: 10n, to: 0 }),
+      transferMessage({ accountId: 7, nonce: 2n, amount: 10n, isolatedMarket: 0 }),
     );
   });
 

@@ -77,6 +77,11 @@ export class Driver {
     return this.apply({ kind: "cancel", accountId, marketId, orderId, nonce: this.nonceOf(accountId) });
   }
 
+  /** To an account of the same key, or (with `isolatedMarket`) to a new isolated sub-account. */
+  transfer(accountId: number, amount: bigint, dest: { to: number } | { isolatedMarket: number }) {
+    return this.apply({ kind: "transfer", accountId, amount, ...dest, nonce: this.nonceOf(accountId) });
+  }
+
   withdraw(accountId: number, amount: bigint) {
     return this.apply({
       kind: "withdrawal",
@@ -155,6 +160,8 @@ export function snapshot(e: Engine) {
   const accounts = Array.from({ length: e.accountCount() }, (_, i) => ({
     leaf: e.account(i),
     orders: e.openOrders(i),
+    isolatedMarket: e.accountView(i)?.isolatedMarket,
+    subaccounts: e.accountView(i)?.subaccounts,
   }));
   const books = e.markets().map((m) => e.book(m.marketId, 1_000));
   return {

@@ -21,7 +21,10 @@ type Step =
       off: number;
       size: bigint;
       badNonce: boolean;
+      /** Place it from the owner's first isolated sub-account, if it has one. */
+      sub: boolean;
     }
+  | { k: "transfer"; who: number; dir: "open" | "fund" | "drain"; m: number; amount: bigint }
   | { k: "cancel"; who: number; pick: number }
   | { k: "withdraw"; who: number; amount: bigint }
   | { k: "price"; m: number; movePermille: number }
@@ -50,6 +53,17 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       off: fc.integer({ min: -10, max: 10 }),
       size: fc.oneof(fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 20n, max: 300n })),
       badNonce: fc.boolean(),
+      sub: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("transfer" as const),
+      who,
+      dir: fc.constantFrom("open" as const, "fund" as const, "drain" as const),
+      m: fc.integer({ min: 0, max: 1 }),
+      amount: fc.oneof(fc.bigInt({ min: 1n, max: 3_000n }), fc.bigInt({ min: 3_000n, max: 40_000n })),
     }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("cancel" as const), who, pick: fc.nat(10) }) },
@@ -91,8 +105,15 @@ interface Logged {
   outcome: string;
 }
 
+/** What the random runs reached, so a generator that stopped reaching a path fails the test. */
+const reached = new Map<string, number>();
+const note = (what: string) => reached.set(what, (reached.get(what) ?? 0) + 1);
+
 const keyOf = (w: number) => BigInt(100 + w);
 const big = (_k: string, v: unknown) => (typeof v === "bigint" ? v.toString() : v);
+
+/** The owner's first isolated sub-account, if any. */
+const subOf = (e: Engine, parent: number): number | undefined => e.accountView(parent)?.subaccounts[0];
 
 function concretize(e: Engine, s: Step, seq: bigint, ts: bigint): EngineTx | undefined {
   const id = (w: number) => e.accountIdByKey(keyOf(w), keyOf(w)) ?? 50 + w;
@@ -107,14 +128,17 @@ function concretize(e: Engine, s: Step, seq: bigint, ts: bigint): EngineTx | und
         amount: s.amount,
       };
     case "order": {
-      const acc = id(s.who);
-      const mark = e.global().markets[s.m]?.markPrice ?? 0n;
+      const acc = (s.sub ? subOf(e, id(s.who)) : undefined) ?? id(s.who);
+      // A sub-account mostly trades its own market; one order in three tries the other one.
+      const own = e.accountView(acc)?.isolatedMarket;
+      const m = own !== undefined && s.off % 3 !== 0 ? own : s.m;
+      const mark = e.global().markets[m]?.markPrice ?? 0n;
       const price = mark > 0n ? mark + BigInt(s.off) : 1_000n + BigInt(s.off);
       return {
         kind: "order",
         accountId: acc,
         nonce: s.badNonce && s.off % 5 === 0 ? nonce(acc) + 1n : nonce(acc),
-        marketId: s.m,
+        marketId: m,
         side: s.side,
         type: s.type,
         tif: s.tif,
@@ -146,6 +170,28 @@ function concretize(e: Engine, s: Step, seq: bigint, ts: bigint): EngineTx | und
     }
     case "liquidate":
       return { kind: "liquidation", accountId: id(s.who) };
+    case "transfer": {
+      const parent = id(s.who);
+      const child = subOf(e, parent);
+      if (s.dir === "open")
+        return {
+          kind: "transfer",
+          accountId: parent,
+          nonce: nonce(parent),
+          amount: s.amount,
+          isolatedMarket: s.m,
+        };
+      if (s.dir === "fund")
+        return {
+          kind: "transfer",
+          accountId: parent,
+          nonce: nonce(parent),
+          amount: s.amount,
+          to: child ?? 60,
+        };
+      const from = child ?? parent;
+      return { kind: "transfer", accountId: from, nonce: nonce(from), amount: s.amount, to: parent };
+    }
     case "limit":
       return undefined;
   }
@@ -204,10 +250,13 @@ function run(steps: Step[]): Logged[] {
       if (tx.kind === "withdrawal") q -= tx.amount;
       outcome = `ok:${r.touched.join(",")}:${r.status ?? ""}:${r.fills.length}`;
       detected = r.liquidationsDetected;
+      const isolated = "accountId" in tx && e.accountView(tx.accountId)?.marginMode === "isolated";
+      note(`${tx.kind}${isolated ? ":isolated" : ""}${r.fills.length > 0 ? ":filled" : ""}`);
     } catch (err) {
       if (!(err instanceof EngineError)) throw err;
       assert.deepEqual(snapshot(e), before, `rejected ${tx.kind} (${err.code}) left state unchanged`);
       outcome = `err:${err.code}`;
+      note(`${tx.kind}:${err.code}`);
     }
     log.push({ tx, seq, limits, outcome });
     checkInvariants(e, q);
@@ -242,6 +291,17 @@ describe("engine properties", () => {
       }),
       { numRuns: 200 },
     );
+    for (const path of [
+      "transfer",
+      "transfer:isolated",
+      "order:isolated:filled",
+      "order:ISOLATED_MARKET",
+      "transfer:INSUFFICIENT_MARGIN",
+    ])
+      assert.ok(
+        (reached.get(path) ?? 0) > 0,
+        `the random runs reached ${path}: ${JSON.stringify([...reached])}`,
+      );
   });
 
   it("replaying the same txs gives the same outcomes and the same state", () => {
