@@ -11,6 +11,7 @@ import { REPO_ROOT } from "../node/config.ts";
 import { buildGenesis } from "../node/genesis.ts";
 import { loadArtifacts } from "../prover/artifacts.ts";
 import { toSolidityProof } from "../prover/proof-format.ts";
+import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
 import { batchShapeOf, OpenBatch } from "../sequencer/batches/open-batch.ts";
 import { buildBatchRecord, captureSeal } from "../sequencer/batches/sealer.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
@@ -56,14 +57,7 @@ export async function writeProofFixture(o: { onProgress?: (m: string) => void } 
   };
   mkdirSync(dirname(FIXTURE_PATH), { recursive: true });
   writeFileSync(FIXTURE_PATH, `${JSON.stringify(fixture, null, 2)}\n`);
-  await terminateCurves();
-}
-
-/** snarkjs keeps worker threads for bn128 alive; end them so the process can exit. */
-async function terminateCurves(): Promise<void> {
-  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
-  await g.curve_bn128?.terminate();
-  g.curve_bn128 = undefined;
+  await releaseSnarkjsCurves();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

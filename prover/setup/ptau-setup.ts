@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import * as snarkjs from "snarkjs";
+import { releaseSnarkjsCurves } from "./curves.ts";
 import { SetupError } from "./errors.ts";
 
 /**
@@ -35,6 +36,7 @@ export async function ptauSetup(
     if (err instanceof SetupError) throw err;
     throw new SetupError("SETUP_PTAU_FAILED", "ptau setup failed", { cause: err, details: { ptauPath } });
   } finally {
+    await releaseSnarkjsCurves();
     await rm(zkey0, { force: true });
   }
 }
