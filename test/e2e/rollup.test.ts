@@ -226,6 +226,38 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
     assert.equal((await api.batch(liqBatch)).status, "verified");
   });
 
+  it("opens an isolated sub-account over HTTP, trades from it and gets that batch verified on L1", async () => {
+    const opened = (await bob.transfer(200n * USDC, { isolatedMarket: 0 })) as { transfer: { to: number } };
+    const sub = await bob.sibling(opened.transfer.to);
+    await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 5n });
+    const fill = (await sub.order({
+      marketId: 0,
+      side: "buy",
+      type: "limit",
+      tif: "IOC",
+      price: PRICE,
+      size: 5n,
+    })) as { status: string };
+    assert.equal(fill.status, "filled");
+    const other = await sub
+      .order({ marketId: 1, side: "buy", type: "limit", price: PRICE / 2n, size: 1n })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.ok(other instanceof ApiError && other.status === 422 && other.code === "ISOLATED_MARKET");
+    const view = await api.get<{
+      marginMode: string;
+      parentId: number;
+      leaf: { pubKeyX: string; positions: { size: string }[] };
+    }>(`/accounts/${sub.accountId}`);
+    assert.equal(view.marginMode, "isolated");
+    assert.equal(view.parentId, bob.accountId);
+    assert.equal(view.leaf.positions[0]?.size, "5");
+    const b = await verified(await api.sealedUpToNow());
+    assert.equal(await aliceL1.stateRoot(), BigInt(b.newStateRoot));
+  });
+
   it("pays a withdrawal on L1 once its batch is verified", async () => {
     const beforeBal = await aliceL1.balance();
     await alice.withdraw(500n * USDC, aliceL1.address);
