@@ -5,8 +5,9 @@
  *
  * Crash options (`--shape crash` only): `--severity normal|extreme` (a preset of the knobs below and
  * of the genesis), `--drop-pct`, `--gap-pct`, `--gap-at`, `--leveraged`, `--max-leverage`; any shape:
- * `--vault-capital` and `--insurance` (the header genesis, whole USDC). Explicit flags override the
- * severity's values. Bad values exit with code 2 and say what to pass instead.
+ * `--vault-capital` and `--insurance` (the header genesis, whole USDC); calm and crash:
+ * `--isolated-share X` (that share of the leveraged traders trade from an isolated sub-account).
+ * Explicit flags override the severity's values. Bad values exit with code 2 and say what to pass instead.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -39,6 +40,7 @@ interface Opts {
   maxLeverage?: string;
   vaultCapital?: string;
   insurance?: string;
+  isolatedShare?: string;
 }
 
 const o = new Command()
@@ -58,6 +60,11 @@ const o = new Command()
   )
   .option("--vault-capital <usdc>", "genesis backstop vault collateral, whole USDC (default 20000000)")
   .option("--insurance <usdc>", "genesis insurance fund, whole USDC (default 1000000)")
+  .option(
+    "--isolated-share <x>",
+    "calm, crash: share of the leveraged traders who isolate their position's margin in a sub-account " +
+      "and trade from it, fraction in [0, 1] (default 0)",
+  )
   .parse()
   .opts<Opts>();
 
@@ -118,8 +125,17 @@ const gen: GenOptions = {
   ),
   vaultCapital: numberFlag("--vault-capital", o.vaultCapital, whole, "a whole number of USDC, e.g. 250000"),
   insurance: numberFlag("--insurance", o.insurance, whole, "a whole number of USDC, e.g. 50000"),
+  isolatedShare: numberFlag(
+    "--isolated-share",
+    o.isolatedShare,
+    (x) => x <= 1,
+    "a fraction of the leveraged traders in [0, 1], e.g. 0.5",
+  ),
 };
 for (const k of Object.keys(gen) as (keyof GenOptions)[]) if (gen[k] === undefined) delete gen[k];
+if (o.shape === "jelly" && (gen.isolatedShare ?? 0) > 0) {
+  fail("--isolated-share applies only to --shape calm or crash (jelly has no leveraged traders)");
+}
 
 let tape: ReturnType<typeof generateTape>;
 try {
@@ -132,7 +148,9 @@ const text = serializeTape(tape);
 mkdirSync(dirname(o.out), { recursive: true });
 writeFileSync(o.out, text);
 const orders = tape.events.filter((e) => e.kind === "order").length;
-const sev = o.severity ? `, severity ${o.severity}` : "";
+const isolates = tape.events.filter((e) => e.kind === "isolate").length;
+const iso = isolates > 0 ? `, ${isolates} isolated traders` : "";
+const sev = `${o.severity ? `, severity ${o.severity}` : ""}${iso}`;
 console.log(
   `gen-tape: wrote ${o.out}: shape ${o.shape}${sev}, seed ${o.seed}, ${minutes} min, ${tape.events.length} events ` +
     `(${orders} orders), ${tape.header.traders} traders, ${(text.length / 1e6).toFixed(1)} MB`,

@@ -1,7 +1,9 @@
 /**
  * `npm run sim -- --tape FILE --policy NAME [--policy NAME2 …] [--out DIR]`: replays a tape once per
  * policy (sequencer/sim/run.ts), writes DIR/<policy>.ledger.json (bigints as strings) and
- * DIR/summary.json, prints a side-by-side markdown table and each policy's final state root.
+ * DIR/summary.json, prints a side-by-side markdown table and each policy's final state root. When the
+ * tape isolates margin, summary.json also maps each policy's account ids to traders (`accounts`), so
+ * ledger records of sub-accounts can be read per trader.
  * Errors a user can fix (missing file, bad tape, unknown policy) exit with code 2.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +18,18 @@ import { bigJson, parseTape, type Tape, TapeError } from "../sequencer/sim/tape.
 function fail(message: string): never {
   console.error(`sim: ${message}`);
   process.exit(2);
+}
+
+/** Account id → trader (and the market of an isolated sub-account), ascending ids. */
+function accountsByTrader(r: Awaited<ReturnType<typeof runTape>>) {
+  const market = new Map<number, number>();
+  for (const subs of r.isolated.values()) for (const [m, id] of subs) market.set(id, m);
+  const out: Record<number, { trader: number; isolatedMarket?: number }> = {};
+  for (const [id, trader] of [...r.owners].sort((a, b) => a[0] - b[0])) {
+    const m = market.get(id);
+    out[id] = m === undefined ? { trader } : { trader, isolatedMarket: m };
+  }
+  return out;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(",").filter((s) => s !== "")];
@@ -73,6 +87,7 @@ console.log(
 const summaries: SimSummary[] = [];
 const roots: { policy: string; root: string; ms: number }[] = [];
 const finalStates: Record<string, unknown> = {};
+const accountMaps: Record<string, Record<number, { trader: number; isolatedMarket?: number }>> = {};
 for (const policy of policies) {
   const showBar = o.progress && process.stderr.isTTY && tape.events.length > 20_000;
   const bar = showBar
@@ -92,12 +107,15 @@ for (const policy of policies) {
   if (r.roots.length > 0) writeFileSync(join(o.out, `${policy}.roots.json`), `${bigJson(r.roots, 2)}\n`);
   summaries.push(r.summary);
   finalStates[policy] = r.finalState;
+  if (r.isolated.size > 0) accountMaps[policy] = accountsByTrader(r);
   roots.push({ policy, root: `0x${r.finalRoot.toString(16).padStart(64, "0")}`, ms });
   console.log(`  ${policy}: ${r.ledger.length} liquidation events, ${(ms / 1000).toFixed(1)} s`);
 }
+// Only with sub-accounts: without them a ledger id is a trader's one account (key 1000 + trader).
+const accounts = Object.keys(accountMaps).length > 0 ? accountMaps : undefined;
 writeFileSync(
   join(o.out, "summary.json"),
-  `${bigJson({ tape: o.tape, header: { ...h, params: undefined }, summaries, roots, finalStates }, 2)}\n`,
+  `${bigJson({ tape: o.tape, header: { ...h, params: undefined }, summaries, roots, finalStates, accounts }, 2)}\n`,
 );
 console.log("");
 console.log(summaryTable(summaries));

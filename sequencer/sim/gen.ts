@@ -41,6 +41,15 @@
  *   maintenance and the waterfall hands it to the vault), then on up to peakPct +250% over the next
  *   40% of the tape, and holds there with 10 bp noise; the linked accounts keep buying small size
  *   during the push and try to take profit (market sells) near the peak.
+ * isolatedShare (--isolated-share, 0; calm and crash) — that share of the leveraged traders (rounded to
+ *   a whole number, picked by a separate seeded stream) deposit as before and then, at t = 0, isolate
+ *   the margin their position needs into a sub-account for market 0 and build the position from it:
+ *   lots · startPrice · 11% (ISOLATED_MARGIN_BPS) rounded up to whole USDC (the 10% IMF plus 1% of
+ *   notional for the taker fee, the 30 bp the builder pays through the index and the index's drift
+ *   while it builds), at most the deposit. The rest of the deposit stays in the cross account, which then trades nothing. Why not
+ *   notional / leverage: positions are sized deposit × leverage, so that would move the whole deposit
+ *   and cross and isolated would not differ. The other stream keeps every other draw, so a tape with a
+ *   share differs from the one without only by its isolate events (and the header's params).
  */
 import { SeededRandom } from "../../node/random.ts";
 import {
@@ -120,6 +129,9 @@ export interface GenOptions extends Partial<CrashKnobs>, Partial<GenesisKnobs> {
   orderMultiplier?: number;
   /** crash only: a preset of the crash knobs and the genesis (default "normal"); explicit options win. */
   severity?: Severity;
+  /** calm and crash: share of the leveraged traders who trade from an isolated sub-account, in [0, 1]
+   * (default 0). */
+  isolatedShare?: number;
 }
 
 const CRASH_ONLY = ["severity", "dropPct", "gapPct", "gapAt", "leveraged", "maxLeverage"] as const;
@@ -149,12 +161,20 @@ function checkOptions(opts: GenOptions): void {
     "an integer in [0, 10000]",
   );
   num("maxLeverage", opts.maxLeverage, (x) => x >= 5 && x < 10, "a number in [5, 10) (the IMF is 10%)");
+  num("isolatedShare", opts.isolatedShare, (x) => x >= 0 && x <= 1, "a fraction in [0, 1]");
+  if (opts.shape === "jelly" && (opts.isolatedShare ?? 0) > 0) {
+    throw new RangeError(
+      `isolatedShare needs leveraged traders, and shape "jelly" has none; use calm or crash`,
+    );
+  }
   const whole = (x: number) => Number.isInteger(x) && x >= 0 && x <= 1e12;
   num("vaultCapital", opts.vaultCapital, whole, "a whole number of USDC in [0, 1e12]");
   num("insurance", opts.insurance, whole, "a whole number of USDC in [0, 1e12]");
 }
 
 const USDC = 1_000_000;
+/** An isolated leveraged trader's margin, in bps of its position's notional at the start price. */
+export const ISOLATED_MARGIN_BPS = 1_100;
 const TICK = 100;
 const TICK_MS = 1_000;
 export const DEFAULT_START_MS = 1_760_140_800_000n;
@@ -360,17 +380,27 @@ export function generateTape(opts: GenOptions): Tape {
 
   // Leveraged traders: deposit, then build the position with market orders.
   const builders: Builderer[] = [];
+  const deposits = new Map<number, bigint>();
   for (const tr of leveraged) {
     const dep = rnd.uniform(2_000, 10_000);
     const lev = crash ? rnd.uniform(5, knobs.maxLeverage) : rnd.uniform(3, 9);
     const long = rnd.chance(crash ? 0.85 : 2 / 3);
     deposit(tr, usdc(dep));
+    deposits.set(tr, usdc(dep));
     builders.push({
       trader: tr,
       side: long ? "buy" : "sell",
       remaining: Math.floor((dep * USDC * lev) / startPrice),
       nextMs: 1_000 + rnd.int(0, Math.max(1_000, Math.floor(durationMs * 0.2) - 10_000)),
     });
+  }
+
+  const isolatedTraders = pickIsolated(opts, builders);
+  const isolating = new Set(isolatedTraders);
+  for (const bl of builders) {
+    if (!isolating.has(bl.trader)) continue;
+    const amount = isolatedMargin(bl.remaining, startPrice, deposits.get(bl.trader) as bigint);
+    if (amount > 0n) b.add({ t: 0, kind: "isolate", trader: bl.trader, marketId: 0, amount });
   }
 
   const quote = (m: Maker, t: number, index: number, style: MakerStyle) => {
@@ -509,6 +539,14 @@ export function generateTape(opts: GenOptions): Tape {
     takers: { count: nTakers, ratePerSec: takerRate, maxLots: takerMaxLots },
     leveraged: nLeveraged,
   };
+  // Only with a share, so that default tapes stay byte-identical.
+  if ((opts.isolatedShare ?? 0) > 0) {
+    Object.assign(params, {
+      isolatedShare: opts.isolatedShare,
+      isolatedMarginBps: ISOLATED_MARGIN_BPS,
+      isolatedTraders,
+    });
+  }
   if (crash) {
     Object.assign(params, {
       crashStartMs,
@@ -555,6 +593,32 @@ export function generateTape(opts: GenOptions): Tape {
   const tape = { header, events: b.events() };
   validateTape(tape);
   return tape;
+}
+
+/**
+ * The leveraged traders who isolate: round(share · n) of them, by a partial Fisher–Yates shuffle on a
+ * stream of their own, so the main stream (and with it the whole market) is the same for every share.
+ * Ascending trader ids.
+ */
+function pickIsolated(opts: GenOptions, builders: readonly Builderer[]): number[] {
+  const share = opts.isolatedShare ?? 0;
+  const k = Math.round(share * builders.length);
+  if (k === 0) return [];
+  const rnd = new Rand(`gen-tape:isolated:${opts.shape}:${opts.seed}`);
+  const ids = builders.map((bl) => bl.trader);
+  for (let i = 0; i < k; i++) {
+    const j = rnd.int(i, ids.length - 1);
+    [ids[i], ids[j]] = [ids[j] as number, ids[i] as number];
+  }
+  return ids.slice(0, k).sort((a, b) => a - b);
+}
+
+/** ⌈lots · price · ISOLATED_MARGIN_BPS / 10⁴⌉ rounded up to whole USDC, at most the deposit. */
+function isolatedMargin(lots: number, price: number, deposit: bigint): bigint {
+  const micro = (BigInt(lots) * BigInt(price) * BigInt(ISOLATED_MARGIN_BPS) + 9_999n) / 10_000n;
+  const unit = BigInt(USDC);
+  const whole = ((micro + unit - 1n) / unit) * unit;
+  return whole < deposit ? whole : deposit;
 }
 
 function crashDescription(dropPct: number, gapPct: number, orderMultiplier: number): string {

@@ -15,6 +15,12 @@
  *   `engine.zombies()` account (the zombie sweep).
  * Rejections (any `EngineError`) are counted by tx kind and code and never stop the run; anything else
  * thrown is a bug and propagates.
+ *
+ * Isolated margin: an `isolate` event becomes a `transfer` tx from the trader's cross account (opening
+ * the sub-account the first time, topping it up after), counted as "isolate" in applied/rejections. The
+ * trader's later orders in that market go from the sub-account; its cancels follow the order they
+ * cancel, so an order keeps the account it rested under. Deposits still credit the cross account (the
+ * engine maps a key to its parent).
  */
 import { createHash } from "node:crypto";
 import { Engine, type EngineGenesis } from "../engine/engine.ts";
@@ -28,7 +34,7 @@ import { SparseMerkleTree } from "../state/merkle-tree.ts";
 import { MemoryNodeStore } from "../state/node-store.ts";
 import { policyParams } from "./policies.ts";
 import { type SimSummary, summarize } from "./summary.ts";
-import type { Tape } from "./tape.ts";
+import type { IsolateEvent, Tape } from "./tape.ts";
 
 const USDC = 1_000_000n;
 /** Defaults when the tape header names no genesis: 1M USDC insurance fund, 20M USDC vault capital. */
@@ -111,8 +117,12 @@ export interface RunResult {
   rejections: CodeCounts;
   /** Net cash deposited by tape traders (there are no withdrawals on a tape). */
   deposits: bigint;
-  /** Trader → engine account id. */
+  /** Trader → engine account id (its cross account, the one deposits credit). */
   accounts: Map<number, number>;
+  /** Trader → market → the id of its sub-account isolated to that market. */
+  isolated: Map<number, Map<number, number>>;
+  /** Engine account id → trader, for every tape account (cross and isolated): ledger ids back to traders. */
+  owners: Map<number, number>;
 }
 
 export async function runTape(tape: Tape, policy: string, opts: RunOptions = {}): Promise<RunResult> {
@@ -134,6 +144,8 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
   const applied: Record<string, number> = {};
   const rejections: CodeCounts = {};
   const accounts = new Map<number, number>();
+  const isolated = new Map<number, Map<number, number>>();
+  const owners = new Map<number, number>();
   /** Tape event index of an order → the engine order id it rests under. */
   const resting = new Map<number, { accountId: number; marketId: number; orderId: bigint }>();
   const roots: RunResult["roots"] = [];
@@ -158,6 +170,28 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
     }
   };
   const nonceOf = (id: number) => (engine.account(id)?.nonce ?? 0n) + 1n;
+  /** The account a trader's order in `marketId` comes from: its isolated sub-account if it has one. */
+  const orderAccount = (trader: number, marketId: number) =>
+    isolated.get(trader)?.get(marketId) ?? accounts.get(trader);
+  const isolate = (ev: IsolateEvent) => {
+    const from = accounts.get(ev.trader);
+    if (from === undefined) {
+      reject("isolate", "NO_ACCOUNT");
+      return;
+    }
+    const subs = isolated.get(ev.trader) ?? new Map<number, number>();
+    const existing = subs.get(ev.marketId);
+    const target = existing === undefined ? { isolatedMarket: ev.marketId } : { to: existing };
+    const r = submit(
+      { kind: "transfer", accountId: from, nonce: nonceOf(from), amount: ev.amount, ...target },
+      "isolate",
+    );
+    if (r?.transfer?.created) {
+      subs.set(ev.marketId, r.transfer.to);
+      isolated.set(ev.trader, subs);
+      owners.set(r.transfer.to, ev.trader);
+    }
+  };
   const sweep = () => {
     for (const id of engine.zombies()) submit({ kind: "liquidation", accountId: id, sweep: true }, "sweep");
   };
@@ -180,12 +214,16 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
         });
         if (r?.deposit) {
           accounts.set(ev.trader, r.deposit.accountId);
+          owners.set(r.deposit.accountId, ev.trader);
           deposits += ev.amount;
         }
         break;
       }
+      case "isolate":
+        isolate(ev);
+        break;
       case "order": {
-        const id = accounts.get(ev.trader);
+        const id = orderAccount(ev.trader, ev.marketId);
         if (id === undefined) {
           reject("order", "NO_ACCOUNT");
           break;
@@ -266,6 +304,7 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
     applied,
     rejections,
     endMs: engine.nowMs(),
+    isolatedAccounts: new Set([...isolated.values()].flatMap((m) => [...m.values()])),
   });
   const finalState = {
     global: engine.global(),
@@ -285,5 +324,7 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
     rejections,
     deposits,
     accounts,
+    isolated,
+    owners,
   };
 }

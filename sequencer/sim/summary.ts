@@ -18,6 +18,9 @@
  *   mark) over "adl" fills (size is the liquidated account's signed trade). adlNotional is reported
  *   beside it (Σ|size|·price of "adl" fills) but is volume, not loss.
  * - insuranceFund: start (genesis) and end; vault: `engine.vaultReport()`.
+ * - isolated: the isolated sub-accounts the tape opened, the ledger records of those accounts, and the
+ *   deficits (fund + vault) of those records. The table shows these rows only when some run opened a
+ *   sub-account, so the table of a tape without isolate events is unchanged.
  * Percentiles are nearest-rank over the exact sorted samples: the p-th is sample ⌈p·n/100⌉ (1-based).
  */
 import { type LiquidationRecord, type LiquidationTier, TIER_ORDER } from "../engine/ledger.ts";
@@ -49,6 +52,7 @@ export interface SimSummary {
   vault: { equity: bigint; netDeposits: bigint; pnl: bigint };
   /** Vault takeover notional: Σ|size|·price of "vault" fills. */
   vaultTakeoverNotional: bigint;
+  isolated: { accounts: number; events: number; deficit: bigint };
   applied: Record<string, number>;
   rejections: Record<string, Record<string, number>>;
 }
@@ -63,6 +67,8 @@ export interface SummaryInput {
   rejections?: Record<string, Record<string, number>>;
   /** Engine time at the end of the run (for reference; open events have no close time). */
   endMs?: bigint;
+  /** Ids of the isolated sub-accounts (their records are also counted apart). */
+  isolatedAccounts?: ReadonlySet<number>;
 }
 
 const abs = (x: bigint) => (x < 0n ? -x : x);
@@ -102,6 +108,9 @@ export function summarize(input: SummaryInput): SimSummary {
   let adlNotional = 0n;
   let adlLoss = 0n;
   let vaultNotional = 0n;
+  const isolatedIds = input.isolatedAccounts ?? new Set<number>();
+  let isolatedEvents = 0;
+  let isolatedDeficit = 0n;
   const slips: number[] = [];
   const closeTimes: number[] = [];
 
@@ -116,6 +125,10 @@ export function summarize(input: SummaryInput): SimSummary {
     penalties += r.penalty;
     fromFund += r.deficitFromFund;
     fromVault += r.deficitFromVault;
+    if (isolatedIds.has(r.accountId)) {
+      isolatedEvents += 1;
+      isolatedDeficit += r.deficitFromFund + r.deficitFromVault;
+    }
     const perLeg = new Map<number, { lots: bigint; notional: bigint }>();
     for (const f of r.fills) {
       const s = abs(f.size);
@@ -164,6 +177,7 @@ export function summarize(input: SummaryInput): SimSummary {
     insuranceFund: { start: input.insuranceStart, end: input.insuranceEnd },
     vault: { ...input.vault },
     vaultTakeoverNotional: vaultNotional,
+    isolated: { accounts: isolatedIds.size, events: isolatedEvents, deficit: isolatedDeficit },
     applied: { ...(input.applied ?? {}) },
     rejections: structuredClone(input.rejections ?? {}),
   };
@@ -213,6 +227,15 @@ export function summaryTable(summaries: readonly SimSummary[]): string {
     ["vault takeover notional (USDC)", (s) => fmtUsdc(s.vaultTakeoverNotional)],
     ["vault PnL (USDC)", (s) => fmtUsdc(s.vault.pnl)],
   ];
+  if (summaries.some((s) => s.isolated.accounts > 0)) {
+    rows.splice(
+      1,
+      0,
+      ["isolated sub-accounts opened", (s) => String(s.isolated.accounts)],
+      ["liquidation events of isolated sub-accounts", (s) => String(s.isolated.events)],
+      ["deficit of isolated events (USDC)", (s) => fmtUsdc(s.isolated.deficit)],
+    );
+  }
   const codes = new Set<string>();
   for (const s of summaries)
     for (const [kind, m] of Object.entries(s.rejections))

@@ -10,6 +10,7 @@
  *    "genesis":{"insuranceFund":"1000000000000","backstopCollateral":"20000000000000"}}
  *   {"t":0,"kind":"price","marketId":0,"price":"60000000"}
  *   {"t":0,"kind":"deposit","trader":3,"amount":"100000000000"}
+ *   {"t":0,"kind":"isolate","trader":3,"marketId":0,"amount":"1100000000"}
  *   {"t":250,"kind":"order","trader":3,"marketId":0,"side":"buy","type":"limit","tif":"GTC","price":"59990000","size":"20"}
  *   {"t":900,"kind":"cancel","trader":3,"ref":3}
  *
@@ -18,6 +19,11 @@
  *   the same trader. The runner maps it to the engine order id that order got, if it rested.
  * - price events of one market must have strictly increasing `t` (the engine refuses a stale price).
  * - type "market" orders carry price "0".
+ * - isolate: trader N moves `amount` from its main (cross) account into a sub-account isolated to
+ *   `marketId` (dYdX v4 isolated margin; engine tx `transfer`), and from then on its orders in that
+ *   market go from the sub-account, whose liquidation can lose only what was moved into it. A second
+ *   isolate for the same market adds `amount` to the same sub-account. Version 1 still: a tape without
+ *   isolate events reads and replays exactly as before.
  */
 import { z } from "zod";
 import { BaseError } from "../errors.ts";
@@ -78,12 +84,14 @@ const orderEvent = z.strictObject({
 });
 const cancelEvent = z.strictObject({ t, kind: z.literal("cancel"), trader, ref: z.number().int().min(0) });
 const depositEvent = z.strictObject({ t, kind: z.literal("deposit"), trader, amount: posBig });
+const isolateEvent = z.strictObject({ t, kind: z.literal("isolate"), trader, marketId, amount: posBig });
 
 export const tapeEventSchema = z.discriminatedUnion("kind", [
   priceEvent,
   orderEvent,
   cancelEvent,
   depositEvent,
+  isolateEvent,
 ]);
 
 export type TapeHeader = z.output<typeof tapeHeaderSchema>;
@@ -92,6 +100,7 @@ export type PriceEvent = Extract<TapeEvent, { kind: "price" }>;
 export type OrderEvent = Extract<TapeEvent, { kind: "order" }>;
 export type CancelEvent = Extract<TapeEvent, { kind: "cancel" }>;
 export type DepositEvent = Extract<TapeEvent, { kind: "deposit" }>;
+export type IsolateEvent = Extract<TapeEvent, { kind: "isolate" }>;
 
 export interface Tape {
   header: TapeHeader;
@@ -117,7 +126,7 @@ export function validateTape(tape: Tape): void {
     const line = i + 2;
     if (ev.t < lastT) throw new TapeError(line, `t ${ev.t} is before the previous event's t ${lastT}`);
     lastT = ev.t;
-    if ((ev.kind === "price" || ev.kind === "order") && ev.marketId >= h.markets) {
+    if ((ev.kind === "price" || ev.kind === "order" || ev.kind === "isolate") && ev.marketId >= h.markets) {
       throw new TapeError(line, `marketId ${ev.marketId} but the header has ${h.markets} market(s)`);
     }
     if (ev.kind === "price") {

@@ -139,6 +139,27 @@ describe("sim summary", () => {
     assert.equal(fmtUsdc(5n), "0.00");
   });
 
+  it("counts the records of isolated sub-accounts apart, and shows those rows only when there are any", () => {
+    assert.deepEqual(s.isolated, { accounts: 0, events: 0, deficit: 0n });
+    assert.doesNotMatch(summaryTable([s]), /isolated/);
+    // Accounts 6 (B: deficits 30 + 20) and 42 (no record) are isolated.
+    const iso = summarize({
+      policy: "iso",
+      ledger,
+      insuranceStart: 0n,
+      insuranceEnd: 0n,
+      vault: s.vault,
+      isolatedAccounts: new Set([6, 42]),
+    });
+    assert.deepEqual(iso.isolated, { accounts: 2, events: 1, deficit: 50n });
+    assert.equal(iso.liquidations, 3, "the other columns are unchanged");
+    const lines = summaryTable([s, iso]).split("\n");
+    assert.equal(lines[2], "| liquidation events | 3 | 3 |");
+    assert.equal(lines[3], "| isolated sub-accounts opened | 0 | 2 |");
+    assert.equal(lines[4], "| liquidation events of isolated sub-accounts | 0 | 1 |");
+    assert.equal(lines[5], "| deficit of isolated events (USDC) | 0.00 | 0.00 |");
+  });
+
   it("prints one column per policy and a row per rejection code", () => {
     const t = summaryTable([s, { ...s, policy: "other", rejections: {} }]);
     const lines = t.split("\n");
