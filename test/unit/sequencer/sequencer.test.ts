@@ -3,18 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { Level } from "level";
-import pino from "pino";
 import type { CircuitInstance } from "../../../circuits/compile.ts";
-import { buildGenesis } from "../../../node/genesis.ts";
 import type { BatchShape } from "../../../sequencer/batches/open-batch.ts";
 import type { EngineTx } from "../../../sequencer/engine/types.ts";
-import { Sequencer } from "../../../sequencer/sequencer.ts";
-import { LevelNodeStore } from "../../../sequencer/state/level-node-store.ts";
+import type { Sequencer } from "../../../sequencer/sequencer.ts";
+import { openSequencer, unitInst, unitShape } from "./open-sequencer.ts";
 
-// The sequencer needs only the circuit's shape, not its artifacts: no compile here.
-const unitInst: CircuitInstance = { name: "unit", D: 6, N: 4, M: 2, ND: 2, NW: 1 };
-const unitShape: BatchShape = { N: 4, ND: 2, NW: 1, reservedForLiquidations: 1 };
 const shape = unitShape;
 const dirs: string[] = [];
 after(() => {
@@ -27,28 +21,7 @@ async function open(
   inst: CircuitInstance = unitInst,
   shape: BatchShape = unitShape,
 ) {
-  const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
-  await db.open();
-  await db.sublevel("tree").clear();
-  const g = await buildGenesis(
-    inst,
-    shape,
-    "unit-backstop",
-    new LevelNodeStore(db as unknown as Level<string, string>),
-  );
-  const seq = new Sequencer({
-    db,
-    engine: g.engine,
-    tree: g.tree,
-    instance: inst,
-    shape,
-    fingerprint: g.fingerprint,
-    maxBatchWaitMs,
-    maxPriceOnlyWaitMs: maxBatchWaitMs,
-    maxNormalQueue: 1000,
-    clock: () => 1_000,
-    log: pino({ level: "silent" }),
-  });
+  const { db, seq, genesis: g } = await openSequencer(dir, maxBatchWaitMs, inst, shape);
   const sealed: bigint[] = [];
   seq.on("sealed", (r) => sealed.push(r.newStateRoot));
   await seq.start(g.committed);

@@ -3,49 +3,20 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { Level } from "level";
-import pino from "pino";
 import { Registry } from "prom-client";
-import type { CircuitInstance } from "../../../circuits/compile.ts";
-import { buildGenesis } from "../../../node/genesis.ts";
 import { buildServer } from "../../../sequencer/api/server.ts";
-import type { BatchShape } from "../../../sequencer/batches/open-batch.ts";
 import { devKey, signMessage } from "../../../sequencer/crypto/keys.ts";
 import { type TransferMessageFields, transferMessage } from "../../../sequencer/crypto/messages.ts";
-import { Sequencer } from "../../../sequencer/sequencer.ts";
-import { LevelNodeStore } from "../../../sequencer/state/level-node-store.ts";
+import { openSequencer } from "./open-sequencer.ts";
 
 /** POST /transfers through the real sequencer (LevelDB WAL, engine, tree), no Redis or L1 needed. */
-const inst: CircuitInstance = { name: "unit", D: 6, N: 4, M: 2, ND: 2, NW: 1 };
-const shape: BatchShape = { N: 4, ND: 2, NW: 1, reservedForLiquidations: 1 };
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function open(dir: string) {
-  const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
-  await db.open();
-  await db.sublevel("tree").clear();
-  const g = await buildGenesis(
-    inst,
-    shape,
-    "unit-backstop",
-    new LevelNodeStore(db as unknown as Level<string, string>),
-  );
-  const seq = new Sequencer({
-    db,
-    engine: g.engine,
-    tree: g.tree,
-    instance: inst,
-    shape,
-    fingerprint: g.fingerprint,
-    maxBatchWaitMs: 60_000,
-    maxPriceOnlyWaitMs: 60_000,
-    maxNormalQueue: 1000,
-    clock: () => 1_000,
-    log: pino({ level: "silent" }),
-  });
+  const { db, seq, genesis: g } = await openSequencer(dir);
   await seq.start(g.committed);
   const app = buildServer({
     sequencer: seq,
