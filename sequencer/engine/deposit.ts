@@ -32,13 +32,8 @@ export function applyDeposit(ctx: TxContext, tx: DepositTx): ApplyResult {
   }
   let id = s.keyIndex.get(keyOf(tx.pubKeyX, tx.pubKeyY));
   const created = id === undefined;
-  if (id === undefined) {
-    if (ctx.accountCount() >= s.params.maxAccounts) {
-      throw engineError("ACCOUNTS_FULL", "account tree is full", { maxAccounts: s.params.maxAccounts });
-    }
-    ctx.touch(ctx.accountCount());
-    id = ctx.createAccount(tx.pubKeyX, tx.pubKeyY);
-  } else ctx.touch(id);
+  if (id === undefined) id = ctx.createAccount(tx.pubKeyX, tx.pubKeyY);
+  else ctx.touch(id);
   ctx.acc(id).collateral += tx.amount;
   ctx.consumeDeposit();
   if (id === s.params.backstopAccountId) {

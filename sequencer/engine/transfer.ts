@@ -56,52 +56,48 @@ export function applyTransfer(ctx: TxContext, tx: TransferTx): ApplyResult {
 
   const from = useNonce(ctx, tx.accountId, tx.nonce);
   ctx.touch(tx.accountId);
-  let to: number;
-  let parentId = 0;
-  if (tx.to !== undefined) {
-    to = tx.to;
-    const dest = ctx.acc(to);
-    if (dest.pubKeyX !== from.pubKeyX || dest.pubKeyY !== from.pubKeyY) {
-      throw engineError("NOT_SAME_OWNER", "transfers move cash only between accounts of one key", {
-        accountId: tx.accountId,
-        to,
-      });
-    }
-  } else {
-    parentId = s.isolated.get(tx.accountId)?.parentId ?? tx.accountId;
-    const open = s.subaccounts.get(parentId)?.length ?? 0;
-    if (open >= MAX_SUBACCOUNTS) {
-      throw engineError(
-        "SUBACCOUNT_LIMIT",
-        `an owner may open at most ${MAX_SUBACCOUNTS} isolated sub-accounts`,
-        {
-          parentId,
-        },
-      );
-    }
-    if (ctx.accountCount() >= s.params.maxAccounts)
-      throw engineError("ACCOUNTS_FULL", "account tree is full", { maxAccounts: s.params.maxAccounts });
-    ctx.touch(ctx.accountCount());
-    to = ctx.createAccount(from.pubKeyX, from.pubKeyY);
+  const to = tx.to === undefined ? openSubaccount(ctx, tx.accountId, tx.isolatedMarket as number) : tx.to;
+  const dest = ctx.acc(to);
+  if (dest.pubKeyX !== from.pubKeyX || dest.pubKeyY !== from.pubKeyY) {
+    throw engineError("NOT_SAME_OWNER", "transfers move cash only between accounts of one key", {
+      accountId: tx.accountId,
+      to,
+    });
   }
   ctx.touch(to);
   debitFreeCollateral(ctx, tx.accountId, from, tx.amount, "transfer");
-  ctx.acc(to).collateral += tx.amount;
-
-  const created = tx.to === undefined;
-  if (created) {
-    const marketId = tx.isolatedMarket as number;
-    ctx.onCommit(() => {
-      s.isolated.set(to, { parentId, marketId });
-      const list = s.subaccounts.get(parentId);
-      if (list) list.push(to);
-      else s.subaccounts.set(parentId, [to]);
-    });
-  }
+  dest.collateral += tx.amount;
   return {
     touched: [],
     fills: [],
-    transfer: { from: tx.accountId, to, amount: tx.amount, created },
+    transfer: { from: tx.accountId, to, amount: tx.amount, created: tx.to === undefined },
     liquidationsDetected: [],
   };
+}
+
+/**
+ * Creates an empty sub-account with the key of `accountId`, isolated to `marketId`, for the parent of
+ * `accountId` (a sub-account opening another opens it for the same parent).
+ */
+function openSubaccount(ctx: TxContext, accountId: number, marketId: number): number {
+  const s = ctx.state;
+  const parentId = s.isolated.get(accountId)?.parentId ?? accountId;
+  if ((s.subaccounts.get(parentId)?.length ?? 0) >= MAX_SUBACCOUNTS) {
+    throw engineError(
+      "SUBACCOUNT_LIMIT",
+      `an owner may open at most ${MAX_SUBACCOUNTS} isolated sub-accounts`,
+      {
+        parentId,
+      },
+    );
+  }
+  const owner = ctx.acc(accountId);
+  const id = ctx.createAccount(owner.pubKeyX, owner.pubKeyY);
+  ctx.onCommit(() => {
+    s.isolated.set(id, { parentId, marketId });
+    const list = s.subaccounts.get(parentId);
+    if (list) list.push(id);
+    else s.subaccounts.set(parentId, [id]);
+  });
+  return id;
 }

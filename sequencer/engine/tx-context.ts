@@ -95,8 +95,15 @@ export class TxContext {
     this.work.set(id, a);
   }
 
+  /**
+   * Takes the next free leaf for a new account and touches it: ACCOUNTS_FULL when the tree has no leaf
+   * left, BATCH_CAPACITY when the batch has no room for another update.
+   */
   createAccount(pubKeyX: bigint, pubKeyY: bigint): number {
     const id = this.accountCount();
+    const max = this.state.params.maxAccounts;
+    if (id >= max) throw engineError("ACCOUNTS_FULL", "account tree is full", { maxAccounts: max });
+    this.touch(id);
     this.created.push(id);
     this.work.set(id, this.state.newAccount(pubKeyX, pubKeyY));
     return id;
