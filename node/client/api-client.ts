@@ -134,9 +134,13 @@ export class Trader {
     pubKey: readonly [bigint, bigint],
   ): Promise<Trader | undefined> {
     const id = await api.accountIdByKey(pubKey);
-    if (id === undefined) return undefined;
-    const acct = await api.get<{ leaf: { nonce: string } }>(`/accounts/${id}`);
-    return new Trader(api, prv, id, BigInt(acct.leaf.nonce) + 1n);
+    return id === undefined ? undefined : Trader.atAccount(api, prv, id);
+  }
+
+  /** A Trader for account `accountId` signed by `prv`, at the account's next nonce. */
+  static async atAccount(api: ApiClient, prv: Uint8Array, accountId: number): Promise<Trader> {
+    const acct = await api.get<{ leaf: { nonce: string } }>(`/accounts/${accountId}`);
+    return new Trader(api, prv, accountId, BigInt(acct.leaf.nonce) + 1n);
   }
 
   async order(o: {
@@ -200,9 +204,8 @@ export class Trader {
   }
 
   /** A Trader for this key's account `accountId` (e.g. an isolated sub-account), at its next nonce. */
-  async sibling(accountId: number): Promise<Trader> {
-    const acct = await this.api.get<{ leaf: { nonce: string } }>(`/accounts/${accountId}`);
-    return new Trader(this.api, this.prv, accountId, BigInt(acct.leaf.nonce) + 1n);
+  sibling(accountId: number): Promise<Trader> {
+    return Trader.atAccount(this.api, this.prv, accountId);
   }
 
   async withdraw(amount: bigint, l1Address: `0x${string}`) {

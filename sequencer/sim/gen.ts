@@ -46,9 +46,9 @@
  *   the margin their position needs into a sub-account for market 0 and build the position from it:
  *   lots · startPrice · 11% (ISOLATED_MARGIN_BPS) rounded up to whole USDC (the 10% IMF plus 1% of
  *   notional for the taker fee, the 30 bp the builder pays through the index and the index's drift
- *   while it builds), at most the deposit. The rest of the deposit stays in the cross account, which then trades nothing. Why not
- *   notional / leverage: positions are sized deposit × leverage, so that would move the whole deposit
- *   and cross and isolated would not differ. The other stream keeps every other draw, so a tape with a
+ *   while it builds), at most the deposit. The rest of the deposit stays in the cross account, which
+ *   then trades nothing. Why not notional / leverage: positions are sized deposit × leverage, so that
+ *   would move the whole deposit and cross and isolated would not differ. The other stream keeps every other draw, so a tape with a
  *   share differs from the one without only by its isolate events (and the header's params).
  */
 import { SeededRandom } from "../../node/random.ts";
