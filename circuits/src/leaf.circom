@@ -2,6 +2,7 @@ pragma circom 2.1.0;
 
 include "poseidon.circom";
 include "range.circom";
+include "circomlib/circuits/comparators.circom";
 
 // LeafHash(M): leafHash = Poseidon(fields) over the 4 + 3M account-leaf fields of SPEC.md.
 // Inputs: fields[4+3M]. Output: out. Cost: one PoseidonLean(4+3M) (~462 constraints at M=2).
@@ -17,8 +18,11 @@ template LeafHash(M) {
 
 // LeafRange(M): proves a new account leaf is in the ranges of SPEC.md:
 // nonce [0, 2^32), collateral [0, 2^80), size (-2^47, 2^47), entryNotional (-2^95, 2^95),
-// fundingSnapshot (-2^63, 2^63). Keys are not range checked (any field element).
-// Inputs: fields[4+3M]. Cost: 112 + M * 209 constraints.
+// fundingSnapshot (-2^63, 2^63), and that a flat position (size 0) carries no entry notional.
+// Keys are not range checked (any field element).
+// The flat rule is what keeps q honest: without it a debt could be parked as the entry notional of
+// an empty position, q would stay conserved, and the collateral it freed could be withdrawn.
+// Inputs: fields[4+3M]. Cost: 112 + M * 212 constraints.
 template LeafRange(M) {
     signal input fields[4 + 3 * M];
     component nonce = UnsignedRange(32);
@@ -28,6 +32,7 @@ template LeafRange(M) {
     component size[M];
     component entry[M];
     component funding[M];
+    component flat[M];
     for (var m = 0; m < M; m++) {
         size[m] = SignedRange(48);
         size[m].in <== fields[4 + 3 * m];
@@ -35,6 +40,9 @@ template LeafRange(M) {
         entry[m].in <== fields[5 + 3 * m];
         funding[m] = SignedRange(64);
         funding[m].in <== fields[6 + 3 * m];
+        flat[m] = IsZero();
+        flat[m].in <== fields[4 + 3 * m];
+        flat[m].out * fields[5 + 3 * m] === 0;
     }
 }
 

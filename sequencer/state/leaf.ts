@@ -82,5 +82,15 @@ export function checkLeafRanges(leaf: AccountLeaf): void {
     checkRange(`size[${m}]`, p.size, LEAF_RANGES.size);
     checkRange(`entryNotional[${m}]`, p.entryNotional, LEAF_RANGES.entryNotional);
     checkRange(`fundingSnapshot[${m}]`, p.fundingSnapshot, LEAF_RANGES.fundingSnapshot);
+    // A flat position must carry no entry notional: the circuit refuses it (LeafRange, SPEC.md).
+    if (p.size === 0n && p.entryNotional !== 0n) {
+      throw new OutOfRangeError(
+        "STATE_OUT_OF_RANGE",
+        `entryNotional[${m}] = ${p.entryNotional} on a flat position`,
+        {
+          details: { field: `entryNotional[${m}]`, value: p.entryNotional.toString(), size: "0" },
+        },
+      );
+    }
   });
 }

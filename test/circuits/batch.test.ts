@@ -48,11 +48,12 @@ const AT = {
   markPrice: failsAt("GlobalRange", "global-state.circom", "mark[m].in <== fields[3 * m]"),
   openInterest: failsAt("GlobalRange", "global-state.circom", "oi[m].in <== fields[3 * m + 2]"),
   index: failsAt("AccountUpdate", "account-update.circom", "bits.in <== index"),
+  flatEntry: failsAt("LeafRange", "leaf.circom", "flat[m].out * fields[5 + 3 * m] === 0"),
 };
 
 describe("batch circuit (tiny instance)", () => {
   it("has the expected constraint count", () => {
-    assert.equal(c.constraints, 8063);
+    assert.equal(c.constraints, 8075);
     assert.ok(c.constraints + 2 <= 2 ** 13, "tiny must fit a 2^13 domain");
   });
 
@@ -168,6 +169,17 @@ describe("batch circuit (tiny instance)", () => {
     await fails(withSizes(2n ** 47n), AT.size);
   });
 
+  it("rejects a debt parked as the entry notional of a flat position (cash freed for a withdrawal)", async () => {
+    const input = trade();
+    // alice gets 1,000,000 more collateral and "owes" it as the entry of her empty market-1 position:
+    // q, the sizes and every range still hold, only the flat-position rule stops it.
+    const ENTRY1 = ENTRY0 + 3;
+    assert.equal(input.newLeaf[ALICE_SLOT][SIZE0 + 3], "0");
+    input.newLeaf[ALICE_SLOT][COLLATERAL] = addField(input.newLeaf[ALICE_SLOT][COLLATERAL], 1_000_000n);
+    input.newLeaf[ALICE_SLOT][ENTRY1] = addField(input.newLeaf[ALICE_SLOT][ENTRY1], 1_000_000n);
+    await fails(input, AT.flatEntry);
+  });
+
   it("rejects a key overwrite on an account that had a key", async () => {
     const input = trade();
     input.newLeaf[ALICE_SLOT][0] = addField(input.newLeaf[ALICE_SLOT][0], 1n);
@@ -258,7 +270,7 @@ describe("batch circuit (default instance)", {
 }, () => {
   it("compiles the default instance with the expected constraint count and accepts the transition", async () => {
     const d = await compiledInstance("default");
-    assert.equal(d.constraints, 79393);
+    assert.equal(d.constraints, 79441);
     assert.ok(d.constraints <= 90_000);
     const s = await runScenario(d.inst);
     for (const b of s.batches) {

@@ -86,6 +86,17 @@ describe("account leaf", () => {
       OutOfRangeError,
     );
   });
+
+  it("rejects entry notional on a flat position, as the circuit does, and accepts a flat one without", () => {
+    const flat = (entryNotional: bigint) => {
+      const l = structuredClone(leaf);
+      l.positions[0] = { size: 0n, entryNotional, fundingSnapshot: 5n };
+      return () => checkLeafRanges(l);
+    };
+    assert.doesNotThrow(flat(0n));
+    assert.throws(flat(1n), (e: unknown) => e instanceof OutOfRangeError && e.code === "STATE_OUT_OF_RANGE");
+    assert.throws(flat(-1n), OutOfRangeError);
+  });
 });
 
 describe("global state", () => {
