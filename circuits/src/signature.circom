@@ -17,7 +17,8 @@ include "poseidon.circom";
 // Poseidon, which costs 2.5x more under --O1. circomlib's own verifier does not check that R8 is on
 // the curve; this one does, so the addition law below is only ever applied to curve points.
 // Inputs: enabled (boolean, the caller must constrain it), Ax, Ay, S, R8x, R8y, msg.
-// Cost: 7,577 constraints (EscalarMulAny(254) and EscalarMulFix(253) are most of it; asserted in test/circuits/signature.test.ts). A batch checks each signed message once.
+// Cost: 7,577 constraints, most of it EscalarMulAny(254) and EscalarMulFix(253) (asserted in
+// test/circuits/signature.test.ts). A batch checks each signed message once, not once per fill.
 template SignatureCheck() {
     signal input enabled;
     signal input Ax;
