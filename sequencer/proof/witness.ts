@@ -14,6 +14,7 @@ import type { MarketState } from "../state/global-state.ts";
 import type { AccountLeaf } from "../state/leaf.ts";
 import { MemorySmt } from "./memory-smt.ts";
 import { messageHash, orderFields, priceHash, transferFields, withdrawalFields } from "./messages.ts";
+import { ProofRuleError } from "./errors.ts";
 import { type OrderSlot, ProofModel, type ProofRules } from "./model.ts";
 import type { ProofOp } from "./ops.ts";
 
@@ -51,6 +52,11 @@ export interface BuildBatchParams {
   /** Final nonce per account (the engine's); the model's where missing. */
   nonces?: ReadonlyMap<number, bigint>;
   dataHash?: bigint;
+  /**
+   * Build the witness even where the model refuses an op (its errors are returned in `violations`).
+   * For tests that write a hostile batch and show the circuit refuses it at the matching constraint.
+   */
+  unchecked?: boolean;
 }
 
 export interface Batch2Witness {
@@ -61,6 +67,8 @@ export interface Batch2Witness {
   depositHashNew: bigint;
   withdrawalHash: bigint;
   withdrawals: { accountId: number; l1Address: bigint; amount: bigint }[];
+  /** The model's refusals, with `unchecked` (empty otherwise: a refusal throws). */
+  violations: ProofRuleError[];
 }
 
 type OpFields = { kind: number } & Partial<
@@ -163,6 +171,16 @@ export class ProofChain {
     const depositHashOld = this.depositHash;
     const model = this.model;
     model.beginBatch(p.batchTimeMs);
+    const violations: ProofRuleError[] = [];
+    const checked = <T>(fn: () => T): T | undefined => {
+      try {
+        return fn();
+      } catch (err) {
+        if (!p.unchecked || !(err instanceof ProofRuleError)) throw err;
+        violations.push(err);
+        return undefined;
+      }
+    };
 
     const sig = (hash: bigint, what: string): Signature => {
       const s = p.signatures.get(hash);
@@ -209,7 +227,7 @@ export class ProofChain {
         e.fundingTime = op.timestampMs;
       e.index = op.indexPrice;
       e.priceTime = op.timestampMs;
-      model.apply(op);
+      checked(() => model.apply(op));
     }
 
     // 2. The table, the messages and the op slots, running each op through the model.
@@ -249,6 +267,7 @@ export class ProofChain {
     };
     const opSlots: Record<string, bigint | bigint[]>[] = [];
     const deposits: { x: bigint; y: bigint; amount: bigint }[] = [];
+    const paid: { accountId: number; l1Address: bigint; amount: bigint }[] = [];
     const addOp = (o: OpFields) => {
       if (opSlots.length >= inst.T) tooMany("op slots", inst.T);
       const kind = new Array(9).fill(0n);
@@ -291,6 +310,8 @@ export class ProofChain {
           addOp({ kind: KIND_INDEX.deposit, a: BigInt(slotFor(op.accountId)), amount: op.amount });
           break;
         case "withdrawal": {
+          if (paid.length >= inst.NW) tooMany("withdrawal slots", inst.NW);
+          paid.push({ accountId: op.accountId, l1Address: op.l1Address, amount: op.amount });
           const j = msgFor(withdrawalFields(op), op.accountId, false);
           addOp({
             kind: KIND_INDEX.withdrawal,
@@ -362,13 +383,13 @@ export class ProofChain {
           });
           break;
       }
-      model.apply(op);
+      checked(() => model.apply(op));
     }
     // An account whose only change is its nonce (an order that rested unfilled, a cancel) still
     // needs its slot: its new leaf carries the new nonce.
     for (const [id, n] of p.nonces ?? []) if (n !== model.leaf(id).nonce) slotFor(id);
-    const end = model.endBatch(p.nonces);
-    if (end.withdrawals.length > inst.NW) tooMany("withdrawal slots", inst.NW);
+    checked(() => model.endBatch(p.nonces));
+    const end = { withdrawals: paid };
 
     // 3. Message slots and the order-fill trees, in slot order (the circuit's order).
     const msgInputs = msgs.map((mg) => {
@@ -521,6 +542,7 @@ export class ProofChain {
       depositHashNew,
       withdrawalHash,
       withdrawals: end.withdrawals,
+      violations,
     };
   }
 }
