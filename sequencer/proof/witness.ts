@@ -12,9 +12,9 @@ import { BaseError } from "../errors.ts";
 import { toField } from "../state/field.ts";
 import type { MarketState } from "../state/global-state.ts";
 import type { AccountLeaf } from "../state/leaf.ts";
+import { ProofRuleError } from "./errors.ts";
 import { MemorySmt } from "./memory-smt.ts";
 import { messageHash, orderFields, priceHash, transferFields, withdrawalFields } from "./messages.ts";
-import { ProofRuleError } from "./errors.ts";
 import { type OrderSlot, ProofModel, type ProofRules } from "./model.ts";
 import type { ProofOp } from "./ops.ts";
 
