@@ -5,14 +5,20 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { keccak256, toHex } from "viem";
+import { devKey } from "../../sequencer/crypto/keys.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+// Deposits must go to BabyJubjub keys (Rollup refuses others), so the vectors use real dev keys.
+const keyOf = (seed: string) => {
+  const [pubKeyX, pubKeyY] = devKey(seed).pubKey;
+  return { pubKeyX, pubKeyY };
+};
 const deposits = [
-  { pubKeyX: 1n, pubKeyY: 2n, amount: 1_000_000n },
-  { pubKeyX: P - 1n, pubKeyY: 12345678901234567890n, amount: (1n << 80n) - 1n },
-  { pubKeyX: 0n, pubKeyY: 7n, amount: 1n },
+  { ...keyOf("vector-deposit-0"), amount: 1_000_000n },
+  { ...keyOf("vector-deposit-1"), amount: (1n << 80n) - 1n },
+  { ...keyOf("vector-deposit-2"), amount: 1n },
 ];
 const depositHashes = [0n];
 for (const d of deposits) {
@@ -38,6 +44,8 @@ const publicHash = poseidon([oldStateRoot, newStateRoot, batchNumber, l1Hash, da
 
 const str = (v: bigint) => v.toString();
 const out = {
+  /** A spare valid key for tests that deposit outside the vectors. */
+  key: { pubKeyX: str(keyOf("vector-alice").pubKeyX), pubKeyY: str(keyOf("vector-alice").pubKeyY) },
   deposits: deposits.map((d) => ({
     pubKeyX: str(d.pubKeyX),
     pubKeyY: str(d.pubKeyY),

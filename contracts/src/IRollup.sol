@@ -37,9 +37,13 @@ interface IRollup {
     error InvalidProof();
     /// @notice Thrown when a deposit amount is 0 or not below 2^80.
     error InvalidDepositAmount(uint256 amount);
-    /// @notice Thrown when a deposit key coordinate is not a field element, or the key is (0, 0),
-    ///         which is the empty key of an unused account slot.
+    /// @notice Thrown when a key coordinate is not a field element, or pubKeyX is 0: (0, 0) is the empty key
+    ///         of an unused account slot, and the curve points with x = 0, (0, 1) and (0, p - 1), are the
+    ///         identity and a point of order 2, which no private key has. Funds sent to them could never move.
     error InvalidPubKey(uint256 pubKeyX, uint256 pubKeyY);
+    /// @notice Thrown when a key is not a BabyJubjub point (a·x² + y² = 1 + d·x²·y² mod p): no private key
+    ///         signs for it, so a deposit to it could never be withdrawn.
+    error PubKeyNotOnCurve(uint256 pubKeyX, uint256 pubKeyY);
     /// @notice Thrown when `claim` is called with nothing withdrawable.
     error NothingToClaim();
     /// @notice Thrown when the token returns false or reverts on a transfer.
@@ -61,7 +65,8 @@ interface IRollup {
 
     // ---------------------------------------------------------------- actions
 
-    /// @notice Pulls `amount` tokens from the caller and queues a deposit to the L2 key (pubKeyX, pubKeyY).
+    /// @notice Pulls `amount` tokens from the caller and queues a deposit to the L2 key (pubKeyX, pubKeyY),
+    ///         which must be a BabyJubjub point with pubKeyX != 0 (see InvalidPubKey, PubKeyNotOnCurve).
     function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount) external;
 
     /// @notice Verifies and applies batch `batchNumber`. Only the operator may call it.

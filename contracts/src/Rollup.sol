@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
+import {BabyJubjub} from "./BabyJubjub.sol";
 import {IRollup} from "./IRollup.sol";
 import {IGroth16Verifier} from "./IGroth16Verifier.sol";
 import {IERC20Minimal} from "./IERC20Minimal.sol";
@@ -48,9 +49,7 @@ contract Rollup is IRollup {
     /// @inheritdoc IRollup
     function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount) external {
         if (amount == 0 || amount >= MAX_DEPOSIT) revert InvalidDepositAmount(amount);
-        if (pubKeyX >= FIELD || pubKeyY >= FIELD || (pubKeyX == 0 && pubKeyY == 0)) {
-            revert InvalidPubKey(pubKeyX, pubKeyY);
-        }
+        _checkKey(pubKeyX, pubKeyY);
         _pull(msg.sender, amount);
 
         uint256 index = depositCount;
@@ -159,6 +158,12 @@ contract Rollup is IRollup {
         } catch {
             revert InvalidProof();
         }
+    }
+
+    /// @dev A key the L2 can use: reduced, x != 0, on the curve. The checks cost a few hundred gas.
+    function _checkKey(uint256 x, uint256 y) internal pure {
+        if (x >= FIELD || y >= FIELD || x == 0) revert InvalidPubKey(x, y);
+        if (!BabyJubjub.isOnCurve(x, y)) revert PubKeyNotOnCurve(x, y);
     }
 
     function _pull(address from, uint256 amount) internal {

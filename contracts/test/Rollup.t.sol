@@ -35,6 +35,12 @@ contract RollupTest is Test {
 
     // ------------------------------------------------------------------ helpers
 
+    /// @dev A valid BabyJubjub key (a dev key from the vectors).
+    function _key() internal view returns (uint256 x, uint256 y) {
+        x = vm.parseJsonUint(vectors, ".key.pubKeyX");
+        y = vm.parseJsonUint(vectors, ".key.pubKeyY");
+    }
+
     function _fixtureDeposit(uint256 i) internal view returns (uint256 x, uint256 y, uint256 amount) {
         string memory k = string.concat(".deposits[", vm.toString(i), "]");
         x = vm.parseJsonUint(vectors, string.concat(k, ".pubKeyX"));
@@ -98,20 +104,23 @@ contract RollupTest is Test {
     }
 
     function test_deposit_revertsOnZeroAmount() public {
+        (uint256 x, uint256 y) = _key();
         vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidDepositAmount.selector, 0));
         vm.prank(ALICE);
-        rollup.deposit(1, 2, 0);
+        rollup.deposit(x, y, 0);
     }
 
     function test_deposit_revertsOnAmountOf2Pow80() public {
+        (uint256 x, uint256 y) = _key();
         vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidDepositAmount.selector, uint256(1 << 80)));
         vm.prank(ALICE);
-        rollup.deposit(1, 2, 1 << 80);
+        rollup.deposit(x, y, 1 << 80);
     }
 
     function test_deposit_acceptsAmountJustBelow2Pow80() public {
+        (uint256 x, uint256 y) = _key();
         vm.prank(ALICE);
-        rollup.deposit(1, 2, (1 << 80) - 1);
+        rollup.deposit(x, y, (1 << 80) - 1);
         assertEq(rollup.depositCount(), 1, "depositCount");
     }
 
@@ -133,10 +142,42 @@ contract RollupTest is Test {
         rollup.deposit(0, 0, 1);
     }
 
+    function test_deposit_revertsOnTheIdentityPointWithKeyXZero() public {
+        // (0, 1) is on the curve but no private key has it; pubKeyX == 0 is refused whatever Y is.
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 0, 1));
+        vm.prank(ALICE);
+        rollup.deposit(0, 1, 1);
+    }
+
+    function test_deposit_revertsOnKeyXZeroWithAnyY() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 0, P - 1));
+        vm.prank(ALICE);
+        rollup.deposit(0, P - 1, 1);
+    }
+
+    function test_deposit_revertsOnKeyOffTheCurve() public {
+        (uint256 x, uint256 y) = _key();
+        vm.expectRevert(abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, x, y + 1));
+        vm.prank(ALICE);
+        rollup.deposit(x, y + 1, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, 1, 2));
+        vm.prank(ALICE);
+        rollup.deposit(1, 2, 1);
+    }
+
+    function test_deposit_acceptsTheNegatedKey() public {
+        // (-x, y) is a curve point too (the curve is symmetric in x): the check is the equation, not a list.
+        (uint256 x, uint256 y) = _key();
+        vm.prank(ALICE);
+        rollup.deposit(P - x, y, 1);
+        assertEq(rollup.depositCount(), 1, "depositCount");
+    }
+
     function test_deposit_revertsWithoutAllowance() public {
+        (uint256 x, uint256 y) = _key();
         usdc.mint(address(this), 10);
         vm.expectRevert(IRollup.TransferFailed.selector);
-        rollup.deposit(1, 2, 10);
+        rollup.deposit(x, y, 10);
     }
 
     // ------------------------------------------------------------------ submitBatch: checks in order

@@ -32,6 +32,7 @@ export const rollupAbi = parseAbi([
   "error InvalidProof()",
   "error InvalidDepositAmount(uint256 amount)",
   "error InvalidPubKey(uint256 pubKeyX, uint256 pubKeyY)",
+  "error PubKeyNotOnCurve(uint256 pubKeyX, uint256 pubKeyY)",
   "error NothingToClaim()",
   "error TransferFailed()",
   "error ZeroAddress()",

@@ -15,12 +15,19 @@ import { type DeployRollupReturnType, deployRollup } from "../../node/l1/deploy.
 import { forgeBuild } from "../../node/l1/forge.ts";
 import { CONTRACTS_OUT_DIR } from "../../node/l1/paths.ts";
 import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
+import { devKey } from "../../sequencer/crypto/keys.ts";
 
 export const DEPLOYER_KEY = ANVIL_KEYS[0];
 export const OPERATOR_KEY = ANVIL_KEYS[1];
 export const USER_KEY = ANVIL_KEYS[2];
 export const OPERATOR = privateKeyToAccount(OPERATOR_KEY).address;
 export const GENESIS_ROOT = 1000n;
+
+/** A BabyJubjub dev key as deposit fields: the Rollup refuses keys that are not curve points. */
+export function testKey(seed: string): { pubKeyX: bigint; pubKeyY: bigint } {
+  const [pubKeyX, pubKeyY] = devKey(seed).pubKey;
+  return { pubKeyX, pubKeyY };
+}
 
 /** Builds contracts/ once per process if an artifact the tests need is missing. */
 export async function ensureBuilt(): Promise<void> {
