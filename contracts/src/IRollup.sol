@@ -33,6 +33,9 @@ interface IRollup {
     /// @notice Thrown when a value that must be a BN254 field element (new root, withdrawal field) is not.
     ///         Poseidon reduces inputs mod p, so an unreduced value would alias a proven one.
     error NotFieldElement(uint256 value);
+    /// @notice Thrown when withdrawal `index` of a batch pays address 0: nobody could ever claim it, and the
+    ///         L2 debit would be lost. The sequencer refuses such a withdrawal before it takes the nonce.
+    error WithdrawalToZeroAddress(uint256 index, uint256 accountId);
     /// @notice Thrown when the Groth16 verifier rejects the proof (or reverts).
     error InvalidProof();
     /// @notice Thrown when a deposit amount is 0 or not below 2^80.

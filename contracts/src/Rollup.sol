@@ -146,6 +146,7 @@ contract Rollup is IRollup {
             // Poseidon reduces mod p: an unreduced id or amount would hash like a proven one and pay more.
             if (w.accountId >= FIELD) revert NotFieldElement(w.accountId);
             if (w.amount >= FIELD) revert NotFieldElement(w.amount);
+            if (w.to == address(0)) revert WithdrawalToZeroAddress(i, w.accountId);
             h = PoseidonT5.hash([h, w.accountId, uint256(uint160(w.to)), w.amount]);
         }
     }

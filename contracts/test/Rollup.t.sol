@@ -253,6 +253,15 @@ contract RollupTest is Test {
         rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
     }
 
+    function test_submitBatch_revertsOnWithdrawalToZeroAddress() public {
+        IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
+        ws[1].to = address(0);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.WithdrawalToZeroAddress.selector, 1, ws[1].accountId));
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
+        assertEq(rollup.lastVerifiedBatch(), 0, "nothing verified");
+    }
+
     function test_submitBatch_revertsWhenVerifierReturnsFalse() public {
         verifier.rejectAll();
         vm.expectRevert(IRollup.InvalidProof.selector);

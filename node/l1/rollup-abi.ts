@@ -29,6 +29,7 @@ export const rollupAbi = parseAbi([
   "error StaleRoot(uint256 expected, uint256 got)",
   "error UnknownDeposits(uint256 requested, uint256 available)",
   "error NotFieldElement(uint256 value)",
+  "error WithdrawalToZeroAddress(uint256 index, uint256 accountId)",
   "error InvalidProof()",
   "error InvalidDepositAmount(uint256 amount)",
   "error InvalidPubKey(uint256 pubKeyX, uint256 pubKeyY)",
