@@ -11,7 +11,8 @@ import {MockUSDC} from "../src/MockUSDC.sol";
 ///         from test/fixtures/hash-vectors.json, written by script/gen-fixtures.ts with the TS Poseidon.
 contract RollupTest is Test {
     uint256 internal constant P = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    uint256 internal constant GENESIS = 111;
+    /// @dev The genesis root of the "tiny" vector (D = 2), set in setUp: the old root of batch 1.
+    uint256 internal GENESIS;
 
     address internal constant OPERATOR = address(0x0b0b);
     address internal constant ALICE = address(0xa11ce);
@@ -25,8 +26,10 @@ contract RollupTest is Test {
     function setUp() public {
         usdc = new MockUSDC();
         verifier = new VerifierDouble();
-        rollup = new Rollup(GENESIS, address(verifier), address(usdc), OPERATOR);
         vectors = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/hash-vectors.json"));
+        IRollup.GenesisParams memory g;
+        (g, GENESIS) = _genesis("tiny");
+        rollup = new Rollup(g, GENESIS, address(verifier), address(usdc), OPERATOR);
         usdc.mint(ALICE, 1 << 100);
         vm.prank(ALICE);
         usdc.approve(address(rollup), type(uint256).max);
@@ -34,6 +37,51 @@ contract RollupTest is Test {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// @dev A genesis case of the vectors (node/genesis.ts) and the root TS computed for it.
+    function _genesis(string memory name) internal view returns (IRollup.GenesisParams memory g, uint256 root) {
+        string memory k = string.concat(".genesis.", name);
+        root = vm.parseJsonUint(vectors, string.concat(k, ".root"));
+        k = string.concat(k, ".params");
+        g.accountsDepth = vm.parseJsonUint(vectors, string.concat(k, ".accountsDepth"));
+        g.vaultPubKeyX = vm.parseJsonUint(vectors, string.concat(k, ".vaultPubKeyX"));
+        g.vaultPubKeyY = vm.parseJsonUint(vectors, string.concat(k, ".vaultPubKeyY"));
+        g.vaultCollateral = vm.parseJsonUint(vectors, string.concat(k, ".vaultCollateral"));
+        g.insuranceFund = vm.parseJsonUint(vectors, string.concat(k, ".insuranceFund"));
+        g.markPrices = vm.parseJsonUintArray(vectors, string.concat(k, ".markPrices"));
+        g.keeperPubKeyX = vm.parseJsonUint(vectors, string.concat(k, ".keeperPubKeyX"));
+        g.keeperPubKeyY = vm.parseJsonUint(vectors, string.concat(k, ".keeperPubKeyY"));
+    }
+
+    function _deploy(IRollup.GenesisParams memory g, uint256 root) internal returns (Rollup) {
+        return new Rollup(g, root, address(verifier), address(usdc), OPERATOR);
+    }
+
+    /// @dev Pays `amount` to the address the next `new Rollup` from this contract gets.
+    function _prefundNextDeployment(uint256 amount) internal {
+        usdc.mint(vm.computeCreateAddress(address(this), vm.getNonce(address(this))), amount);
+    }
+
+    /// @dev Deploys and expects BadGenesis(anything but `given`, given): a changed parameter changes the root.
+    function _expectBadGenesis(IRollup.GenesisParams memory g, uint256 given, string memory what) internal {
+        try this.deployExternal(g, given) {
+            assertTrue(false, string.concat("deployed with a changed ", what));
+        } catch (bytes memory err) {
+            assertTrue(bytes4(err) == IRollup.BadGenesis.selector, string.concat("BadGenesis for ", what));
+            uint256 expected;
+            uint256 got;
+            assembly {
+                expected := mload(add(err, 0x24))
+                got := mload(add(err, 0x44))
+            }
+            assertEq(got, given, "given root echoed");
+            assertTrue(expected != given, string.concat("the root moves with ", what));
+        }
+    }
+
+    function deployExternal(IRollup.GenesisParams memory g, uint256 root) external returns (address) {
+        return address(_deploy(g, root));
+    }
 
     /// @dev A valid BabyJubjub key (a dev key from the vectors).
     function _key() internal view returns (uint256 x, uint256 y) {
@@ -380,20 +428,151 @@ contract RollupTest is Test {
     // ------------------------------------------------------------------ constructor
 
     function test_constructor_storesGenesisAndRoles() public view {
+        (IRollup.GenesisParams memory g,) = _genesis("tiny");
         assertEq(rollup.stateRoot(), GENESIS, "stateRoot");
         assertEq(rollup.lastVerifiedBatch(), 0, "lastVerifiedBatch");
         assertEq(rollup.operator(), OPERATOR, "operator");
         assertEq(rollup.token(), address(usdc), "token");
         assertEq(rollup.verifier(), address(verifier), "verifier");
         assertEq(rollup.depositHashes(0), 0, "depositHashes[0]");
+        assertEq(rollup.accountsDepth(), 2, "accountsDepth");
+        assertEq(rollup.markets(), 2, "markets");
+        assertEq(rollup.keeperPubKeyX(), g.keeperPubKeyX, "keeperPubKeyX");
+        assertEq(rollup.keeperPubKeyY(), g.keeperPubKeyY, "keeperPubKeyY");
+    }
+
+    function test_constructor_computesTheTypeScriptRootAtDepth16() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("default");
+        Rollup r = _deploy(g, root);
+        assertEq(r.stateRoot(), root, "stateRoot");
+        assertEq(r.accountsDepth(), 16, "accountsDepth");
+    }
+
+    function test_constructor_computesTheTypeScriptRootOfAFundedGenesisWhoseCashItHolds() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("funded");
+        _prefundNextDeployment(g.vaultCollateral + g.insuranceFund);
+        Rollup r = _deploy(g, root);
+        assertEq(r.stateRoot(), root, "stateRoot");
+        assertEq(usdc.balanceOf(address(r)), 5_007_000, "cash held");
+    }
+
+    function test_constructor_revertsOnAFundedGenesisWithoutItsCash() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("funded");
+        _prefundNextDeployment(5_006_999);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisCashNotHeld.selector, 5_007_000, 5_006_999));
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnARootItDidNotCompute() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BadGenesis.selector, root, root + 1));
+        _deploy(g, root + 1);
+    }
+
+    function test_constructor_bindsEveryGenesisFieldToTheRoot() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("funded");
+        _prefundNextDeployment(1 << 90); // enough cash for every variant: only the root may fail
+
+        g.accountsDepth += 1;
+        _expectBadGenesis(g, root, "accountsDepth");
+        g.accountsDepth -= 1;
+
+        g.vaultPubKeyX = P - g.vaultPubKeyX; // (-x, y) is still a curve point
+        _expectBadGenesis(g, root, "vaultPubKeyX");
+        g.vaultPubKeyX = P - g.vaultPubKeyX;
+
+        g.vaultCollateral += 1;
+        _expectBadGenesis(g, root, "vaultCollateral");
+        g.vaultCollateral -= 1;
+
+        g.insuranceFund += 1;
+        _expectBadGenesis(g, root, "insuranceFund");
+        g.insuranceFund -= 1;
+
+        g.markPrices[1] = 1;
+        _expectBadGenesis(g, root, "markPrices[1]");
+        g.markPrices[1] = 0;
+
+        // The keeper key is stored, not hashed into the state: changing it keeps the root.
+        (g.keeperPubKeyX, g.keeperPubKeyY) = _key();
+        Rollup r = Rollup(this.deployExternal(g, root));
+        (uint256 kx,) = _key();
+        assertEq(r.keeperPubKeyX(), kx, "keeper key stored");
+    }
+
+    function test_constructor_revertsOnAVaultKeyWithXZeroOrOffTheCurve() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        uint256 y = g.vaultPubKeyY;
+        g.vaultPubKeyX = 0;
+        g.vaultPubKeyY = 1;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 0, 1));
+        _deploy(g, root);
+        (g.vaultPubKeyX,) = _key();
+        g.vaultPubKeyY = y;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, g.vaultPubKeyX, y));
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnAKeeperKeyOffTheCurve() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        g.keeperPubKeyY += 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, g.keeperPubKeyX, g.keeperPubKeyY)
+        );
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnADepthOrMarketCountOutOfRange() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        g.accountsDepth = 0;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 0, 2));
+        _deploy(g, root);
+        g.accountsDepth = 65;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 65, 2));
+        _deploy(g, root);
+        g.accountsDepth = 2;
+        g.markPrices = new uint256[](0);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 2, 0));
+        _deploy(g, root);
+        g.markPrices = new uint256[](5);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 2, 5));
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnGenesisValuesOutOfRange() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        g.vaultCollateral = 1 << 80;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisValueOutOfRange.selector, 1 << 80, 1 << 80));
+        _deploy(g, root);
+        g.vaultCollateral = 0;
+        g.insuranceFund = 1 << 80;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisValueOutOfRange.selector, 1 << 80, 1 << 80));
+        _deploy(g, root);
+        g.insuranceFund = 0;
+        g.markPrices[0] = 1 << 40;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisValueOutOfRange.selector, 1 << 40, 1 << 40));
+        _deploy(g, root);
     }
 
     function test_constructor_revertsOnZeroOperator() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
         vm.expectRevert(IRollup.ZeroAddress.selector);
-        new Rollup(GENESIS, address(verifier), address(usdc), address(0));
+        new Rollup(g, root, address(verifier), address(usdc), address(0));
     }
 
     // ------------------------------------------------------------------ gas
+
+    function test_gas_constructorAtDepth2And16() public {
+        string[2] memory cases = ["tiny", "default"];
+        for (uint256 i = 0; i < 2; i++) {
+            (IRollup.GenesisParams memory g, uint256 root) = _genesis(cases[i]);
+            this.deployExternal(g, root);
+            emit log_named_uint(
+                string.concat("new Rollup, genesis ", cases[i]),
+                vm.snapshotGasLastCall(string.concat("constructor_", cases[i]))
+            );
+        }
+    }
 
     function test_gas_submitBatchWithZeroAndTwoWithdrawals() public {
         _depositFixture(3);

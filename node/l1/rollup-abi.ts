@@ -15,6 +15,10 @@ export const rollupAbi = parseAbi([
   "function operator() view returns (address)",
   "function token() view returns (address)",
   "function verifier() view returns (address)",
+  "function accountsDepth() view returns (uint256)",
+  "function markets() view returns (uint256)",
+  "function keeperPubKeyX() view returns (uint256)",
+  "function keeperPubKeyY() view returns (uint256)",
   "function depositCount() view returns (uint256)",
   "function depositsConsumed() view returns (uint256)",
   "function depositHashes(uint256 k) view returns (uint256)",
@@ -23,6 +27,10 @@ export const rollupAbi = parseAbi([
   "event BatchVerified(uint256 indexed batch, uint256 newRoot)",
   "event WithdrawalQueued(uint256 indexed batch, uint256 indexed accountId, address indexed to, uint256 amount)",
   "event Claimed(address indexed to, uint256 amount)",
+  "error BadGenesis(uint256 expected, uint256 given)",
+  "error InvalidGenesisShape(uint256 accountsDepth, uint256 markets)",
+  "error GenesisValueOutOfRange(uint256 value, uint256 limit)",
+  "error GenesisCashNotHeld(uint256 needed, uint256 held)",
   "error NotOperator()",
   "error BatchAlreadyVerified(uint256 batch)",
   "error BatchOutOfOrder(uint256 expected, uint256 got)",
@@ -37,6 +45,9 @@ export const rollupAbi = parseAbi([
   "error NothingToClaim()",
   "error TransferFailed()",
   "error ZeroAddress()",
+  // From the genesis hash (PoseidonN, PoseidonWide): only the constructor can raise them.
+  "error PoseidonWidthNotBuilt(uint256 inputs)",
+  "error BadPoseidonConstants(uint256 inputs, uint256 bytesGiven)",
 ]);
 
 /** The MockUSDC calls the devnet and tests make (devnet-only faucet token). */

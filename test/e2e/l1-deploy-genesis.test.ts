@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { CircuitInstance } from "../../circuits/compile.ts";
+import { buildGenesis, rollupGenesisOf } from "../../node/genesis.ts";
+import { type StartAnvilReturnType, startAnvil } from "../../node/l1/anvil.ts";
+import { createL1Clients } from "../../node/l1/clients.ts";
+import { deployRollup } from "../../node/l1/deploy.ts";
+import { DeployError } from "../../node/l1/errors.ts";
+import { decodeRollupRevert } from "../../node/l1/revert.ts";
+import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
+import { devKey } from "../../sequencer/crypto/keys.ts";
+import { DEPLOYER_KEY, ensureBuilt, OPERATOR } from "./l1-setup.ts";
+
+const INST: CircuitInstance = { name: "l1-genesis", D: 5, N: 2, M: 2, ND: 1, NW: 1 };
+const SHAPE = { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 };
+const KEEPER = devKey("l1-genesis-keeper").pubKey;
+
+describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDouble verifier)", () => {
+  let anvil: StartAnvilReturnType;
+  before(async () => {
+    await ensureBuilt();
+    anvil = await startAnvil();
+  });
+  after(async () => {
+    await anvil?.stop();
+  });
+
+  it("deploys a funded genesis: pays its cash to the Rollup first, and the contract computes the TS root", async () => {
+    const values = { backstopCollateral: 3_000_000n, insuranceFund: 250_000n, markPrices: [61_000_000n, 0n] };
+    const g = await buildGenesis(INST, SHAPE, "l1-genesis-backstop", undefined, "simple", values);
+    const d = await deployRollup({
+      rpcUrl: anvil.rpcUrl,
+      deployerKey: DEPLOYER_KEY,
+      operator: OPERATOR,
+      genesis: rollupGenesisOf(g, KEEPER),
+      genesisRoot: g.root,
+      verifierContract: "VerifierDouble",
+    });
+    const { publicClient } = createL1Clients({ rpcUrl: anvil.rpcUrl });
+    const read = (functionName: "stateRoot" | "accountsDepth" | "markets" | "keeperPubKeyX") =>
+      publicClient.readContract({ address: d.rollupAddress, abi: rollupAbi, functionName });
+    assert.equal(await read("stateRoot"), g.root);
+    assert.equal(await read("accountsDepth"), 5n);
+    assert.equal(await read("markets"), 2n);
+    assert.equal(await read("keeperPubKeyX"), KEEPER[0]);
+    const held = await publicClient.readContract({
+      address: d.tokenAddress,
+      abi: mockUsdcAbi,
+      functionName: "balanceOf",
+      args: [d.rollupAddress],
+    });
+    assert.equal(held, 3_250_000n, "the genesis cash is on L1");
+  });
+
+  it("fails with BadGenesis when the root handed in is not the state's", async () => {
+    const g = await buildGenesis(INST, SHAPE, "l1-genesis-backstop");
+    const params = rollupGenesisOf(g, KEEPER);
+    await assert.rejects(
+      deployRollup({
+        rpcUrl: anvil.rpcUrl,
+        deployerKey: DEPLOYER_KEY,
+        operator: OPERATOR,
+        genesis: params,
+        genesisRoot: g.root + 1n,
+        verifierContract: "VerifierDouble",
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof DeployError && e.code === "L1_DEPLOY_FAILED", String(e));
+        const revert = decodeRollupRevert(e.cause);
+        assert.equal(revert?.code, "ROLLUP_BAD_GENESIS");
+        assert.deepEqual(revert?.args, [g.root, g.root + 1n]);
+        return true;
+      },
+    );
+  });
+});
