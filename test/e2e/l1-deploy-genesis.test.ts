@@ -6,6 +6,7 @@ import { type StartAnvilReturnType, startAnvil } from "../../node/l1/anvil.ts";
 import { createL1Clients } from "../../node/l1/clients.ts";
 import { deployRollup } from "../../node/l1/deploy.ts";
 import { DeployError } from "../../node/l1/errors.ts";
+import { checkDeployedGenesis, GenesisMismatchError } from "../../node/l1/genesis-check.ts";
 import { decodeRollupRevert } from "../../node/l1/revert.ts";
 import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
@@ -50,6 +51,41 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
       args: [d.rollupAddress],
     });
     assert.equal(held, 3_250_000n, "the genesis cash is on L1");
+  });
+
+  it("checkDeployedGenesis accepts the deployed genesis and names what differs otherwise", async () => {
+    const g = await buildGenesis(INST, SHAPE, "l1-genesis-backstop");
+    const d = await deployRollup({
+      rpcUrl: anvil.rpcUrl,
+      deployerKey: DEPLOYER_KEY,
+      operator: OPERATOR,
+      genesis: rollupGenesisOf(g, KEEPER),
+      genesisRoot: g.root,
+      verifierContract: "VerifierDouble",
+    });
+    const ok = {
+      rpcUrl: anvil.rpcUrl,
+      rollupAddress: d.rollupAddress,
+      genesisRoot: g.root,
+      accountsDepth: INST.D,
+      markets: INST.M,
+      keeperPubKey: KEEPER,
+    };
+    await checkDeployedGenesis(ok);
+    const other = await buildGenesis(INST, SHAPE, "another-backstop");
+    const cases: [Partial<typeof ok>, string][] = [
+      [{ genesisRoot: other.root }, "L1_GENESIS_ROOT_MISMATCH"],
+      [{ accountsDepth: INST.D + 1 }, "L1_GENESIS_DEPTH_MISMATCH"],
+      [{ markets: 1 }, "L1_GENESIS_MARKETS_MISMATCH"],
+      [{ keeperPubKey: devKey("another-keeper").pubKey }, "L1_KEEPER_KEY_MISMATCH"],
+    ];
+    for (const [change, code] of cases) {
+      await assert.rejects(
+        checkDeployedGenesis({ ...ok, ...change }),
+        (e: unknown) => e instanceof GenesisMismatchError && e.code === code,
+        code,
+      );
+    }
   });
 
   it("fails with BadGenesis when the root handed in is not the state's", async () => {
