@@ -4,7 +4,7 @@
  * `PoseidonN.sol`, which hashes an array of one of those widths with contracts/src/PoseidonWide.sol.
  *
  * Why not poseidon-solidity: it ships T2..T6 only, and an unrolled library with every constant inlined
- * does not fit in 24 KB of code at these widths. The constants (C and M of width t, ≈ 30 KB at t = 11)
+ * does not fit in 24 KB of code at these widths. The constants (circomlibjs' optimised set, ≈ 57 KB at t = 11)
  * are split into data libraries of at most CHUNK_WORDS words; each returns its bytes, PoseidonN joins
  * them. The libraries are linked like PoseidonT4..T6: forge links them in tests, node/l1/deploy.ts
  * deploys them from the Rollup artifact's link references.
@@ -31,7 +31,7 @@ const CHUNK_WORDS = 700;
 
 export const POSEIDON_SOL_DIR = join(CONTRACTS_DIR, "generated");
 const CONSTANTS_JSON = fileURLToPath(
-  new URL("../../node_modules/circomlibjs/src/poseidon_constants.json", import.meta.url),
+  new URL("../../node_modules/circomlibjs/src/poseidon_constants_opt.json", import.meta.url),
 );
 const CIRCUITS_JSON = fileURLToPath(new URL("../../circuits/circuits.json", import.meta.url));
 
@@ -52,43 +52,76 @@ export function instanceWidths(): number[] {
   return [...widths].sort((a, b) => a - b);
 }
 
-/** C[t-2] followed by M[t-2] row-major, as PoseidonWide reads them. */
+/**
+ * circomlibjs' optimised constants for n inputs in PoseidonWide's layout: C ‖ MT ‖ PT ‖ S, with the
+ * matrices transposed so that row i holds the weights of output word i (poseidon_opt.js uses M[j][i]).
+ */
 export function poseidonConstantWords(n: number): bigint[] {
   if (!Number.isInteger(n) || n < 1 || n > PARTIAL_ROUNDS.length) {
     throw new L1Error("L1_POSEIDON_WIDTH", `Poseidon takes 1..${PARTIAL_ROUNDS.length} inputs, not ${n}`, {
       details: { n },
     });
   }
-  const { C, M } = JSON.parse(readFileSync(CONSTANTS_JSON, "utf8")) as { C: string[][]; M: string[][][] };
+  const opt = JSON.parse(readFileSync(CONSTANTS_JSON, "utf8")) as {
+    C: string[][];
+    S: string[][];
+    M: string[][][];
+    P: string[][][];
+  };
   const t = n + 1;
-  const c = (C[t - 2] ?? []).map((x) => BigInt(x));
-  const m = (M[t - 2] ?? []).flatMap((row) => row.map((x) => BigInt(x)));
-  const rounds = FULL_ROUNDS + (PARTIAL_ROUNDS[t - 2] as number);
-  if (c.length !== rounds * t || m.length !== t * t) {
+  const partial = PARTIAL_ROUNDS[t - 2] as number;
+  const big = (xs: readonly string[] | undefined) => (xs ?? []).map((x) => BigInt(x));
+  const transposed = (m: string[][] | undefined) =>
+    Array.from({ length: t }, (_, i) =>
+      Array.from({ length: t }, (_, j) => BigInt(m?.[j]?.[i] ?? "x")),
+    ).flat();
+  const c = big(opt.C[t - 2]);
+  const sparse = big(opt.S[t - 2]);
+  const mt = transposed(opt.M[t - 2]);
+  const pt = transposed(opt.P[t - 2]);
+  if (c.length !== FULL_ROUNDS * t + partial || sparse.length !== partial * (2 * t - 1)) {
     throw new L1Error(
       "L1_POSEIDON_CONSTANTS",
       `circomlibjs constants for t = ${t} have an unexpected shape`,
       {
-        details: { t, c: c.length, m: m.length },
+        details: { t, c: c.length, s: sparse.length },
       },
     );
   }
-  return [...c, ...m];
+  return [...c, ...mt, ...pt, ...sparse];
 }
 
-/** The same loop as PoseidonWide.sol, in TS, to check the emitted constants before writing them. */
+/** The same rounds as PoseidonWide.sol, in TS, to check the emitted constants before writing them. */
 function wideHash(inputs: readonly bigint[], words: readonly bigint[]): bigint {
   const t = inputs.length + 1;
   const partial = PARTIAL_ROUNDS[t - 2] as number;
-  const rounds = FULL_ROUNDS + partial;
-  const at = (i: number) => words[i] as bigint;
-  let s = [0n, ...inputs.map((x) => x % P)];
-  for (let r = 0; r < rounds; r++) {
-    s = s.map((x, i) => (x + at(r * t + i)) % P);
-    const full = r < FULL_ROUNDS / 2 || r >= FULL_ROUNDS / 2 + partial;
-    s = s.map((x, i) => (full || i === 0 ? x ** 5n % P : x));
-    s = s.map((_, i) => s.reduce((acc, x, j) => (acc + at(rounds * t + i * t + j) * x) % P, 0n));
+  const next = (() => {
+    let i = 0;
+    return () => words[i++] as bigint;
+  })();
+  const cWords = Array.from({ length: FULL_ROUNDS * t + partial }, next);
+  const mt = Array.from({ length: t * t }, next);
+  const pt = Array.from({ length: t * t }, next);
+  const sparse = Array.from({ length: partial * (2 * t - 1) }, next);
+  let ci = 0;
+  let si = 0;
+  const ark = (s: bigint[]) => s.map((x) => (x + (cWords[ci++] as bigint)) % P);
+  const pow5 = (x: bigint) => x ** 5n % P;
+  const mix = (s: bigint[], m: bigint[]) =>
+    s.map((_, i) => s.reduce((acc, x, j) => (acc + (m[i * t + j] as bigint) * x) % P, 0n));
+  let s = ark([0n, ...inputs.map((x) => x % P)]);
+  for (let r = 1; r < FULL_ROUNDS / 2; r++) s = mix(ark(s.map(pow5)), mt);
+  s = mix(ark(s.map(pow5)), pt);
+  for (let r = 0; r < partial; r++) {
+    const s0 = (pow5(s[0] as bigint) + (cWords[ci++] as bigint)) % P;
+    s[0] = s0;
+    let acc = 0n;
+    for (let j = 0; j < t; j++) acc = (acc + (sparse[si++] as bigint) * (s[j] as bigint)) % P;
+    for (let k = 1; k < t; k++) s[k] = ((s[k] as bigint) + s0 * (sparse[si++] as bigint)) % P;
+    s[0] = acc;
   }
+  for (let r = 1; r < FULL_ROUNDS / 2; r++) s = mix(ark(s.map(pow5)), mt);
+  s = mix(s.map(pow5), mt);
   return s[0] as bigint;
 }
 
@@ -101,11 +134,11 @@ function chunksOf(words: readonly bigint[]): bigint[][] {
 }
 
 const HEADER =
-  "// SPDX-License-Identifier: MIT\n// GENERATED by node/l1/poseidon-sol.ts from circomlibjs' poseidon_constants.json. Do not edit.\npragma solidity ^0.8.28;\n";
+  "// SPDX-License-Identifier: MIT\n// GENERATED by node/l1/poseidon-sol.ts from circomlibjs' poseidon_constants_opt.json. Do not edit.\npragma solidity ^0.8.28;\n";
 
 function chunkSource(name: string, t: number, k: number, count: number, words: readonly bigint[]): string {
   return `${HEADER}
-/// @notice Words ${k + 1}/${count} of circomlib's Poseidon constants for t = ${t} (C then M), for PoseidonN.
+/// @notice Words ${k + 1}/${count} of circomlib's optimised Poseidon constants for t = ${t} (C, MT, PT, S), for PoseidonN.
 library ${name} {
     function data() public pure returns (bytes memory) {
         return hex"${words.map(word).join("")}";
@@ -138,7 +171,20 @@ library PoseidonN {
 ${widths.map((w, i) => `        ws[${i}] = ${w.n};`).join("\n")}
     }
 
-    function hash(uint256[] memory inputs) internal pure returns (uint256) {
+    function hash(uint256[] memory inputs) internal pure returns (uint256 out) {
+        // The constants are copied into memory (≈ 100 KB at t = 11) and dead after the hash; handing the
+        // space back keeps the next hash from paying the quadratic memory cost on top of it.
+        uint256 freePointer;
+        assembly ("memory-safe") {
+            freePointer := mload(0x40)
+        }
+        out = _hash(inputs);
+        assembly ("memory-safe") {
+            mstore(0x40, freePointer)
+        }
+    }
+
+    function _hash(uint256[] memory inputs) private pure returns (uint256) {
         uint256 n = inputs.length;
 ${branches}
         revert PoseidonWidthNotBuilt(n);
