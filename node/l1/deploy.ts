@@ -53,9 +53,11 @@ export type DeployRollupReturnType = {
 };
 
 /**
- * Deploys the Poseidon libraries, the verifier, MockUSDC (unless a token is given) and the Rollup, linking
- * the Rollup's bytecode to the libraries. Every artifact is read first, so a missing build fails before
- * any transaction is sent.
+ * Deploys the Poseidon libraries (poseidon-solidity's and the generated constant libraries of the genesis
+ * hash), the verifier, MockUSDC (unless a token is given) and the Rollup, linking the Rollup's bytecode to
+ * the libraries. A genesis with cash has it paid to the Rollup's address first. The constructor reverts
+ * with BadGenesis unless `genesisRoot` is the root of `genesis`. Every artifact is read first, so a
+ * missing build fails before any transaction is sent.
  */
 export async function deployRollup(params: DeployRollupParameters): Promise<DeployRollupReturnType> {
   const out = params.outDir === undefined ? {} : { outDir: params.outDir };
