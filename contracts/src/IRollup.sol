@@ -131,6 +131,8 @@ interface IRollup {
     function operator() external view returns (address);
     function token() external view returns (address);
     function verifier() external view returns (address);
+    /// @notice The state root before batch 1, as the constructor computed it from `GenesisParams`.
+    function genesisStateRoot() external view returns (uint256);
     /// @notice Depth D of the account tree the genesis was computed for.
     function accountsDepth() external view returns (uint256);
     /// @notice Number of markets M the genesis was computed for.

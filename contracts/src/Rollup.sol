@@ -26,6 +26,7 @@ contract Rollup is IRollup {
     IGroth16Verifier internal immutable _verifier;
     IERC20Minimal internal immutable _token;
     address public immutable operator;
+    uint256 public immutable genesisStateRoot;
     uint256 public immutable accountsDepth;
     uint256 public immutable markets;
     uint256 public immutable keeperPubKeyX;
@@ -73,6 +74,7 @@ contract Rollup is IRollup {
         }
 
         stateRoot = root;
+        genesisStateRoot = root;
         accountsDepth = genesis.accountsDepth;
         markets = m;
         keeperPubKeyX = genesis.keeperPubKeyX;

@@ -377,6 +377,7 @@ contract RollupTest is Test {
         assertEq(rollup.depositsConsumed(), 2, "depositsConsumed");
         _submit(2, 5, 6, 1);
         assertEq(rollup.stateRoot(), 6, "stateRoot 2");
+        assertEq(rollup.genesisStateRoot(), GENESIS, "genesisStateRoot stays");
         assertEq(rollup.lastVerifiedBatch(), 2, "lastVerifiedBatch 2");
         assertEq(rollup.depositsConsumed(), 3, "depositsConsumed 2");
     }
@@ -435,6 +436,7 @@ contract RollupTest is Test {
         assertEq(rollup.token(), address(usdc), "token");
         assertEq(rollup.verifier(), address(verifier), "verifier");
         assertEq(rollup.depositHashes(0), 0, "depositHashes[0]");
+        assertEq(rollup.genesisStateRoot(), GENESIS, "genesisStateRoot");
         assertEq(rollup.accountsDepth(), 2, "accountsDepth");
         assertEq(rollup.markets(), 2, "markets");
         assertEq(rollup.keeperPubKeyX(), g.keeperPubKeyX, "keeperPubKeyX");

@@ -22,27 +22,19 @@ export type CheckDeployedGenesisParameters = {
 /**
  * Refuses to start a sequencer whose genesis is not the deployed one: another BACKSTOP_SEED, instance or
  * KEEPER_SEED would otherwise show only later, as batches reverting with StaleRoot or prices from a key
- * the chain does not know. The genesis root can be compared only before batch 1 moves the root; the
- * depth, market count and keeper key are immutable on L1 and always compared.
+ * the chain does not know. All four are immutable on L1 (the contract computed the genesis root itself).
  */
 export async function checkDeployedGenesis(p: CheckDeployedGenesisParameters): Promise<void> {
   const { publicClient } = createL1Clients({ rpcUrl: p.rpcUrl });
   const read = (
-    functionName:
-      | "accountsDepth"
-      | "markets"
-      | "keeperPubKeyX"
-      | "keeperPubKeyY"
-      | "lastVerifiedBatch"
-      | "stateRoot",
+    functionName: "accountsDepth" | "markets" | "keeperPubKeyX" | "keeperPubKeyY" | "genesisStateRoot",
   ) => publicClient.readContract({ address: p.rollupAddress, abi: rollupAbi, functionName });
-  const [depth, markets, kx, ky, last, root] = await Promise.all([
+  const [depth, markets, kx, ky, root] = await Promise.all([
     read("accountsDepth"),
     read("markets"),
     read("keeperPubKeyX"),
     read("keeperPubKeyY"),
-    read("lastVerifiedBatch"),
-    read("stateRoot"),
+    read("genesisStateRoot"),
   ]);
   const fail = (code: string, what: string, onL1: unknown, here: unknown) => {
     throw new GenesisMismatchError(code, `${what} of the Rollup at ${p.rollupAddress} is not this config's`, {
@@ -61,7 +53,7 @@ export async function checkDeployedGenesis(p: CheckDeployedGenesisParameters): P
       p.keeperPubKey.join(","),
     );
   }
-  if (last === 0n && root !== p.genesisRoot) {
+  if (root !== p.genesisRoot) {
     fail("L1_GENESIS_ROOT_MISMATCH", "the genesis root (BACKSTOP_SEED, RISK_POLICY)", root, p.genesisRoot);
   }
 }

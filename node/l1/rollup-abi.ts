@@ -15,6 +15,7 @@ export const rollupAbi = parseAbi([
   "function operator() view returns (address)",
   "function token() view returns (address)",
   "function verifier() view returns (address)",
+  "function genesisStateRoot() view returns (uint256)",
   "function accountsDepth() view returns (uint256)",
   "function markets() view returns (uint256)",
   "function keeperPubKeyX() view returns (uint256)",

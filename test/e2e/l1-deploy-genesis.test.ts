@@ -10,7 +10,7 @@ import { checkDeployedGenesis, GenesisMismatchError } from "../../node/l1/genesi
 import { decodeRollupRevert } from "../../node/l1/revert.ts";
 import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
-import { DEPLOYER_KEY, ensureBuilt, OPERATOR } from "./l1-setup.ts";
+import { DEPLOYER_KEY, ensureBuilt, OPERATOR, OPERATOR_KEY } from "./l1-setup.ts";
 
 const INST: CircuitInstance = { name: "l1-genesis", D: 5, N: 2, M: 2, ND: 1, NW: 1 };
 const SHAPE = { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 };
@@ -71,6 +71,20 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
       markets: INST.M,
       keeperPubKey: KEEPER,
     };
+    await checkDeployedGenesis(ok);
+    // Batch 1 moves stateRoot; the genesis root stays comparable (an immutable of the contract).
+    const { publicClient, walletClient } = createL1Clients({
+      rpcUrl: anvil.rpcUrl,
+      privateKey: OPERATOR_KEY,
+    });
+    const hash = await walletClient!.writeContract({
+      address: d.rollupAddress,
+      abi: rollupAbi,
+      functionName: "submitBatch",
+      args: [1n, g.root, g.root + 1n, 0n, [], "0x", [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]],
+      chain: null,
+    });
+    assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
     await checkDeployedGenesis(ok);
     const other = await buildGenesis(INST, SHAPE, "another-backstop");
     const cases: [Partial<typeof ok>, string][] = [
