@@ -67,6 +67,8 @@ contract RollupTest is Test {
         try this.deployExternal(g, given) {
             assertTrue(false, string.concat("deployed with a changed ", what));
         } catch (bytes memory err) {
+            // casting to 'bytes4' is safe because it is meant to keep only the revert data's selector
+            // forge-lint: disable-next-line(unsafe-typecast)
             assertTrue(bytes4(err) == IRollup.BadGenesis.selector, string.concat("BadGenesis for ", what));
             uint256 expected;
             uint256 got;
