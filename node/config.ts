@@ -30,9 +30,9 @@ const sequencerSchema = z.object({
   L1_RPC_URL: z.string().url(),
   ROLLUP_ADDRESS: address,
   OPERATOR_KEY: hexKey,
-  /** Seed of the L2 key that owns the backstop account 0; must match the genesis the rollup was deployed with. */
+  /** Seed of the L2 key that owns the backstop account 0; must match the genesis the rollup was deployed with (checked at start). */
   BACKSTOP_SEED: z.string().min(1).default("devnet-backstop"),
-  /** Seed of the oracle keeper's L2 key: only its signed prices are accepted. */
+  /** Seed of the oracle keeper's L2 key: only its signed prices are accepted. Must be the Rollup's keeper key (checked at start). */
   KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
   BATCH_MAX_WAIT_MS: intFromEnv(2000),
   PRICE_BATCH_WAIT_MS: intFromEnv(30_000),

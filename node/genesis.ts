@@ -3,7 +3,7 @@ import type { CircuitInstance } from "../circuits/compile.ts";
 import type { BatchShape } from "../sequencer/batches/open-batch.ts";
 import type { CommittedState } from "../sequencer/batches/sealer.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
-import { Engine } from "../sequencer/engine/engine.ts";
+import { Engine, type EngineGenesis } from "../sequencer/engine/engine.ts";
 import { type EngineParams, parseEngineParams } from "../sequencer/engine/params.ts";
 import { policyParams } from "../sequencer/sim/policies.ts";
 import { globalRoot, stateRoot } from "../sequencer/state/global-state.ts";
@@ -11,6 +11,7 @@ import type { AccountLeaf } from "../sequencer/state/leaf.ts";
 import { leafHash } from "../sequencer/state/leaf.ts";
 import { SparseMerkleTree } from "../sequencer/state/merkle-tree.ts";
 import { MemoryNodeStore, type NodeStore } from "../sequencer/state/node-store.ts";
+import type { RollupGenesisParams } from "./l1/deploy.ts";
 
 export interface Genesis {
   params: EngineParams;
@@ -42,8 +43,10 @@ export function engineParamsFor(
 }
 
 /**
- * The state before batch 1: the backstop account 0 with the operator's key, markets without prices.
- * The deploy script puts this root into Rollup.sol; the sequencer rebuilds the same state at start.
+ * The state before batch 1: the backstop account 0 with the operator's key, markets without prices
+ * (unless `values` gives marks, vault collateral or an insurance fund: cash the Rollup must hold at
+ * deployment). Rollup.sol recomputes this root from `rollupGenesisOf` and refuses another one; the
+ * sequencer rebuilds the same state at start.
  */
 export async function buildGenesis(
   inst: CircuitInstance,
@@ -51,9 +54,10 @@ export async function buildGenesis(
   backstopSeed: string,
   store: NodeStore = new MemoryNodeStore(),
   riskPolicy = "simple",
+  values: EngineGenesis = {},
 ): Promise<Genesis> {
   const params = engineParamsFor(inst, backstopSeed, riskPolicy);
-  const engine = new Engine(params);
+  const engine = new Engine(params, values);
   const tree = new SparseMerkleTree(inst.D, inst.M, store);
   const leaves = new Map<number, AccountLeaf>();
   for (let id = 0; id < engine.accountCount(); id++) {
@@ -64,7 +68,33 @@ export async function buildGenesis(
   const global = engine.global();
   const root = stateRoot(await tree.root(), globalRoot(global));
   const fingerprint = createHash("sha256")
-    .update(JSON.stringify({ params, inst, shape }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))
+    .update(
+      // `values` only when given, so the fingerprint of an unfunded genesis is what it always was.
+      JSON.stringify({ params, inst, shape, ...(Object.keys(values).length ? { values } : {}) }, (_k, v) =>
+        typeof v === "bigint" ? v.toString() : v,
+      ),
+    )
     .digest("hex");
   return { params, engine, committed: { leaves, global, depositHash: 0n }, tree, root, fingerprint };
+}
+
+/**
+ * The Rollup constructor's genesis parameters, read from the genesis state itself (the vault leaf and the
+ * global fields), so a state the contract cannot express gives a different root and fails the deployment
+ * with BadGenesis instead of starting the rollup from a root nobody checked.
+ */
+export function rollupGenesisOf(g: Genesis, keeperPubKey: readonly [bigint, bigint]): RollupGenesisParams {
+  const vault = g.engine.account(g.params.backstopAccountId);
+  if (!vault) throw new RangeError("genesis has no backstop vault account");
+  const global = g.engine.global();
+  return {
+    accountsDepth: BigInt(g.tree.depth),
+    vaultPubKeyX: vault.pubKeyX,
+    vaultPubKeyY: vault.pubKeyY,
+    vaultCollateral: vault.collateral,
+    insuranceFund: global.insuranceFund,
+    markPrices: global.markets.map((m) => m.markPrice),
+    keeperPubKeyX: keeperPubKey[0],
+    keeperPubKeyY: keeperPubKey[1],
+  };
 }

@@ -13,6 +13,7 @@ import { LevelNodeStore } from "../sequencer/state/level-node-store.ts";
 import type { SequencerConfig } from "./config.ts";
 import { buildGenesis } from "./genesis.ts";
 import { createL1Clients } from "./l1/clients.ts";
+import { checkDeployedGenesis } from "./l1/genesis-check.ts";
 import { rollupAbi } from "./l1/rollup-abi.ts";
 import { L1Submitter } from "./l1/submitter.ts";
 import { DepositWatcher } from "./l1/watcher.ts";
@@ -46,6 +47,21 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     new LevelNodeStore(db as unknown as Level<string, string>),
     cfg.RISK_POLICY,
   );
+
+  // Before the WAL is replayed or anything is queued: this config must describe the deployed genesis.
+  try {
+    await checkDeployedGenesis({
+      rpcUrl: cfg.L1_RPC_URL,
+      rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      genesisRoot: genesis.root,
+      accountsDepth: inst.D,
+      markets: inst.M,
+      keeperPubKey: devKey(cfg.KEEPER_SEED).pubKey,
+    });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
 
   // One clock for the sequencer and the API, so batch timers and price receive times agree.
   const clock = Date.now;

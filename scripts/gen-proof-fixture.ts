@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { loadInstance } from "../circuits/compile.ts";
 import { REPO_ROOT } from "../node/config.ts";
-import { buildGenesis } from "../node/genesis.ts";
+import { buildGenesis, rollupGenesisOf } from "../node/genesis.ts";
 import { loadArtifacts } from "../prover/artifacts.ts";
 import { toSolidityProof } from "../prover/proof-format.ts";
 import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
@@ -40,8 +40,17 @@ export async function writeProofFixture(o: { onProgress?: (m: string) => void } 
   const { proof, publicSignals } = await snarkjs.groth16.fullProve(rec.input, art.wasmPath, art.zkeyPath);
   if (publicSignals[0] !== rec.publicHash.toString()) throw new Error("fixture: public hash mismatch");
 
+  const genesis = rollupGenesisOf(g, devKey("devnet-keeper").pubKey);
   const fixture = {
     genesisRoot: g.root.toString(),
+    genesis: {
+      ...Object.fromEntries(
+        Object.entries(genesis)
+          .filter(([k]) => k !== "markPrices")
+          .map(([k, v]) => [k, String(v)]),
+      ),
+      markPrices: genesis.markPrices.map(String),
+    },
     batchNumber: 1,
     oldStateRoot: rec.oldStateRoot.toString(),
     newStateRoot: rec.newStateRoot.toString(),

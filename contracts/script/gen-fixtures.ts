@@ -1,18 +1,26 @@
-// Writes test/fixtures/hash-vectors.json: deposit/withdrawal chains and a batch public input computed by the
-// TypeScript Poseidon (sequencer/crypto/poseidon.ts), so the forge tests check Solidity against the TS side.
+// Writes test/fixtures/hash-vectors.json: genesis states and roots (node/genesis.ts), deposit/withdrawal chains
+// and a batch public input computed by the TypeScript Poseidon (sequencer/crypto/poseidon.ts), so the forge
+// tests check Solidity against the TS side.
 // Run: npx tsx contracts/script/gen-fixtures.ts
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { keccak256, toHex } from "viem";
+import { buildGenesis, rollupGenesisOf } from "../../node/genesis.ts";
+import { devKey } from "../../sequencer/crypto/keys.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+// Deposits must go to BabyJubjub keys (Rollup refuses others), so the vectors use real dev keys.
+const keyOf = (seed: string) => {
+  const [pubKeyX, pubKeyY] = devKey(seed).pubKey;
+  return { pubKeyX, pubKeyY };
+};
 const deposits = [
-  { pubKeyX: 1n, pubKeyY: 2n, amount: 1_000_000n },
-  { pubKeyX: P - 1n, pubKeyY: 12345678901234567890n, amount: (1n << 80n) - 1n },
-  { pubKeyX: 0n, pubKeyY: 7n, amount: 1n },
+  { ...keyOf("vector-deposit-0"), amount: 1_000_000n },
+  { ...keyOf("vector-deposit-1"), amount: (1n << 80n) - 1n },
+  { ...keyOf("vector-deposit-2"), amount: 1n },
 ];
 const depositHashes = [0n];
 for (const d of deposits) {
@@ -26,10 +34,47 @@ const withdrawals = [
 let withdrawalHash = 0n;
 for (const w of withdrawals) withdrawalHash = poseidon([withdrawalHash, w.accountId, BigInt(w.to), w.amount]);
 
+// Genesis states built by node/genesis.ts (the devnet's code), with the roots the Rollup must recompute.
+const genesisCase = async (D: number, values: Parameters<typeof buildGenesis>[5] = {}) => {
+  const inst = { name: `vector-d${D}`, D, N: 2, M: 2, ND: 1, NW: 1 };
+  const g = await buildGenesis(
+    inst,
+    { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 },
+    "vector-backstop",
+    undefined,
+    "simple",
+    values,
+  );
+  const p = rollupGenesisOf(g, devKey("vector-keeper").pubKey);
+  return {
+    root: g.root.toString(),
+    params: {
+      accountsDepth: p.accountsDepth.toString(),
+      vaultPubKeyX: p.vaultPubKeyX.toString(),
+      vaultPubKeyY: p.vaultPubKeyY.toString(),
+      vaultCollateral: p.vaultCollateral.toString(),
+      insuranceFund: p.insuranceFund.toString(),
+      markPrices: p.markPrices.map(String),
+      keeperPubKeyX: p.keeperPubKeyX.toString(),
+      keeperPubKeyY: p.keeperPubKeyY.toString(),
+    },
+  };
+};
+const genesis = {
+  tiny: await genesisCase(2),
+  funded: await genesisCase(3, {
+    backstopCollateral: 5_000_000n,
+    insuranceFund: 7_000n,
+    markPrices: [60_000_000n, 0n],
+  }),
+  default: await genesisCase(16),
+};
+
 // A batch 1 that consumes the first 2 deposits and pays both withdrawals.
 const batchData = toHex(new TextEncoder().encode("zk-perps batch 1 state diff bytes"));
 const dataHash = BigInt(keccak256(batchData)) >> 8n;
-const oldStateRoot = 111n;
+// Starts from the "tiny" genesis, the state RollupTest deploys, so the batch can be submitted.
+const oldStateRoot = BigInt(genesis.tiny.root);
 const newStateRoot = P - 2n;
 const batchNumber = 1n;
 const depositCount = 2n;
@@ -38,6 +83,9 @@ const publicHash = poseidon([oldStateRoot, newStateRoot, batchNumber, l1Hash, da
 
 const str = (v: bigint) => v.toString();
 const out = {
+  genesis,
+  /** A spare valid key for tests that deposit outside the vectors. */
+  key: { pubKeyX: str(keyOf("vector-alice").pubKeyX), pubKeyY: str(keyOf("vector-alice").pubKeyY) },
   deposits: deposits.map((d) => ({
     pubKeyX: str(d.pubKeyX),
     pubKeyY: str(d.pubKeyY),

@@ -15,7 +15,43 @@ interface IRollup {
         uint256 amount;
     }
 
+    /// @notice The state before batch 1 (docs/SPEC.md "Genesis"): account 0 is the backstop vault, every other
+    ///         leaf is empty, and every global field not listed here is 0. The constructor hashes this and
+    ///         refuses any other root, so no one can start the rollup from a state with cash it does not hold.
+    /// @param accountsDepth Depth D of the account tree (1..64).
+    /// @param vaultPubKeyX The vault's L2 key (the operator's): a BabyJubjub point with x != 0.
+    /// @param vaultCollateral The vault's starting collateral, < 2^80.
+    /// @param insuranceFund The starting insurance fund, < 2^80.
+    /// @param markPrices Each market's starting mark (0: none yet), < 2^40; its length is M (1..4).
+    /// @param keeperPubKeyX The oracle keeper's L2 key, whose signed prices the sequencer accepts. Not part of
+    ///        the state root; stored so that a circuit can later bind prices to it.
+    struct GenesisParams {
+        uint256 accountsDepth;
+        uint256 vaultPubKeyX;
+        uint256 vaultPubKeyY;
+        uint256 vaultCollateral;
+        uint256 insuranceFund;
+        uint256[] markPrices;
+        uint256 keeperPubKeyX;
+        uint256 keeperPubKeyY;
+    }
+
     // ---------------------------------------------------------------- errors
+
+    /// @notice Thrown when the constructor's `genesisRoot` is not the root it computes from the genesis
+    ///         parameters: the deployer's state and the contract's encoding disagree.
+    /// @param expected The root of `GenesisParams` as the contract computes it.
+    /// @param given The root the deployer passed.
+    error BadGenesis(uint256 expected, uint256 given);
+    /// @notice Thrown when the genesis tree depth is not in 1..64 or the market count not in 1..4.
+    error InvalidGenesisShape(uint256 accountsDepth, uint256 markets);
+    /// @notice Thrown when a genesis amount or mark is not below its range limit (2^80 for cash, 2^40 for a
+    ///         mark), the ranges the circuit checks every leaf and global field against.
+    error GenesisValueOutOfRange(uint256 value, uint256 limit);
+    /// @notice Thrown when the token balance of the contract at construction is below the genesis cash
+    ///         (vault collateral + insurance fund): L2 cash that L1 does not hold could be withdrawn from others.
+    ///         Pay it to the contract's address before deploying.
+    error GenesisCashNotHeld(uint256 needed, uint256 held);
 
     /// @notice Thrown when anyone but the operator submits a batch. The circuit does not check L2
     ///         signatures, so only the operator's batches can be trusted to be ones users asked for.
@@ -33,13 +69,20 @@ interface IRollup {
     /// @notice Thrown when a value that must be a BN254 field element (new root, withdrawal field) is not.
     ///         Poseidon reduces inputs mod p, so an unreduced value would alias a proven one.
     error NotFieldElement(uint256 value);
+    /// @notice Thrown when withdrawal `index` of a batch pays address 0: nobody could ever claim it, and the
+    ///         L2 debit would be lost. The sequencer refuses such a withdrawal before it takes the nonce.
+    error WithdrawalToZeroAddress(uint256 index, uint256 accountId);
     /// @notice Thrown when the Groth16 verifier rejects the proof (or reverts).
     error InvalidProof();
     /// @notice Thrown when a deposit amount is 0 or not below 2^80.
     error InvalidDepositAmount(uint256 amount);
-    /// @notice Thrown when a deposit key coordinate is not a field element, or the key is (0, 0),
-    ///         which is the empty key of an unused account slot.
+    /// @notice Thrown when a key coordinate is not a field element, or pubKeyX is 0: (0, 0) is the empty key
+    ///         of an unused account slot, and the curve points with x = 0, (0, 1) and (0, p - 1), are the
+    ///         identity and a point of order 2, which no private key has. Funds sent to them could never move.
     error InvalidPubKey(uint256 pubKeyX, uint256 pubKeyY);
+    /// @notice Thrown when a key is not a BabyJubjub point (a·x² + y² = 1 + d·x²·y² mod p): no private key
+    ///         signs for it, so a deposit to it could never be withdrawn.
+    error PubKeyNotOnCurve(uint256 pubKeyX, uint256 pubKeyY);
     /// @notice Thrown when `claim` is called with nothing withdrawable.
     error NothingToClaim();
     /// @notice Thrown when the token returns false or reverts on a transfer.
@@ -61,7 +104,8 @@ interface IRollup {
 
     // ---------------------------------------------------------------- actions
 
-    /// @notice Pulls `amount` tokens from the caller and queues a deposit to the L2 key (pubKeyX, pubKeyY).
+    /// @notice Pulls `amount` tokens from the caller and queues a deposit to the L2 key (pubKeyX, pubKeyY),
+    ///         which must be a BabyJubjub point with pubKeyX != 0 (see InvalidPubKey, PubKeyNotOnCurve).
     function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount) external;
 
     /// @notice Verifies and applies batch `batchNumber`. Only the operator may call it.
@@ -87,6 +131,15 @@ interface IRollup {
     function operator() external view returns (address);
     function token() external view returns (address);
     function verifier() external view returns (address);
+    /// @notice The state root before batch 1, as the constructor computed it from `GenesisParams`.
+    function genesisStateRoot() external view returns (uint256);
+    /// @notice Depth D of the account tree the genesis was computed for.
+    function accountsDepth() external view returns (uint256);
+    /// @notice Number of markets M the genesis was computed for.
+    function markets() external view returns (uint256);
+    /// @notice The oracle keeper's L2 key, from the genesis parameters.
+    function keeperPubKeyX() external view returns (uint256);
+    function keeperPubKeyY() external view returns (uint256);
     /// @notice Number of deposits ever queued.
     function depositCount() external view returns (uint256);
     /// @notice Number of queued deposits already credited by verified batches.

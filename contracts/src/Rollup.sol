@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
+import {BabyJubjub} from "./BabyJubjub.sol";
+import {GenesisState} from "./GenesisState.sol";
 import {IRollup} from "./IRollup.sol";
 import {IGroth16Verifier} from "./IGroth16Verifier.sol";
 import {IERC20Minimal} from "./IERC20Minimal.sol";
@@ -14,11 +16,21 @@ import {IERC20Minimal} from "./IERC20Minimal.sol";
 contract Rollup is IRollup {
     /// @dev BN254 scalar field modulus.
     uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
+    /// @dev Cash fields (deposits, collateral, pools) are below 2^80, marks below 2^40 (docs/SPEC.md ranges).
     uint256 internal constant MAX_DEPOSIT = 1 << 80;
+    uint256 internal constant MAX_MARK_PRICE = 1 << 40;
+    /// @dev The TS tree's limits (sequencer/state/merkle-tree.ts) and SPEC.md's M.
+    uint256 internal constant MAX_DEPTH = 64;
+    uint256 internal constant MAX_MARKETS = 4;
 
     IGroth16Verifier internal immutable _verifier;
     IERC20Minimal internal immutable _token;
     address public immutable operator;
+    uint256 public immutable genesisStateRoot;
+    uint256 public immutable accountsDepth;
+    uint256 public immutable markets;
+    uint256 public immutable keeperPubKeyX;
+    uint256 public immutable keeperPubKeyY;
 
     uint256 public stateRoot;
     uint256 public lastVerifiedBatch;
@@ -28,10 +40,45 @@ contract Rollup is IRollup {
     mapping(uint256 => uint256) public depositHashes;
     mapping(address => uint256) public withdrawable;
 
-    constructor(uint256 genesisRoot, address verifier_, address token_, address operator_) {
+    /// @param genesis The genesis state's parameters; the constructor computes its root.
+    /// @param genesisRoot The root the deployer computed off chain (node/genesis.ts): must equal the
+    ///        contract's, so an encoding drift between TS and Solidity fails the deployment (BadGenesis).
+    constructor(
+        GenesisParams memory genesis,
+        uint256 genesisRoot,
+        address verifier_,
+        address token_,
+        address operator_
+    ) {
         if (verifier_ == address(0) || token_ == address(0) || operator_ == address(0)) revert ZeroAddress();
-        if (genesisRoot >= FIELD) revert NotFieldElement(genesisRoot);
-        stateRoot = genesisRoot;
+        uint256 m = genesis.markPrices.length;
+        if (genesis.accountsDepth == 0 || genesis.accountsDepth > MAX_DEPTH || m == 0 || m > MAX_MARKETS) {
+            revert InvalidGenesisShape(genesis.accountsDepth, m);
+        }
+        _checkKey(genesis.vaultPubKeyX, genesis.vaultPubKeyY);
+        _checkKey(genesis.keeperPubKeyX, genesis.keeperPubKeyY);
+        _checkBelow(genesis.vaultCollateral, MAX_DEPOSIT);
+        _checkBelow(genesis.insuranceFund, MAX_DEPOSIT);
+        for (uint256 i = 0; i < m; i++) {
+            _checkBelow(genesis.markPrices[i], MAX_MARK_PRICE);
+        }
+
+        uint256 root = GenesisState.stateRoot(genesis);
+        if (root != genesisRoot) revert BadGenesis(root, genesisRoot);
+
+        // The vault's collateral and the fund are cash on L2 from the first batch on; L1 must hold it.
+        uint256 cash = genesis.vaultCollateral + genesis.insuranceFund;
+        if (cash > 0) {
+            uint256 held = IERC20Minimal(token_).balanceOf(address(this));
+            if (held < cash) revert GenesisCashNotHeld(cash, held);
+        }
+
+        stateRoot = root;
+        genesisStateRoot = root;
+        accountsDepth = genesis.accountsDepth;
+        markets = m;
+        keeperPubKeyX = genesis.keeperPubKeyX;
+        keeperPubKeyY = genesis.keeperPubKeyY;
         _verifier = IGroth16Verifier(verifier_);
         _token = IERC20Minimal(token_);
         operator = operator_;
@@ -48,9 +95,7 @@ contract Rollup is IRollup {
     /// @inheritdoc IRollup
     function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount) external {
         if (amount == 0 || amount >= MAX_DEPOSIT) revert InvalidDepositAmount(amount);
-        if (pubKeyX >= FIELD || pubKeyY >= FIELD || (pubKeyX == 0 && pubKeyY == 0)) {
-            revert InvalidPubKey(pubKeyX, pubKeyY);
-        }
+        _checkKey(pubKeyX, pubKeyY);
         _pull(msg.sender, amount);
 
         uint256 index = depositCount;
@@ -147,6 +192,7 @@ contract Rollup is IRollup {
             // Poseidon reduces mod p: an unreduced id or amount would hash like a proven one and pay more.
             if (w.accountId >= FIELD) revert NotFieldElement(w.accountId);
             if (w.amount >= FIELD) revert NotFieldElement(w.amount);
+            if (w.to == address(0)) revert WithdrawalToZeroAddress(i, w.accountId);
             h = PoseidonT5.hash([h, w.accountId, uint256(uint160(w.to)), w.amount]);
         }
     }
@@ -159,6 +205,16 @@ contract Rollup is IRollup {
         } catch {
             revert InvalidProof();
         }
+    }
+
+    /// @dev A key the L2 can use: reduced, x != 0, on the curve. The checks cost a few hundred gas.
+    function _checkKey(uint256 x, uint256 y) internal pure {
+        if (x >= FIELD || y >= FIELD || x == 0) revert InvalidPubKey(x, y);
+        if (!BabyJubjub.isOnCurve(x, y)) revert PubKeyNotOnCurve(x, y);
+    }
+
+    function _checkBelow(uint256 value, uint256 limit) internal pure {
+        if (value >= limit) revert GenesisValueOutOfRange(value, limit);
     }
 
     function _pull(address from, uint256 amount) internal {

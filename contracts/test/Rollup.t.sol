@@ -11,7 +11,8 @@ import {MockUSDC} from "../src/MockUSDC.sol";
 ///         from test/fixtures/hash-vectors.json, written by script/gen-fixtures.ts with the TS Poseidon.
 contract RollupTest is Test {
     uint256 internal constant P = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
-    uint256 internal constant GENESIS = 111;
+    /// @dev The genesis root of the "tiny" vector (D = 2), set in setUp: the old root of batch 1.
+    uint256 internal GENESIS;
 
     address internal constant OPERATOR = address(0x0b0b);
     address internal constant ALICE = address(0xa11ce);
@@ -25,8 +26,10 @@ contract RollupTest is Test {
     function setUp() public {
         usdc = new MockUSDC();
         verifier = new VerifierDouble();
-        rollup = new Rollup(GENESIS, address(verifier), address(usdc), OPERATOR);
         vectors = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/hash-vectors.json"));
+        IRollup.GenesisParams memory g;
+        (g, GENESIS) = _genesis("tiny");
+        rollup = new Rollup(g, GENESIS, address(verifier), address(usdc), OPERATOR);
         usdc.mint(ALICE, 1 << 100);
         vm.prank(ALICE);
         usdc.approve(address(rollup), type(uint256).max);
@@ -34,6 +37,59 @@ contract RollupTest is Test {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// @dev A genesis case of the vectors (node/genesis.ts) and the root TS computed for it.
+    function _genesis(string memory name) internal view returns (IRollup.GenesisParams memory g, uint256 root) {
+        string memory k = string.concat(".genesis.", name);
+        root = vm.parseJsonUint(vectors, string.concat(k, ".root"));
+        k = string.concat(k, ".params");
+        g.accountsDepth = vm.parseJsonUint(vectors, string.concat(k, ".accountsDepth"));
+        g.vaultPubKeyX = vm.parseJsonUint(vectors, string.concat(k, ".vaultPubKeyX"));
+        g.vaultPubKeyY = vm.parseJsonUint(vectors, string.concat(k, ".vaultPubKeyY"));
+        g.vaultCollateral = vm.parseJsonUint(vectors, string.concat(k, ".vaultCollateral"));
+        g.insuranceFund = vm.parseJsonUint(vectors, string.concat(k, ".insuranceFund"));
+        g.markPrices = vm.parseJsonUintArray(vectors, string.concat(k, ".markPrices"));
+        g.keeperPubKeyX = vm.parseJsonUint(vectors, string.concat(k, ".keeperPubKeyX"));
+        g.keeperPubKeyY = vm.parseJsonUint(vectors, string.concat(k, ".keeperPubKeyY"));
+    }
+
+    function _deploy(IRollup.GenesisParams memory g, uint256 root) internal returns (Rollup) {
+        return new Rollup(g, root, address(verifier), address(usdc), OPERATOR);
+    }
+
+    /// @dev Pays `amount` to the address the next `new Rollup` from this contract gets.
+    function _prefundNextDeployment(uint256 amount) internal {
+        usdc.mint(vm.computeCreateAddress(address(this), vm.getNonce(address(this))), amount);
+    }
+
+    /// @dev Deploys and expects BadGenesis(anything but `given`, given): a changed parameter changes the root.
+    function _expectBadGenesis(IRollup.GenesisParams memory g, uint256 given, string memory what) internal {
+        try this.deployExternal(g, given) {
+            assertTrue(false, string.concat("deployed with a changed ", what));
+        } catch (bytes memory err) {
+            // casting to 'bytes4' is safe because it is meant to keep only the revert data's selector
+            // forge-lint: disable-next-line(unsafe-typecast)
+            assertTrue(bytes4(err) == IRollup.BadGenesis.selector, string.concat("BadGenesis for ", what));
+            uint256 expected;
+            uint256 got;
+            assembly {
+                expected := mload(add(err, 0x24))
+                got := mload(add(err, 0x44))
+            }
+            assertEq(got, given, "given root echoed");
+            assertTrue(expected != given, string.concat("the root moves with ", what));
+        }
+    }
+
+    function deployExternal(IRollup.GenesisParams memory g, uint256 root) external returns (address) {
+        return address(_deploy(g, root));
+    }
+
+    /// @dev A valid BabyJubjub key (a dev key from the vectors).
+    function _key() internal view returns (uint256 x, uint256 y) {
+        x = vm.parseJsonUint(vectors, ".key.pubKeyX");
+        y = vm.parseJsonUint(vectors, ".key.pubKeyY");
+    }
 
     function _fixtureDeposit(uint256 i) internal view returns (uint256 x, uint256 y, uint256 amount) {
         string memory k = string.concat(".deposits[", vm.toString(i), "]");
@@ -98,20 +154,23 @@ contract RollupTest is Test {
     }
 
     function test_deposit_revertsOnZeroAmount() public {
+        (uint256 x, uint256 y) = _key();
         vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidDepositAmount.selector, 0));
         vm.prank(ALICE);
-        rollup.deposit(1, 2, 0);
+        rollup.deposit(x, y, 0);
     }
 
     function test_deposit_revertsOnAmountOf2Pow80() public {
+        (uint256 x, uint256 y) = _key();
         vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidDepositAmount.selector, uint256(1 << 80)));
         vm.prank(ALICE);
-        rollup.deposit(1, 2, 1 << 80);
+        rollup.deposit(x, y, 1 << 80);
     }
 
     function test_deposit_acceptsAmountJustBelow2Pow80() public {
+        (uint256 x, uint256 y) = _key();
         vm.prank(ALICE);
-        rollup.deposit(1, 2, (1 << 80) - 1);
+        rollup.deposit(x, y, (1 << 80) - 1);
         assertEq(rollup.depositCount(), 1, "depositCount");
     }
 
@@ -133,10 +192,42 @@ contract RollupTest is Test {
         rollup.deposit(0, 0, 1);
     }
 
+    function test_deposit_revertsOnTheIdentityPointWithKeyXZero() public {
+        // (0, 1) is on the curve but no private key has it; pubKeyX == 0 is refused whatever Y is.
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 0, 1));
+        vm.prank(ALICE);
+        rollup.deposit(0, 1, 1);
+    }
+
+    function test_deposit_revertsOnKeyXZeroWithAnyY() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 0, P - 1));
+        vm.prank(ALICE);
+        rollup.deposit(0, P - 1, 1);
+    }
+
+    function test_deposit_revertsOnKeyOffTheCurve() public {
+        (uint256 x, uint256 y) = _key();
+        vm.expectRevert(abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, x, y + 1));
+        vm.prank(ALICE);
+        rollup.deposit(x, y + 1, 1);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, 1, 2));
+        vm.prank(ALICE);
+        rollup.deposit(1, 2, 1);
+    }
+
+    function test_deposit_acceptsTheNegatedKey() public {
+        // (-x, y) is a curve point too (the curve is symmetric in x): the check is the equation, not a list.
+        (uint256 x, uint256 y) = _key();
+        vm.prank(ALICE);
+        rollup.deposit(P - x, y, 1);
+        assertEq(rollup.depositCount(), 1, "depositCount");
+    }
+
     function test_deposit_revertsWithoutAllowance() public {
+        (uint256 x, uint256 y) = _key();
         usdc.mint(address(this), 10);
         vm.expectRevert(IRollup.TransferFailed.selector);
-        rollup.deposit(1, 2, 10);
+        rollup.deposit(x, y, 10);
     }
 
     // ------------------------------------------------------------------ submitBatch: checks in order
@@ -212,6 +303,15 @@ contract RollupTest is Test {
         rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
     }
 
+    function test_submitBatch_revertsOnWithdrawalToZeroAddress() public {
+        IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
+        ws[1].to = address(0);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.WithdrawalToZeroAddress.selector, 1, ws[1].accountId));
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
+        assertEq(rollup.lastVerifiedBatch(), 0, "nothing verified");
+    }
+
     function test_submitBatch_revertsWhenVerifierReturnsFalse() public {
         verifier.rejectAll();
         vm.expectRevert(IRollup.InvalidProof.selector);
@@ -279,6 +379,7 @@ contract RollupTest is Test {
         assertEq(rollup.depositsConsumed(), 2, "depositsConsumed");
         _submit(2, 5, 6, 1);
         assertEq(rollup.stateRoot(), 6, "stateRoot 2");
+        assertEq(rollup.genesisStateRoot(), GENESIS, "genesisStateRoot stays");
         assertEq(rollup.lastVerifiedBatch(), 2, "lastVerifiedBatch 2");
         assertEq(rollup.depositsConsumed(), 3, "depositsConsumed 2");
     }
@@ -330,20 +431,152 @@ contract RollupTest is Test {
     // ------------------------------------------------------------------ constructor
 
     function test_constructor_storesGenesisAndRoles() public view {
+        (IRollup.GenesisParams memory g,) = _genesis("tiny");
         assertEq(rollup.stateRoot(), GENESIS, "stateRoot");
         assertEq(rollup.lastVerifiedBatch(), 0, "lastVerifiedBatch");
         assertEq(rollup.operator(), OPERATOR, "operator");
         assertEq(rollup.token(), address(usdc), "token");
         assertEq(rollup.verifier(), address(verifier), "verifier");
         assertEq(rollup.depositHashes(0), 0, "depositHashes[0]");
+        assertEq(rollup.genesisStateRoot(), GENESIS, "genesisStateRoot");
+        assertEq(rollup.accountsDepth(), 2, "accountsDepth");
+        assertEq(rollup.markets(), 2, "markets");
+        assertEq(rollup.keeperPubKeyX(), g.keeperPubKeyX, "keeperPubKeyX");
+        assertEq(rollup.keeperPubKeyY(), g.keeperPubKeyY, "keeperPubKeyY");
+    }
+
+    function test_constructor_computesTheTypeScriptRootAtDepth16() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("default");
+        Rollup r = _deploy(g, root);
+        assertEq(r.stateRoot(), root, "stateRoot");
+        assertEq(r.accountsDepth(), 16, "accountsDepth");
+    }
+
+    function test_constructor_computesTheTypeScriptRootOfAFundedGenesisWhoseCashItHolds() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("funded");
+        _prefundNextDeployment(g.vaultCollateral + g.insuranceFund);
+        Rollup r = _deploy(g, root);
+        assertEq(r.stateRoot(), root, "stateRoot");
+        assertEq(usdc.balanceOf(address(r)), 5_007_000, "cash held");
+    }
+
+    function test_constructor_revertsOnAFundedGenesisWithoutItsCash() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("funded");
+        _prefundNextDeployment(5_006_999);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisCashNotHeld.selector, 5_007_000, 5_006_999));
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnARootItDidNotCompute() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BadGenesis.selector, root, root + 1));
+        _deploy(g, root + 1);
+    }
+
+    function test_constructor_bindsEveryGenesisFieldToTheRoot() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("funded");
+        _prefundNextDeployment(1 << 90); // enough cash for every variant: only the root may fail
+
+        g.accountsDepth += 1;
+        _expectBadGenesis(g, root, "accountsDepth");
+        g.accountsDepth -= 1;
+
+        g.vaultPubKeyX = P - g.vaultPubKeyX; // (-x, y) is still a curve point
+        _expectBadGenesis(g, root, "vaultPubKeyX");
+        g.vaultPubKeyX = P - g.vaultPubKeyX;
+
+        g.vaultCollateral += 1;
+        _expectBadGenesis(g, root, "vaultCollateral");
+        g.vaultCollateral -= 1;
+
+        g.insuranceFund += 1;
+        _expectBadGenesis(g, root, "insuranceFund");
+        g.insuranceFund -= 1;
+
+        g.markPrices[1] = 1;
+        _expectBadGenesis(g, root, "markPrices[1]");
+        g.markPrices[1] = 0;
+
+        // The keeper key is stored, not hashed into the state: changing it keeps the root.
+        (g.keeperPubKeyX, g.keeperPubKeyY) = _key();
+        Rollup r = Rollup(this.deployExternal(g, root));
+        (uint256 kx,) = _key();
+        assertEq(r.keeperPubKeyX(), kx, "keeper key stored");
+    }
+
+    function test_constructor_revertsOnAVaultKeyWithXZeroOrOffTheCurve() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        uint256 y = g.vaultPubKeyY;
+        g.vaultPubKeyX = 0;
+        g.vaultPubKeyY = 1;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidPubKey.selector, 0, 1));
+        _deploy(g, root);
+        (g.vaultPubKeyX,) = _key();
+        g.vaultPubKeyY = y;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, g.vaultPubKeyX, y));
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnAKeeperKeyOffTheCurve() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        g.keeperPubKeyY += 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, g.keeperPubKeyX, g.keeperPubKeyY)
+        );
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnADepthOrMarketCountOutOfRange() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        g.accountsDepth = 0;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 0, 2));
+        _deploy(g, root);
+        g.accountsDepth = 65;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 65, 2));
+        _deploy(g, root);
+        g.accountsDepth = 2;
+        g.markPrices = new uint256[](0);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 2, 0));
+        _deploy(g, root);
+        g.markPrices = new uint256[](5);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.InvalidGenesisShape.selector, 2, 5));
+        _deploy(g, root);
+    }
+
+    function test_constructor_revertsOnGenesisValuesOutOfRange() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
+        g.vaultCollateral = 1 << 80;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisValueOutOfRange.selector, 1 << 80, 1 << 80));
+        _deploy(g, root);
+        g.vaultCollateral = 0;
+        g.insuranceFund = 1 << 80;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisValueOutOfRange.selector, 1 << 80, 1 << 80));
+        _deploy(g, root);
+        g.insuranceFund = 0;
+        g.markPrices[0] = 1 << 40;
+        vm.expectRevert(abi.encodeWithSelector(IRollup.GenesisValueOutOfRange.selector, 1 << 40, 1 << 40));
+        _deploy(g, root);
     }
 
     function test_constructor_revertsOnZeroOperator() public {
+        (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
         vm.expectRevert(IRollup.ZeroAddress.selector);
-        new Rollup(GENESIS, address(verifier), address(usdc), address(0));
+        new Rollup(g, root, address(verifier), address(usdc), address(0));
     }
 
     // ------------------------------------------------------------------ gas
+
+    function test_gas_constructorAtDepth2And16() public {
+        string[2] memory cases = ["tiny", "default"];
+        for (uint256 i = 0; i < 2; i++) {
+            (IRollup.GenesisParams memory g, uint256 root) = _genesis(cases[i]);
+            this.deployExternal(g, root);
+            emit log_named_uint(
+                string.concat("new Rollup, genesis ", cases[i]),
+                vm.snapshotGasLastCall(string.concat("constructor_", cases[i]))
+            );
+        }
+    }
 
     function test_gas_submitBatchWithZeroAndTwoWithdrawals() public {
         _depositFixture(3);

@@ -12,7 +12,8 @@ import {MockUSDC} from "../src/MockUSDC.sol";
 ///         outright with `forge test --no-match-path test/RollupProof.t.sol`.
 ///
 ///         Fixture (numbers as decimal strings, or JSON numbers when small):
-///         { genesisRoot, batchNumber (must be 1), oldStateRoot (must equal genesisRoot), newStateRoot,
+///         { genesisRoot, genesis: IRollup.GenesisParams (the constructor recomputes genesisRoot from it),
+///           batchNumber (must be 1), oldStateRoot (must equal genesisRoot), newStateRoot,
 ///           deposits: [{pubKeyX, pubKeyY, amount}]  -- all consumed by the batch, in queue order,
 ///           withdrawals: [{accountId, to (0x address), amount}],
 ///           batchData (0x hex bytes), proof: [a0, a1, b00, b01, b10, b11, c0, c1] (exportSolidityCallData order) }
@@ -52,7 +53,7 @@ contract RollupProofTest is Test {
 
         address verifier = vm.deployCode("Groth16Verifier_tiny.sol:Groth16Verifier_tiny");
         MockUSDC usdc = new MockUSDC();
-        rollup = new Rollup(genesis, verifier, address(usdc), OPERATOR);
+        rollup = new Rollup(_genesisParams(), genesis, verifier, address(usdc), OPERATOR);
 
         usdc.mint(DEPOSITOR, 1 << 100);
         vm.startPrank(DEPOSITOR);
@@ -78,6 +79,18 @@ contract RollupProofTest is Test {
                 })
             );
         }
+    }
+
+    /// @dev The fixture's `genesis` object: IRollup.GenesisParams of the state the batch starts from.
+    function _genesisParams() internal view returns (IRollup.GenesisParams memory g) {
+        g.accountsDepth = vm.parseJsonUint(json, ".genesis.accountsDepth");
+        g.vaultPubKeyX = vm.parseJsonUint(json, ".genesis.vaultPubKeyX");
+        g.vaultPubKeyY = vm.parseJsonUint(json, ".genesis.vaultPubKeyY");
+        g.vaultCollateral = vm.parseJsonUint(json, ".genesis.vaultCollateral");
+        g.insuranceFund = vm.parseJsonUint(json, ".genesis.insuranceFund");
+        g.markPrices = vm.parseJsonUintArray(json, ".genesis.markPrices");
+        g.keeperPubKeyX = vm.parseJsonUint(json, ".genesis.keeperPubKeyX");
+        g.keeperPubKeyY = vm.parseJsonUint(json, ".genesis.keeperPubKeyY");
     }
 
     function _at(string memory arr, uint256 i) internal pure returns (string memory) {

@@ -6,7 +6,7 @@ import { batchShapeOf } from "../../sequencer/batches/open-batch.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { l1User } from "../client/l1-user.ts";
 import { REPO_ROOT } from "../config.ts";
-import { buildGenesis } from "../genesis.ts";
+import { buildGenesis, rollupGenesisOf } from "../genesis.ts";
 import { freePort, startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";
 import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
@@ -97,6 +97,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       rpcUrl: anvil.rpcUrl,
       deployerKey: devAccountKey(DEV_ROLES.deployer),
       operator: privateKeyToAccount(operatorKey).address,
+      genesis: rollupGenesisOf(genesis, devKey(keeperSeed).pubKey),
       genesisRoot: genesis.root,
       verifierContract: `Groth16Verifier_${inst.name}`,
     });

@@ -2,14 +2,19 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { ForgeBuildError } from "./errors.ts";
 import { CONTRACTS_DIR, foundryBin, foundryWrapperBin } from "./paths.ts";
+import { writePoseidonSol } from "./poseidon-sol.ts";
 
 export type ForgeBuildParameters = {
   /** Called with each line forge prints. */
   onProgress?: (line: string) => void;
 };
 
-/** Runs `forge build` in contracts/ (compiles src/, test/ and script/ into contracts/out). */
+/**
+ * Writes contracts/generated/ (the wide Poseidon the Rollup's genesis check links, see poseidon-sol.ts),
+ * then runs `forge build` in contracts/ (compiles src/, test/ and script/ into contracts/out).
+ */
 export function forgeBuild(params: ForgeBuildParameters = {}): Promise<void> {
+  writePoseidonSol();
   const native = foundryBin("forge");
   const child = spawn(existsSync(native) ? native : foundryWrapperBin("forge"), ["build"], {
     cwd: CONTRACTS_DIR,

@@ -7,7 +7,12 @@ export {
 } from "./anvil.ts";
 export { type Artifact, librariesOf, linkBytecode, loadArtifact } from "./artifacts.ts";
 export { createL1Clients, type L1Clients } from "./clients.ts";
-export { type DeployRollupParameters, type DeployRollupReturnType, deployRollup } from "./deploy.ts";
+export {
+  type DeployRollupParameters,
+  type DeployRollupReturnType,
+  deployRollup,
+  type RollupGenesisParams,
+} from "./deploy.ts";
 export * from "./errors.ts";
 export { type ForgeBuildParameters, forgeBuild } from "./forge.ts";
 export { decodeRollupRevert } from "./revert.ts";

@@ -28,6 +28,7 @@ export const ENGINE_ERROR_CODES = [
   "OI_CAP",
   "BAD_AMOUNT",
   "BAD_KEY",
+  /** A withdrawal's l1Address is not a 160-bit address, or is address 0 (Rollup.sol refuses to pay it). */
   "BAD_ADDRESS",
   "BAD_DEPOSIT_INDEX",
   /** A transfer between accounts of different keys: transfers stay inside one owner's accounts. */

@@ -13,6 +13,12 @@ export function applyWithdrawal(ctx: TxContext, tx: WithdrawalTx): ApplyResult {
     throw engineError("BAD_AMOUNT", "withdrawal amount must be in (0, 2^80)", { amount: tx.amount });
   if (!inUnsigned(tx.l1Address, L1_ADDRESS_LIMIT))
     throw engineError("BAD_ADDRESS", "l1Address must be a 160-bit address", {});
+  // Rollup.sol refuses a batch that pays address 0 (nobody can claim it): refusing it here, before the
+  // nonce and the collateral are touched, keeps such a withdrawal out of every batch.
+  if (tx.l1Address === 0n)
+    throw engineError("BAD_ADDRESS", "l1Address must not be the zero address: nobody could claim it", {
+      l1Address: "0x0000000000000000000000000000000000000000",
+    });
   const a = useNonce(ctx, tx.accountId, tx.nonce);
   ctx.touch(tx.accountId);
   debitFreeCollateral(ctx, tx.accountId, a, tx.amount, "withdrawal");

@@ -4,13 +4,14 @@ import { createL1Clients } from "../../node/l1/clients.ts";
 import { rollupAbi } from "../../node/l1/rollup-abi.ts";
 import { type DepositEvent, DepositWatcher } from "../../node/l1/watcher.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
-import { deposit, type L1Env, startL1, until } from "./l1-setup.ts";
+import { deposit, type L1Env, startL1, testKey, until } from "./l1-setup.ts";
 
 const DEPOSITS = [
-  { pubKeyX: 11n, pubKeyY: 12n, amount: 1_000_000n },
-  { pubKeyX: 21n, pubKeyY: 22n, amount: 2_000_000n },
-  { pubKeyX: 31n, pubKeyY: 32n, amount: 3n },
+  { ...testKey("watcher-1"), amount: 1_000_000n },
+  { ...testKey("watcher-2"), amount: 2_000_000n },
+  { ...testKey("watcher-3"), amount: 3n },
 ];
+const LATER = { ...testKey("watcher-4"), amount: 4n };
 
 function chain(ds: typeof DEPOSITS): bigint[] {
   const hs = [0n];
@@ -59,14 +60,13 @@ describe("L1 deploy, deposit and DepositWatcher (real Anvil, VerifierDouble veri
     w.start();
     try {
       await until(() => seen.length >= 3, 10_000, "3 deposits");
-      const later = { pubKeyX: 41n, pubKeyY: 42n, amount: 4n };
-      await deposit(env.anvil.rpcUrl, env.deployed, [later]);
+      await deposit(env.anvil.rpcUrl, env.deployed, [LATER]);
       await until(() => seen.length >= 4, 10_000, "4th deposit");
       await new Promise((r) => setTimeout(r, 300)); // a duplicate would show up within a few polls
     } finally {
       await w.stop();
     }
-    const hashes = chain([...DEPOSITS, { pubKeyX: 41n, pubKeyY: 42n, amount: 4n }]);
+    const hashes = chain([...DEPOSITS, LATER]);
     assert.deepEqual(
       seen.map((d) => d.index),
       [0n, 1n, 2n, 3n],
@@ -75,7 +75,7 @@ describe("L1 deploy, deposit and DepositWatcher (real Anvil, VerifierDouble veri
       seen.map((d) => d.depositHash),
       hashes.slice(1),
     );
-    assert.equal(seen[1]?.pubKeyX, 21n);
+    assert.equal(seen[1]?.pubKeyX, DEPOSITS[1]?.pubKeyX);
     assert.equal(seen[1]?.amount, 2_000_000n);
     assert.equal(w.nextIndex, 4n);
   });

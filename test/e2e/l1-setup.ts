@@ -4,6 +4,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import type { CircuitInstance } from "../../circuits/compile.ts";
+import { buildGenesis, rollupGenesisOf } from "../../node/genesis.ts";
 import {
   ANVIL_KEYS,
   type StartAnvilParameters,
@@ -15,12 +17,27 @@ import { type DeployRollupReturnType, deployRollup } from "../../node/l1/deploy.
 import { forgeBuild } from "../../node/l1/forge.ts";
 import { CONTRACTS_OUT_DIR } from "../../node/l1/paths.ts";
 import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
+import { devKey } from "../../sequencer/crypto/keys.ts";
 
 export const DEPLOYER_KEY = ANVIL_KEYS[0];
 export const OPERATOR_KEY = ANVIL_KEYS[1];
 export const USER_KEY = ANVIL_KEYS[2];
 export const OPERATOR = privateKeyToAccount(OPERATOR_KEY).address;
-export const GENESIS_ROOT = 1000n;
+/** A small genesis (the same code as the devnet's): the Rollup refuses any root but the one it computes. */
+const E2E_INSTANCE: CircuitInstance = { name: "l1-e2e", D: 4, N: 2, M: 2, ND: 1, NW: 1 };
+const GENESIS = await buildGenesis(
+  E2E_INSTANCE,
+  { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 },
+  "l1-e2e-backstop",
+);
+export const GENESIS_PARAMS = rollupGenesisOf(GENESIS, devKey("l1-e2e-keeper").pubKey);
+export const GENESIS_ROOT = GENESIS.root;
+
+/** A BabyJubjub dev key as deposit fields: the Rollup refuses keys that are not curve points. */
+export function testKey(seed: string): { pubKeyX: bigint; pubKeyY: bigint } {
+  const [pubKeyX, pubKeyY] = devKey(seed).pubKey;
+  return { pubKeyX, pubKeyY };
+}
 
 /** Builds contracts/ once per process if an artifact the tests need is missing. */
 export async function ensureBuilt(): Promise<void> {
@@ -43,6 +60,7 @@ export async function startL1(anvilParams: StartAnvilParameters = {}): Promise<L
       rpcUrl: anvil.rpcUrl,
       deployerKey: DEPLOYER_KEY,
       operator: OPERATOR,
+      genesis: GENESIS_PARAMS,
       genesisRoot: GENESIS_ROOT,
       verifierContract: "VerifierDouble",
     });

@@ -9,7 +9,16 @@ import { createL1Clients } from "../../node/l1/clients.ts";
 import { RollupRevertError } from "../../node/l1/errors.ts";
 import { rollupAbi } from "../../node/l1/rollup-abi.ts";
 import { L1Submitter, type ProvenBatch, type SubmitterEvent } from "../../node/l1/submitter.ts";
-import { deposit, GENESIS_ROOT, type L1Env, OPERATOR_KEY, readRollup, startL1, until } from "./l1-setup.ts";
+import {
+  deposit,
+  GENESIS_ROOT,
+  type L1Env,
+  OPERATOR_KEY,
+  readRollup,
+  startL1,
+  testKey,
+  until,
+} from "./l1-setup.ts";
 
 const PROOF = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n] as const;
 const ALICE: Address = "0x00000000000000000000000000000000000a11ce";
@@ -58,8 +67,8 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
   before(async () => {
     env = await startL1();
     await deposit(env.anvil.rpcUrl, env.deployed, [
-      { pubKeyX: 1n, pubKeyY: 2n, amount: 500n },
-      { pubKeyX: 3n, pubKeyY: 4n, amount: 700n },
+      { ...testKey("submitter-1"), amount: 500n },
+      { ...testKey("submitter-2"), amount: 700n },
     ]);
   });
   after(async () => {

@@ -24,6 +24,8 @@ interface Vm {
     function skip(bool skipTest) external;
     function snapshotGasLastCall(string calldata name) external returns (uint256);
     function toString(uint256 value) external pure returns (string memory);
+    function getNonce(address account) external view returns (uint64);
+    function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);
 }
 
 /// @notice Minimal base test: the cheatcode handle and the asserts we need (a revert fails the test).

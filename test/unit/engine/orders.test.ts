@@ -280,7 +280,7 @@ describe("withdrawals", () => {
     assert.equal(d.engine.conservedTotal(), 10_010_000n - 4_950n);
   });
 
-  it("rejects zero amounts and over-long addresses", () => {
+  it("rejects zero amounts, over-long addresses and the zero address", () => {
     const d = Driver.create();
     const a = d.fund(100n);
     rejects(() => d.withdraw(a, 0n), "BAD_AMOUNT");
@@ -288,6 +288,12 @@ describe("withdrawals", () => {
       () => d.apply({ kind: "withdrawal", accountId: a, nonce: 1n, amount: 1n, l1Address: 1n << 160n }),
       "BAD_ADDRESS",
     );
+    const before = d.engine.account(a);
+    rejects(
+      () => d.apply({ kind: "withdrawal", accountId: a, nonce: 1n, amount: 1n, l1Address: 0n }),
+      "BAD_ADDRESS",
+    );
+    assert.deepEqual(d.engine.account(a), before, "nonce and collateral untouched");
   });
 });
 

@@ -66,6 +66,16 @@ describe("artifacts", () => {
         rpcUrl: "http://127.0.0.1:1", // nothing listens: any RPC call would fail with a network error instead
         deployerKey: `0x${"11".repeat(32)}`,
         operator: LIB_A,
+        genesis: {
+          accountsDepth: 2n,
+          vaultPubKeyX: 1n,
+          vaultPubKeyY: 1n,
+          vaultCollateral: 0n,
+          insuranceFund: 0n,
+          markPrices: [0n],
+          keeperPubKeyX: 1n,
+          keeperPubKeyY: 1n,
+        },
         genesisRoot: 1n,
         verifierContract: "Groth16Verifier_nope",
       }),
