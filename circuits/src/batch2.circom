@@ -75,6 +75,8 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, BAND_BPS, CAP_P
     var L = 5 + 3 * M;
     var R = L + 2;
     var G = 6 * M + 4;
+    // MessageSlot's 53-bit fill comparison relies on at most 32 fills per order per batch.
+    assert(T <= 32);
 
     signal input publicHash;
     signal input batchNumber;
@@ -119,8 +121,6 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, BAND_BPS, CAP_P
     signal input opAmount[T];
     signal input opFeeA[T];
     signal input opFeeB[T];
-    signal input opFromFund[T];
-    signal input opFromVault[T];
 
     signal input depositEnabled[ND];
     signal input depositPubKeyX[ND];
@@ -233,8 +233,6 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, BAND_BPS, CAP_P
         ops[t].amount <== opAmount[t];
         ops[t].feeA <== opFeeA[t];
         ops[t].feeB <== opFeeB[t];
-        ops[t].fromFund <== opFromFund[t];
-        ops[t].fromVault <== opFromVault[t];
         for (var i = 0; i < N; i++) for (var f = 0; f < R; f++) rows[t + 1][i][f] <== ops[t].rowsOut[i][f];
         fund[t + 1] <== ops[t].fundOut;
         pool[t + 1] <== ops[t].poolOut;

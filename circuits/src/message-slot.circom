@@ -128,9 +128,9 @@ template MessageSlot(N, M, K, EMPTY_ORDERS_ROOT) {
     signal filled <== start + filledAdd;
     // Only an order is filled.
     (1 - isOrder) * filledAdd === 0;
-    component filledBits = Num2Bits(48);
-    filledBits.in <== filled;
-    component withinSize = LessEqThan(48);
+    // filled < 2^53 by construction (a stored amount < 2^47 plus at most 2^5 fills of < 2^47 each),
+    // so the 53-bit comparison cannot wrap.
+    component withinSize = LessEqThan(53);
     withinSize.in[0] <== filled;
     withinSize.in[1] <== isOrder * fields[8];
     withinSize.out === 1;

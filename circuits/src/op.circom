@@ -17,7 +17,7 @@ include "trade.circom";
 //   5 liq-vault    A below maintenance, reduced against the vault (B = account 0) at the mark
 //   6 liq-adl      A below maintenance, reduced at its bankruptcy price against B, which only reduces
 //   7 penalty      A pays `amount` to the insurance fund, within the penalty cap of what it had closed
-//   8 cover        A's negative collateral back to 0 from the fund (fromFund) and the vault B (fromVault)
+//   8 cover        A's negative collateral back to 0 from the fund (`amount`) and the vault B (`feeB`)
 // Row layout (R = 5 + 3M + 2): the leaf fields [keyX, keyY, nonce, collateral, ordersRoot,
 // (size, entry, snapshot) x M], then this batch's liquidation notional and penalties paid.
 // Inputs: the table rows[N][R] and index[N], the messages' fields msg[S][11], mark[M], F[M], the
@@ -62,8 +62,6 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     signal input amount;
     signal input feeA;
     signal input feeB;
-    signal input fromFund;
-    signal input fromVault;
 
     signal output rowsOut[N][R];
     signal output fundOut;
@@ -104,17 +102,12 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     feeABits.in <== feeA;
     component feeBBits = Num2Bits(80);
     feeBBits.in <== feeB;
-    component fundBits = Num2Bits(80);
-    fundBits.in <== fromFund;
-    component vaultBits = Num2Bits(80);
-    vaultBits.in <== fromVault;
     component priceBits = Num2Bits(40);
     priceBits.in <== price;
-    (1 - isDep - isWd - isTr - isPen) * amount === 0;
+    // A cover's fund share travels in `amount` and its vault share in `feeB`.
+    (1 - isDep - isWd - isTr - isPen - isCov) * amount === 0;
     (1 - isFill) * feeA === 0;
-    (1 - makerB) * feeB === 0;
-    (1 - isCov) * fromFund === 0;
-    (1 - isCov) * fromVault === 0;
+    (1 - makerB - isCov) * feeB === 0;
     (1 - trades) * t === 0;
 
     // ---- the two accounts ---------------------------------------------------------------------
@@ -129,21 +122,29 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     sameSlot.in[1] <== bSlot;
     usesB * sameSlot.out === 0;
 
+    // B never has its nonce, orders root or liquidation columns read or written: it is the
+    // counterparty, the transfer's receiver or the vault paying a cover.
     component readA[R];
     component readB[R];
     signal A[R];
     signal B[R];
     for (var f = 0; f < R; f++) {
         readA[f] = Dot(N);
-        readB[f] = Dot(N);
         for (var i = 0; i < N; i++) {
             readA[f].sel[i] <== selA.sel[i];
             readA[f].v[i] <== rows[i][f];
-            readB[f].sel[i] <== selB.sel[i];
-            readB[f].v[i] <== rows[i][f];
         }
         A[f] <== readA[f].out;
-        B[f] <== readB[f].out;
+        if (f == 2 || f == 4 || f >= L) {
+            B[f] <== 0;
+        } else {
+            readB[f] = Dot(N);
+            for (var i = 0; i < N; i++) {
+                readB[f].sel[i] <== selB.sel[i];
+                readB[f].v[i] <== rows[i][f];
+            }
+            B[f] <== readB[f].out;
+        }
     }
     component idxA = Dot(N);
     component idxB = Dot(N);
@@ -161,14 +162,24 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     component selMB = OneHot(S);
     selMB.idx <== msgB;
     selMB.en <== makerB;
+    // Only the fields an op reads: kind, account, nonce, market/amount, side/address/to, price, fee cap
+    // for A; the maker's kind, account, market, side, price and fee cap for B.
+    var USED_A[7] = [0, 1, 2, 3, 4, 7, 9];
+    var USED_B[6] = [0, 1, 3, 4, 7, 9];
     component mA[11];
     component mB[11];
-    for (var f = 0; f < 11; f++) {
+    for (var u = 0; u < 7; u++) {
+        var f = USED_A[u];
         mA[f] = Dot(S);
-        mB[f] = Dot(S);
         for (var j = 0; j < S; j++) {
             mA[f].sel[j] <== selMA.sel[j];
             mA[f].v[j] <== msg[j][f];
+        }
+    }
+    for (var u = 0; u < 6; u++) {
+        var f = USED_B[u];
+        mB[f] = Dot(S);
+        for (var j = 0; j < S; j++) {
             mB[f].sel[j] <== selMB.sel[j];
             mB[f].v[j] <== msg[j][f];
         }
@@ -209,12 +220,9 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     posA[2].out === fM.out;
     posB[2].out === fM.out;
 
-    component tParts = SignedParts(48);
-    tParts.x <== t;
     component tZero = IsZero();
     tZero.in <== t;
     trades * tZero.out === 0;
-    signal buysA <== trades * (1 - tParts.neg);
 
     component tradeA = ApplyTrade();
     tradeA.size <== posA[0].out;
@@ -226,6 +234,7 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     tradeB.entry <== posB[1].out;
     tradeB.t <== -t;
     tradeB.price <== price;
+    signal buysA <== trades * (1 - tradeA.tNeg);
 
     // Sides and markets of the orders: the taker's side is A's direction, the maker's the other.
     isFill * (mA[3].out - market) === 0;
@@ -261,7 +270,7 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     makerB * (bBuyLimited + bSellBad) === 0;
 
     // Fee caps: fee · 10000 <= maxFeeBps · |t| · price.
-    signal notional <== tParts.abs * price;
+    signal notional <== tradeA.tAbs * price;
     signal capA <== mA[9].out * notional;
     signal capB <== mB[9].out * notional;
     component feeAOk = LessEqThan(102);
@@ -274,10 +283,10 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     feeBOk.out === 1;
 
     // How much of each order this op fills.
-    signal filledByA <== isFill * tParts.abs;
+    signal filledByA <== isFill * tradeA.tAbs;
     for (var j = 0; j < S; j++) {
         fillA[j] <== selMA.sel[j] * filledByA;
-        fillB[j] <== selMB.sel[j] * tParts.abs;
+        fillB[j] <== selMB.sel[j] * tradeA.tAbs;
     }
 
     // ---- liquidation --------------------------------------------------------------------------
@@ -299,12 +308,10 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     // ADL at the bankruptcy price: closing the whole position there leaves equity in (-|size|, 0].
     signal gap <== posA[0].out * (price - markM.out);
     signal residual <== mmA.equity + gap;
-    component sizeParts = SignedParts(48);
-    sizeParts.x <== posA[0].out;
     component notGain = SignBit(116);
     notGain.x <== -residual;
     component aboveFloor = SignBit(116);
-    aboveFloor.x <== residual + sizeParts.abs - 1;
+    aboveFloor.x <== residual + tradeA.sizeAbs - 1;
     isAdl * (1 - notGain.nonNeg) === 0;
     isAdl * (1 - aboveFloor.nonNeg) === 0;
     isAdl * tradeB.opened === 0;
@@ -321,7 +328,7 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     component covNonNeg = SignBit(100);
     covNonNeg.x <== A[3];
     isCov * covNonNeg.nonNeg === 0;
-    isCov * (fromFund + fromVault + A[3]) === 0;
+    isCov * (amount + feeB + A[3]) === 0;
     isCov * idxB.out === 0;
 
     // ---- deposits, withdrawals, transfers ----------------------------------------------------
@@ -404,8 +411,8 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     signal takerFee <== isFill * feeA;
     signal makerFee <== makerB * feeB;
     signal coverA <== isCov * A[3];
-    signal coverVault <== isCov * fromVault;
-    signal coverFund <== isCov * fromFund;
+    signal coverVault <== isCov * feeB;
+    signal coverFund <== isCov * amount;
     signal trIn <== isTr * amount;
 
     signal nA[R];
@@ -469,14 +476,15 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     grewB * (1 - imB.ok) === 0;
 
     // ---- open interest: Σ long sizes ----------------------------------------------------------
-    component longs[4];
+    component longA = SignBit(48);
+    longA.x <== tradeA.newSize;
+    component longB = SignBit(48);
+    longB.x <== tradeB.newSize;
     signal longOf[4];
-    var sizes[4] = [posA[0].out, tradeA.newSize, posB[0].out, tradeB.newSize];
-    for (var k = 0; k < 4; k++) {
-        longs[k] = SignBit(48);
-        longs[k].x <== sizes[k];
-        longOf[k] <== sizes[k] * longs[k].nonNeg;
-    }
+    longOf[0] <== posA[0].out * (1 - tradeA.sizeNeg);
+    longOf[1] <== tradeA.newSize * longA.nonNeg;
+    longOf[2] <== posB[0].out * (1 - tradeB.sizeNeg);
+    longOf[3] <== tradeB.newSize * longB.nonNeg;
     signal dOi[M];
     for (var m = 0; m < M; m++) {
         dOi[m] <== selM.sel[m] * (longOf[1] - longOf[0] + longOf[3] - longOf[2]);
@@ -489,11 +497,21 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     // ---- write back ---------------------------------------------------------------------------
     signal wA[N][R];
     signal wB[N][R];
+    // Only the columns an op can change: never the orders root (the message slots move it) nor a
+    // funding snapshot (settled at load); B's nonce and liquidation columns never change either.
     for (var i = 0; i < N; i++) {
         for (var f = 0; f < R; f++) {
-            wA[i][f] <== selA.sel[i] * (nA[f] - A[f]);
-            wB[i][f] <== selB.sel[i] * (nB[f] - B[f]);
-            rowsOut[i][f] <== rows[i][f] + wA[i][f] + wB[i][f];
+            var snapshot = f >= 5 && f < L && (f - 5) % 3 == 2;
+            if (f == 4 || snapshot) {
+                rowsOut[i][f] <== rows[i][f];
+            } else if (f == 2 || f >= L) {
+                wA[i][f] <== selA.sel[i] * (nA[f] - A[f]);
+                rowsOut[i][f] <== rows[i][f] + wA[i][f];
+            } else {
+                wA[i][f] <== selA.sel[i] * (nA[f] - A[f]);
+                wB[i][f] <== selB.sel[i] * (nB[f] - B[f]);
+                rowsOut[i][f] <== rows[i][f] + wA[i][f] + wB[i][f];
+            }
         }
     }
 }

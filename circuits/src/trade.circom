@@ -31,7 +31,8 @@ template SignedParts(n) {
 // So collateral - entry moves by exactly -t·price, whatever the rounding: cash is neither made nor lost.
 // Inputs: size (-2^47, 2^47), entry (-2^95, 2^95), t (-2^47, 2^47), price [0, 2^40).
 // Outputs: newSize, newEntry, realised, closed, opened (|t| - closed), grew (1 if |newSize| > |size|
-// or the sign flipped: the trade added risk). Cost: 477 constraints (test/circuits/trade.test.ts).
+// or the sign flipped: the trade added risk), and the sign and magnitude of size and t.
+// Cost: 477 constraints (test/circuits/trade.test.ts).
 // NOTE: the caller range checks price and must range check newSize/newEntry before they are reused
 // (the account table's SignedParts of the next trade, or the leaf's LeafRange, do it).
 template ApplyTrade() {
@@ -45,6 +46,11 @@ template ApplyTrade() {
     signal output closed;
     signal output opened;
     signal output grew;
+    // The decompositions the caller needs too (an op reuses them rather than paying for its own).
+    signal output sizeNeg;
+    signal output sizeAbs;
+    signal output tNeg;
+    signal output tAbs;
 
     component s = SignedParts(48);
     s.x <== size;
@@ -52,6 +58,10 @@ template ApplyTrade() {
     tt.x <== t;
     component e = SignedParts(96);
     e.x <== entry;
+    sizeNeg <== s.neg;
+    sizeAbs <== s.abs;
+    tNeg <== tt.neg;
+    tAbs <== tt.abs;
 
     component flat = IsZero();
     flat.in <== size;

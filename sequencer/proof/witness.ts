@@ -72,21 +72,7 @@ export interface Batch2Witness {
 }
 
 type OpFields = { kind: number } & Partial<
-  Record<
-    | "a"
-    | "b"
-    | "msgA"
-    | "msgB"
-    | "market"
-    | "t"
-    | "price"
-    | "amount"
-    | "feeA"
-    | "feeB"
-    | "fromFund"
-    | "fromVault",
-    bigint
-  >
+  Record<"a" | "b" | "msgA" | "msgB" | "market" | "t" | "price" | "amount" | "feeA" | "feeB", bigint>
 >;
 
 interface MarketExtra {
@@ -284,8 +270,6 @@ export class ProofChain {
         amount: o.amount ?? 0n,
         feeA: o.feeA ?? 0n,
         feeB: o.feeB ?? 0n,
-        fromFund: o.fromFund ?? 0n,
-        fromVault: o.fromVault ?? 0n,
       });
     };
     const abs = (x: bigint) => (x < 0n ? -x : x);
@@ -378,8 +362,9 @@ export class ProofChain {
             kind: KIND_INDEX.cover,
             a: BigInt(slotFor(op.accountId)),
             b: BigInt(slotFor(model.rules.vaultId)),
-            fromFund: op.fromFund,
-            fromVault: op.fromVault,
+            // The circuit carries a cover's fund share in `amount` and its vault share in `feeB`.
+            amount: op.fromFund,
+            feeB: op.fromVault,
           });
           break;
       }
@@ -472,8 +457,6 @@ export class ProofChain {
       amount: 0n,
       feeA: 0n,
       feeB: 0n,
-      fromFund: 0n,
-      fromVault: 0n,
     });
     const opsAll: Record<string, bigint | bigint[]>[] = [
       ...opSlots,
@@ -523,8 +506,6 @@ export class ProofChain {
       opAmount: col("amount"),
       opFeeA: col("feeA"),
       opFeeB: col("feeB"),
-      opFromFund: col("fromFund"),
-      opFromVault: col("fromVault"),
       depositEnabled: Array.from({ length: inst.ND }, (_, i) => (deposits[i] ? "1" : "0")),
       depositPubKeyX: Array.from({ length: inst.ND }, (_, i) => dec(depPad(i).x)),
       depositPubKeyY: Array.from({ length: inst.ND }, (_, i) => dec(depPad(i).y)),

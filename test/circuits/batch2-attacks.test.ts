@@ -34,7 +34,7 @@ const AT = {
   adlFloor: failsAt("Op", "op.circom", "isAdl * (1 - aboveFloor.nonNeg) === 0"),
   adlReduces: failsAt("Op", "op.circom", "isAdl * tradeB.opened === 0"),
   penaltyCap: failsAt("Op", "op.circom", "penOk.out === 1"),
-  cover: failsAt("Op", "op.circom", "isCov * (fromFund + fromVault + A[3]) === 0"),
+  cover: failsAt("Op", "op.circom", "isCov * (amount + feeB + A[3]) === 0"),
   depositKey: failsAt("Op", "op.circom", "aKeyed * (A[0] - dX.out) === 0"),
   transferKey: failsAt("Op", "op.circom", "bKeyed * (B[0] - A[0]) === 0"),
   nonce: failsAt("Op", "op.circom", "nonceUp.out === nonceOp"),
