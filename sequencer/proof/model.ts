@@ -161,6 +161,9 @@ export class ProofModel {
     withdrawals: WithdrawalOut[];
     deposits: number;
   } {
+    // An account whose only change is its nonce (a cancel, an order that rested unfilled) is in the
+    // batch's account table too: its new leaf has the new nonce, so the proof must write it.
+    for (const id of nonces.keys()) this.touch(id);
     for (const id of this.touched) {
       const a = this.leaf(id);
       const n = nonces.get(id);
