@@ -65,11 +65,11 @@ export function runAdl(run: LiquidationRun): bigint {
       const cs = abs((c.positions[m] as Position).size);
       const take = remaining < cs ? remaining : cs;
       const liq = ctx.acc(id);
-      const fillPrice = adlPrice(
-        (liq.positions[m] as Position).size,
-        market.markPrice,
-        equity(liq, ctx.markets),
-      );
+      const liqSize = (liq.positions[m] as Position).size;
+      const bk = bankruptcyPrice(liqSize, market.markPrice, equity(liq, ctx.markets));
+      // A clamped price (bankrupt beyond 0 or the price range) is one the proof cannot accept.
+      if (bk.residual > 0n || bk.residual <= -abs(liqSize) || bk.price >= MARK_PRICE_LIMIT) break;
+      const fillPrice = bk.price;
       applyTrade(c, m, sign * take, fillPrice);
       if (c.collateral < 0n) continue;
       ctx.touch(f.accountId);

@@ -9,7 +9,10 @@ import type { LiquidationRun } from "./run.ts";
 
 export type VaultResult =
   | { ok: true }
-  | { ok: false; reason: TakeoverRefusal | "CAPACITY" | "VAULT_CANNOT_ABSORB" | "NOTHING_TO_TAKE" };
+  | {
+      ok: false;
+      reason: TakeoverRefusal | "CAPACITY" | "VAULT_CANNOT_ABSORB" | "NOTHING_TO_TAKE" | "PARTIAL_DEFICIT";
+    };
 
 /**
  * Tier 2: the backstop vault (account 0, the LLP/HLP role) takes every remaining position at the mark,
@@ -74,6 +77,10 @@ export function runVaultTakeover(run: LiquidationRun): VaultResult {
       counterFee: 0n,
     });
   }
+  // A partial takeover that realises more loss than the collateral would have the fund pay a debt the
+  // account's remaining (profitable) positions still back: refused, the account stays on the book.
+  if (la.collateral < 0n && la.positions.some((p) => p.size !== 0n))
+    return { ok: false, reason: "PARTIAL_DEFICIT" };
   const deficit = la.collateral < 0n ? -la.collateral : 0n;
   const avail = run.fundAvailable();
   const fromFund = deficit < avail ? deficit : avail;

@@ -124,4 +124,36 @@ describe("engine rules for the proof", () => {
     );
     assert.equal(d.engine.account(victim)?.positions[0]?.size, 10n);
   });
+
+  it("hands positions to the vault one at a time, smallest requirement first, while still below maintenance", () => {
+    const d = Driver.create({}, 2);
+    const victim = d.fund(7_100n);
+    const shorter = d.fund(10_000_000n);
+    d.apply({
+      kind: "deposit",
+      depositIndex: d.engine.nextDepositIndex(),
+      pubKeyX: 7n,
+      pubKeyY: 7n,
+      amount: 100_000n,
+    });
+    d.price(0, 1_000n);
+    d.price(1, 1_000n);
+    d.order({ accountId: shorter, marketId: 0, side: "sell", price: 1_000n, size: 10n });
+    d.order({ accountId: victim, marketId: 0, side: "buy", price: 1_000n, size: 10n });
+    d.order({ accountId: shorter, marketId: 1, side: "sell", price: 1_000n, size: 60n });
+    d.order({ accountId: victim, marketId: 1, side: "buy", price: 1_000n, size: 60n }); // collateral 7_030
+    // m0 at 600: equity 7_030 − 4_000 = 3_030 < maintenance 300 + 3_000. The vault takes m0 (300) at the
+    // mark; then equity 3_030 ≥ 3_000, the requirement of m1: the account is no longer below, m1 stays.
+    d.price(0, 600n);
+    const r = d.apply({ kind: "liquidation", accountId: victim });
+    assert.equal(r.liquidation?.toBackstop, 10n);
+    assert.deepEqual(
+      d.engine.account(victim)?.positions.map((p) => p.size),
+      [0n, 60n],
+    );
+    assert.deepEqual(
+      d.engine.account(0)?.positions.map((p) => p.size),
+      [10n, 0n],
+    );
+  });
 });
