@@ -214,6 +214,29 @@ describe("liquidation", () => {
     assert.equal(rec?.fills[0]?.price, 889n);
   });
 
+  it("prices each ADL counterparty's fill at the bankruptcy price of the account as it is then", () => {
+    const d = Driver.create({}, 1, { insuranceFund: 1_000n });
+    const e = d.engine;
+    const victim = d.fund(10_000n);
+    const s1 = d.fund(10_000_000n);
+    const s2 = d.fund(10_000_000n);
+    d.price(0, 1_000n);
+    d.order({ accountId: s1, marketId: 0, side: "sell", price: 1_000n, size: 45n });
+    d.order({ accountId: s2, marketId: 0, side: "sell", price: 1_000n, size: 45n });
+    d.order({ accountId: victim, marketId: 0, side: "buy", price: 1_000n, size: 90n });
+    d.price(0, 880n);
+    // Equity −890 on 90 lots: the first 45 go at 880 − ⌈−890/90⌉ = 889, leaving equity −890 + 45·9 = −485
+    // on 45 lots; the next 45 at 880 − ⌈−485/45⌉ = 890, leaving −485 + 45·10 = −35 for the fund.
+    const r = liquidate(d, victim);
+    assert.equal(r.liquidation?.toAdl, 90n);
+    assert.deepEqual(
+      e.ledger()[0]?.fills.map((f) => f.price),
+      [889n, 890n],
+    );
+    assert.equal(r.liquidation?.deficitCovered, 35n);
+    assert.equal(e.global().insuranceFund, 965n);
+  });
+
   it("covers ADL dust from the backstop's collateral when the insurance fund is empty", () => {
     const { d, e, victim } = setup();
     depositToBackstop(d, 100n);
