@@ -194,8 +194,11 @@ describe("proof trace: tampered ops are refused by the model", () => {
 /** What the property runs reached over all runs, so a generator that stops reaching a path fails. */
 const reached: OpCounts = new Map();
 
-/** Random txs (the engine property generators) with funding paid on nearly every price, traced. */
-function traceRandom(steps: Step[]): void {
+/**
+ * Random txs (the engine property generators) with funding paid on nearly every price, traced. With
+ * `vault` the backstop has capital (takeovers), without it bankrupt accounts go to ADL.
+ */
+function traceRandom(steps: Step[], vault: boolean): void {
   const e = new Engine(
     testParams(
       {
@@ -216,7 +219,7 @@ function traceRandom(steps: Step[]): void {
       },
       2,
     ),
-    { insuranceFund: 50_000n },
+    { insuranceFund: 50_000n, backstopCollateral: vault ? 300_000n : 0n },
   );
   const check = new TraceCheck(e, "random txs");
   let seq = 0n;
@@ -248,12 +251,26 @@ function traceRandom(steps: Step[]): void {
 describe("proof trace: properties", () => {
   it("random txs replay through the model onto the engine's state, batch by batch", () => {
     fc.assert(
-      fc.property(fc.array(step, { minLength: 20, maxLength: 100, size: "max" }), (steps) => {
-        traceRandom(steps);
-      }),
-      { numRuns: 150 },
+      fc.property(
+        fc.array(step, { minLength: 20, maxLength: 100, size: "max" }),
+        fc.boolean(),
+        (steps, vault) => {
+          traceRandom(steps, vault);
+        },
+      ),
+      { numRuns: 300 },
     );
-    for (const k of ["fill", "settle", "transfer", "withdrawal", "price", "liquidation-fill:on-book"])
+    for (const k of [
+      "fill",
+      "settle",
+      "transfer",
+      "withdrawal",
+      "price",
+      "liquidation-fill:on-book",
+      "liquidation-fill:vault",
+      "liquidation-fill:adl",
+      "cover",
+    ])
       assert.ok((reached.get(k) ?? 0) > 0, `random txs reached ${k}: ${JSON.stringify([...reached])}`);
   });
 
