@@ -72,7 +72,7 @@ export function marketOrderLimit(
  *   refused (OI_CAP). A taker that only reduces cannot raise OI (its long side shrinks by what the maker's
  *   may grow), so reductions always pass.
  * - Remainders: GTC limit orders rest; IOC and market orders cancel the rest. When matching was cut short
- *   while the book still crossed (batch capacity, maxMakersPerOrder, the taker's own collateral), the
+ *   while the book still crossed (batch capacity, maxMakersPerOrder, the taker's own collateral or margin), the
  *   remainder is cancelled even for GTC, because resting it would leave a crossed book.
  */
 export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult {
