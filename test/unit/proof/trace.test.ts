@@ -196,13 +196,15 @@ const reached: OpCounts = new Map();
 
 /**
  * Random txs (the engine property generators) with funding paid on nearly every price, traced. With
- * `vault` the backstop has capital (takeovers), without it bankrupt accounts go to ADL.
+ * `vault` the backstop has capital (takeovers), without it bankrupt accounts go to ADL. With 2 slot
+ * bits an account's orders share its 4 order-fill slots, so the engine's slot cancels are exercised.
  */
-function traceRandom(steps: Step[], vault: boolean): void {
+function traceRandom(steps: Step[], vault: boolean, orderSlotBits: number): void {
   const e = new Engine(
     testParams(
       {
         maxMakersPerOrder: 3,
+        orderSlotBits,
         risk: {
           funding: {
             policy: {
@@ -254,8 +256,9 @@ describe("proof trace: properties", () => {
       fc.property(
         fc.array(step, { minLength: 20, maxLength: 100, size: "max" }),
         fc.boolean(),
-        (steps, vault) => {
-          traceRandom(steps, vault);
+        fc.constantFrom(2, 8),
+        (steps, vault, slotBits) => {
+          traceRandom(steps, vault, slotBits);
         },
       ),
       { numRuns: 300 },
