@@ -4,6 +4,7 @@ import fc from "fast-check";
 import {
   Engine,
   EngineError,
+  type EngineGenesis,
   type EngineParamsInput,
   type EngineTx,
 } from "../../../sequencer/engine/index.ts";
@@ -21,8 +22,8 @@ import { mergeCounts, type OpCounts, TraceCheck } from "./trace-check.ts";
 class TracedDriver extends Driver {
   check: TraceCheck | undefined;
   last: ProofOp[] = [];
-  constructor(overrides: Partial<EngineParamsInput> = {}, markets = 1) {
-    super(new Engine(testParams(overrides, markets)));
+  constructor(overrides: Partial<EngineParamsInput> = {}, markets = 1, genesis: EngineGenesis = {}) {
+    super(new Engine(testParams(overrides, markets), genesis));
     this.check = new TraceCheck(this.engine, "hand case");
   }
   override apply(tx: EngineTx) {
@@ -188,6 +189,79 @@ describe("proof trace: tampered ops are refused by the model", () => {
   it("an order filled in a batch after its expiry: ORDER_EXPIRED", () => {
     const { model, op } = beforeFill();
     expectRule(() => model.apply({ ...op, maker: { ...op.maker, expiryMs: 1n } }), "ORDER_EXPIRED");
+  });
+});
+
+describe("proof trace: tampered liquidation ops are refused by the model", () => {
+  /**
+   * The victim is long 90 @ 1_000 with equity −890 at 880 (liquidation.test.ts); the model is left
+   * before its liquidation, whose ops are returned. `vault`: the backstop can take it over; else ADL.
+   */
+  function beforeLiquidation(vault: boolean) {
+    const d = new TracedDriver({}, 1, { insuranceFund: 1_000n });
+    if (vault) d.apply({ kind: "deposit", depositIndex: 0n, pubKeyX: 7n, pubKeyY: 7n, amount: 1_000_000n });
+    const victim = d.fund(10_000n);
+    const shorter = d.fund(10_000_000n);
+    d.price(0, 1_000n);
+    d.order({ accountId: shorter, marketId: 0, side: "sell", price: 1_000n, size: 90n });
+    d.order({ accountId: victim, marketId: 0, side: "buy", price: 1_000n, size: 90n });
+    d.price(0, 880n);
+    const check = d.check as TraceCheck;
+    d.check = undefined;
+    const r = d.apply({ kind: "liquidation", accountId: victim });
+    return { model: check.model, ops: r.ops, victim };
+  }
+
+  /** Applies the ops, the one of `kind` changed by `tamper`, and expects the rule `code`. */
+  function replayTampered(
+    x: ReturnType<typeof beforeLiquidation>,
+    label: string,
+    tamper: (op: ProofOp) => ProofOp,
+    code: string,
+  ) {
+    const i = x.ops.findIndex((o) => o.kind === "liquidation-fill" || o.kind === label);
+    assert.ok(i >= 0, `the liquidation made a ${label} op`);
+    for (const op of x.ops.slice(0, i)) x.model.apply(op);
+    expectRule(() => x.model.apply(tamper(x.ops[i] as ProofOp)), code);
+  }
+
+  it("the honest vault takeover and ADL replay", () => {
+    for (const vault of [true, false]) {
+      const x = beforeLiquidation(vault);
+      assert.ok(x.ops.some((o) => o.kind === "liquidation-fill" && o.tier === (vault ? "vault" : "adl")));
+      for (const op of x.ops) x.model.apply(op);
+    }
+  });
+
+  it("a takeover away from the mark: VAULT_NOT_AT_MARK", () => {
+    const x = beforeLiquidation(true);
+    replayTampered(x, "liquidation-fill", (op) => ({ ...op, price: 879n }) as ProofOp, "VAULT_NOT_AT_MARK");
+  });
+
+  it("an ADL fill one tick in the account's favour: ADL_NOT_BANKRUPTCY_PRICE", () => {
+    const x = beforeLiquidation(false);
+    // 889 leaves equity −890 + 90·9 = −80; 890 would leave +10 to the bankrupt account.
+    replayTampered(
+      x,
+      "liquidation-fill",
+      (op) => ({ ...op, price: 890n }) as ProofOp,
+      "ADL_NOT_BANKRUPTCY_PRICE",
+    );
+  });
+
+  it("a liquidation fill that flips the position: LIQUIDATION_GROWS", () => {
+    const x = beforeLiquidation(true);
+    replayTampered(x, "liquidation-fill", (op) => ({ ...op, size: -91n }) as ProofOp, "LIQUIDATION_GROWS");
+  });
+
+  it("a penalty above the cap: PENALTY_ABOVE_CAP", () => {
+    const x = beforeLiquidation(true);
+    for (const op of x.ops) x.model.apply(op);
+    // The vault closed 90 @ 880 = 79_200: the cap is 1% of it, 792, and the account paid none.
+    expectRule(
+      () => x.model.apply({ kind: "penalty", accountId: x.victim, amount: 793n }),
+      "PENALTY_ABOVE_CAP",
+    );
   });
 });
 
