@@ -95,6 +95,42 @@ describe("proof trace: hand cases", () => {
     for (const id of [m1, m2, t]) assert.deepEqual(d.check?.model.leaf(id), d.engine.account(id));
   });
 
+  it("a market order never fills across its signed price, and reports it (0: no proven limit)", () => {
+    const d = new TracedDriver();
+    const mk = d.fund(1_000_000n);
+    const t = d.fund(1_000_000n);
+    d.price(0, 1_000n);
+    d.order({ accountId: mk, marketId: 0, side: "sell", price: 1_001n, size: 5n });
+    d.order({ accountId: mk, marketId: 0, side: "sell", price: 1_003n, size: 5n });
+    const r = d.order({
+      accountId: t,
+      marketId: 0,
+      side: "buy",
+      type: "market",
+      tif: "IOC",
+      price: 1_002n,
+      size: 10n,
+    });
+    assert.deepEqual(
+      r.ops.map((o) => (o.kind === "fill" ? [o.price, o.size, o.taker.price, o.taker.type] : o.kind)),
+      [[1_001n, 5n, 1_002n, "market"]],
+    );
+    const r2 = d.order({
+      accountId: t,
+      marketId: 0,
+      side: "buy",
+      type: "market",
+      tif: "IOC",
+      price: 0n,
+      size: 5n,
+    });
+    assert.deepEqual(
+      r2.ops.map((o) => (o.kind === "fill" ? [o.price, o.taker.price] : o.kind)),
+      [[1_003n, 0n]],
+    );
+    d.endBatch();
+  });
+
   it("a withdrawal, after the funding it owes is settled", () => {
     const d = new TracedDriver();
     const a = d.fund(10_000n);
