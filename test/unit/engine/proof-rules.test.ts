@@ -156,4 +156,34 @@ describe("engine rules for the proof", () => {
       [10n, 0n],
     );
   });
+
+  it("refuses a partial vault takeover that would leave a debt the account's other positions back", () => {
+    const d = Driver.create({}, 2);
+    const victim = d.fund(7_070n);
+    const shorter = d.fund(10_000_000n);
+    d.apply({
+      kind: "deposit",
+      depositIndex: d.engine.nextDepositIndex(),
+      pubKeyX: 7n,
+      pubKeyY: 7n,
+      amount: 1_000_000n,
+    });
+    d.price(0, 1_000n);
+    d.price(1, 1_000n);
+    d.order({ accountId: shorter, marketId: 0, side: "sell", price: 1_000n, size: 10n });
+    d.order({ accountId: victim, marketId: 0, side: "buy", price: 1_000n, size: 10n });
+    d.order({ accountId: shorter, marketId: 1, side: "sell", price: 1_000n, size: 60n });
+    d.order({ accountId: victim, marketId: 1, side: "buy", price: 1_000n, size: 60n }); // collateral 7_000
+    d.price(1, 1_100n); // +6_000 unrealised on m1
+    for (const p of [500n, 250n, 125n, 63n, 32n, 30n]) d.price(0, p); // −9_700 on m0
+    // Equity 3_300 < maintenance 15 + 3_300. Taking m0 first would leave the account above maintenance
+    // (3_300 ≥ 3_300) but with collateral 7_000 − 9_700 < 0: a debt the fund would pay while m1's gain
+    // still backs it. The vault refuses; nothing changes.
+    const r = d.apply({ kind: "liquidation", accountId: victim });
+    assert.equal(r.liquidation?.toBackstop, 0n);
+    assert.deepEqual(
+      d.engine.account(victim)?.positions.map((p) => p.size),
+      [10n, 60n],
+    );
+  });
 });
