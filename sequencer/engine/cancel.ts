@@ -1,12 +1,12 @@
 import { engineError } from "./errors.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { ApplyResult, EngineTx } from "./types.ts";
+import type { EngineTx, FlowResult } from "./types.ts";
 import { requireMarket, useNonce } from "./validate.ts";
 
 type CancelTx = Extract<EngineTx, { kind: "cancel" }>;
 
 /** Cancels one of the sender's live orders. The order is off-tree, but the nonce is a leaf field. */
-export function cancelOrder(ctx: TxContext, tx: CancelTx): ApplyResult {
+export function cancelOrder(ctx: TxContext, tx: CancelTx): FlowResult {
   requireMarket(ctx, tx.marketId);
   useNonce(ctx, tx.accountId, tx.nonce);
   const o = ctx.state.books[tx.marketId]?.get(tx.orderId);

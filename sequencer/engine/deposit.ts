@@ -2,7 +2,7 @@ import { engineError } from "./errors.ts";
 import { AMOUNT_LIMIT, FIELD_MODULUS, inUnsigned } from "./ranges.ts";
 import { keyOf } from "./state.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { ApplyResult, EngineTx } from "./types.ts";
+import type { EngineTx, FlowResult } from "./types.ts";
 
 type DepositTx = Extract<EngineTx, { kind: "deposit" }>;
 
@@ -12,7 +12,7 @@ type DepositTx = Extract<EngineTx, { kind: "deposit" }>;
  * the engine insists on the next one so a deposit can be neither skipped nor credited twice.
  * An unknown key gets the next free id (ids are dense, so the choice is deterministic).
  */
-export function applyDeposit(ctx: TxContext, tx: DepositTx): ApplyResult {
+export function applyDeposit(ctx: TxContext, tx: DepositTx): FlowResult {
   const s = ctx.state;
   if (tx.depositIndex !== s.nextDepositIndex) {
     throw engineError("BAD_DEPOSIT_INDEX", `next deposit index is ${s.nextDepositIndex}`, {
@@ -36,6 +36,14 @@ export function applyDeposit(ctx: TxContext, tx: DepositTx): ApplyResult {
   else ctx.touch(id);
   ctx.acc(id).collateral += tx.amount;
   ctx.consumeDeposit();
+  ctx.op({
+    kind: "deposit",
+    accountId: id,
+    depositIndex: tx.depositIndex,
+    pubKeyX: tx.pubKeyX,
+    pubKeyY: tx.pubKeyY,
+    amount: tx.amount,
+  });
   if (id === s.params.backstopAccountId) {
     const risk = s.risk;
     ctx.onCommit(() => {

@@ -21,6 +21,7 @@ import {
   type BookView,
   cloneAccount,
   type EngineTx,
+  type FlowResult,
   type GlobalState,
   type MarketState,
   type OpenOrder,
@@ -99,7 +100,7 @@ export class Engine {
    */
   apply(tx: EngineTx, seq: bigint, limits?: ApplyLimits): ApplyResult {
     const ctx = new TxContext(this.state, limits);
-    let result: ApplyResult;
+    let result: FlowResult;
     switch (tx.kind) {
       case "deposit":
         result = applyDeposit(ctx, tx);
@@ -127,7 +128,7 @@ export class Engine {
     }
     ctx.commit();
     result.touched = [...ctx.touched].sort((a, b) => a - b);
-    return result;
+    return { ...result, ops: ctx.ops };
   }
 
   /** SPEC leaf shape, deep copy; undefined for an id never assigned (an empty leaf). */

@@ -24,6 +24,10 @@ export const ENGINE_ERROR_CODES = [
    * is refused for now, like an order outside the price band; reductions are still accepted.
    */
   "BREAKER_TRIPPED",
+  /** The order's signed fee cap (maxFeeBps) is below the fee the market may charge it (taker or maker). */
+  "FEE_CAP",
+  /** The order's signed expiry is not after engine time. */
+  "ORDER_EXPIRED",
   /** The order's fills would raise the market's open interest above its oiCapLots. */
   "OI_CAP",
   "BAD_AMOUNT",

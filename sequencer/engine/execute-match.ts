@@ -1,12 +1,23 @@
 import { type MatchPlan, planMatch } from "../matching/matcher.ts";
 import type { OrderBook, RestingOrder } from "../matching/order-book.ts";
-import { bpsOf, equity, oiScaledInitialRequirement } from "../risk/margin.ts";
+import type { OrderTerms, ProofOp } from "../proof/ops.ts";
+import { liquidationCandidate } from "../risk/liquidation.ts";
+import { bpsOf, equity, initialRequirement, oiScaledInitialRequirement } from "../risk/margin.ts";
+import { orderTermsOfResting } from "./proof-terms.ts";
 import { abs, COLLATERAL_LIMIT, inUnsigned, SIZE_LIMIT } from "./ranges.ts";
-import { applyTrade, settleFunding } from "./settlement.ts";
+import { applyTrade } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
-import { cloneAccount, type Fill, type MarketState, type Side } from "./types.ts";
+import { cloneAccount, type Fill, type Side } from "./types.ts";
 
-export type StopReason = "none" | "max_makers" | "capacity" | "taker_collateral";
+export type StopReason =
+  | "none"
+  | "max_makers"
+  | "capacity"
+  | "taker_collateral"
+  /** The next fill would open risk and leave the taker below the base initial margin. */
+  | "taker_margin"
+  /** A liquidation's taker is no longer below maintenance: nothing more may be closed without its signature. */
+  | "recovered";
 
 export interface MatchRequest {
   marketId: number;
@@ -19,12 +30,20 @@ export interface MatchRequest {
   allowTakerDeficit: boolean;
   /** Accounts that must still fit in the batch after any maker is added (the liquidation's backstop). */
   reserve: number[];
+  /**
+   * How the fills are proven: an order's `fill` ops (with the taker's signed terms; each fill that opens
+   * risk must leave the taker at or above the base initial margin), or a liquidation's on-book
+   * `liquidation-fill` ops (each made only while the taker is still below maintenance).
+   */
+  proof: { kind: "order"; taker: OrderTerms } | { kind: "liquidation" };
 }
 
 export interface MatchOutcome {
   plan: MatchPlan;
   fills: Fill[];
   stopReason: StopReason;
+  /** Some fill opened risk for the taker (grew its position or flipped it). */
+  anyOpened: boolean;
 }
 
 /**
@@ -36,17 +55,27 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
   const { marketId: m, taker } = req;
   const params = ctx.state.params;
   const mp = params.markets[m];
-  const market = ctx.markets[m] as MarketState;
   if (!mp) throw new Error(`executeMatch: market ${m}`);
   const book = ctx.state.books[m] as OrderBook;
   const takerSign = req.side === "buy" ? 1n : -1n;
   const fills: Fill[] = [];
   let stopReason: StopReason = "none";
+  let anyOpened = false;
+  const proof = req.proof;
 
   const plan = planMatch(book, req.side, req.limitPrice, req.size, (o: RestingOrder, wanted: bigint) => {
     if (ctx.isCancelled(o.id)) return { kind: "skip" };
     // Self-trade prevention: the resting order is cancelled, the taker keeps matching deeper.
     if (o.accountId === taker) return { kind: "cancel" };
+    // An expired order can no longer be filled in any batch (the proof checks the signed expiry).
+    if (o.terms.expiryMs <= ctx.nowMs) return { kind: "cancel" };
+    if (
+      proof.kind === "liquidation" &&
+      liquidationCandidate(taker, ctx.acc(taker), ctx.markets, params.markets) === undefined
+    ) {
+      stopReason = "recovered";
+      return { kind: "stop" };
+    }
     if (fills.length >= params.maxMakersPerOrder) {
       stopReason = "max_makers";
       return { kind: "stop" };
@@ -61,8 +90,9 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
     const makerFee = bpsOf(notional, mp.makerFeeBps);
     const takerFee = bpsOf(notional, req.takerFeeBps);
 
+    const pending: ProofOp[] = [];
     const mk = cloneAccount(ctx.acc(o.accountId));
-    settleFunding(mk, m, market.fundingIndex);
+    ctx.settle(o.accountId, mk, m, pending);
     const mkEff = applyTrade(mk, m, -takerSign * size, price);
     mk.collateral -= makerFee;
     const mkSize = mk.positions[m]?.size ?? 0n;
@@ -74,18 +104,55 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
     if (!makerOk) return { kind: "cancel" };
 
     const tk = cloneAccount(ctx.acc(taker));
-    settleFunding(tk, m, market.fundingIndex);
-    applyTrade(tk, m, takerSign * size, price);
+    ctx.settle(taker, tk, m, pending);
+    const tkEff = applyTrade(tk, m, takerSign * size, price);
     tk.collateral -= takerFee;
     if (tk.collateral < 0n && !req.allowTakerDeficit) {
       stopReason = "taker_collateral";
       return { kind: "stop" };
     }
+    // The proof's rule for every fill (docs/PROOF.md "risk grew"), at the base IMF; the order's
+    // OI-scaled check of the whole order comes after matching.
+    if (
+      proof.kind === "order" &&
+      tkEff.opened > 0n &&
+      equity(tk, ctx.markets) < initialRequirement(tk, ctx.markets, params.markets)
+    ) {
+      stopReason = "taker_margin";
+      return { kind: "stop" };
+    }
+    if (tkEff.opened > 0n) anyOpened = true;
 
     ctx.touch(o.accountId);
     ctx.put(o.accountId, mk);
     ctx.put(taker, tk);
     ctx.feePool += makerFee + takerFee;
+    for (const op of pending) ctx.op(op);
+    const makerTerms = orderTermsOfResting(o);
+    if (proof.kind === "order") {
+      ctx.op({
+        kind: "fill",
+        marketId: m,
+        taker: proof.taker,
+        maker: makerTerms,
+        size,
+        price,
+        takerFee,
+        makerFee,
+      });
+    } else {
+      ctx.op({
+        kind: "liquidation-fill",
+        tier: "on-book",
+        marketId: m,
+        liquidated: taker,
+        counterparty: o.accountId,
+        counterOrder: makerTerms,
+        size: takerSign * size,
+        price,
+        counterFee: makerFee,
+      });
+    }
     fills.push({
       marketId: m,
       makerOrderId: o.id,
@@ -107,5 +174,5 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
       if (r) r.lastTradePrice = last.price;
     });
   }
-  return { plan, fills, stopReason };
+  return { plan, fills, stopReason, anyOpened };
 }

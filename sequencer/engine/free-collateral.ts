@@ -1,6 +1,5 @@
 import { equity, oiScaledInitialRequirement } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
-import { settleFunding } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
 import type { AccountLeaf, MarketState } from "./types.ts";
 import { restingExposure } from "./validate.ts";
@@ -18,8 +17,8 @@ export function debitFreeCollateral(
   amount: bigint,
   what: string,
 ): void {
-  ctx.markets.forEach((mk: MarketState, m) => {
-    if (a.positions[m]?.size !== 0n) settleFunding(a, m, mk.fundingIndex);
+  ctx.markets.forEach((_mk: MarketState, m) => {
+    if (a.positions[m]?.size !== 0n) ctx.settle(accountId, a, m);
   });
   if (a.collateral < amount) {
     throw engineError("INSUFFICIENT_COLLATERAL", `${what} exceeds collateral`, {

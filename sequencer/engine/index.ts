@@ -17,6 +17,12 @@
  *   resting it would cross the book.
  * - Deposits must come in L1 queue order: `depositIndex` is 0-based and must equal `nextDepositIndex()`.
  * - Order ids are the `seq` passed to `apply`.
+ * - Every accepted tx reports its proof ops (`ApplyResult.ops`, docs/PROOF.md), and the engine keeps
+ *   to the rules the proof checks per op: an order's signed fee cap (FEE_CAP) and expiry
+ *   (ORDER_EXPIRED; an expired resting order is cancelled when met), one live order per fill slot
+ *   (nonce mod 2^orderSlotBits), a taker fill that opens risk ends at or above the base IMF, a
+ *   liquidation fill only while the account is below maintenance, ADL at the bankruptcy price of the
+ *   account's current state rounded against it.
  */
 export { Engine, type EngineGenesis, type MarketView } from "./engine.ts";
 export {

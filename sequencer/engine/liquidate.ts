@@ -5,9 +5,8 @@ import { equity, maintenanceRequirement } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
 import type { LiquidationRecord } from "./ledger.ts";
 import type { MarketParams } from "./params.ts";
-import { settleFunding } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { AccountLeaf, ApplyResult, EngineTx, MarketState } from "./types.ts";
+import type { AccountLeaf, EngineTx, FlowResult, MarketState } from "./types.ts";
 import { runAdl } from "./waterfall/adl-tier.ts";
 import { runOnBookChunk } from "./waterfall/on-book-tier.ts";
 import { txRng } from "./waterfall/rng.ts";
@@ -107,7 +106,7 @@ function flat(a: AccountLeaf): boolean {
  *    cannot be paid fails the tx (nothing changes), which the on-book price bound makes rare.
  * The event's ledger record, chunk schedule, vault windows and fund samples change only on commit.
  */
-export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): ApplyResult {
+export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): FlowResult {
   const params = ctx.state.params;
   const risk = ctx.state.risk;
   const backstop = params.backstopAccountId;
@@ -153,8 +152,8 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): Apply
   record.steps += 1;
   if (zombie) record.swept = true;
 
-  ctx.markets.forEach((mk, m) => {
-    settleFunding(ctx.acc(id), m, mk.fundingIndex);
+  ctx.markets.forEach((_mk, m) => {
+    ctx.settle(id, ctx.acc(id), m);
   });
   for (const o of ctx.state.ordersByAccount.get(id)?.values() ?? []) ctx.cancelOrder(o);
 
@@ -193,20 +192,32 @@ export function liquidate(ctx: TxContext, tx: LiquidationTx, seq: bigint): Apply
   liq.collateral -= penalty;
   ctx.insuranceFund += penalty;
   record.penalty += penalty;
+  if (penalty > 0n) ctx.op({ kind: "penalty", accountId: id, amount: penalty });
 
   if (liq.collateral < 0n) {
+    // The fund first; past what it may pay, the vault's own collateral (as in the vault tier). ADL at
+    // the bankruptcy price, rounded against the account, leaves such dust even with the fund empty.
     const deficit = -liq.collateral;
     const avail = run.fundAvailable();
-    if (deficit > avail) {
-      throw engineError("BAD_DEBT_UNCOVERED", "the insurance fund cannot cover the deficit", {
+    const fromFund = deficit < avail ? deficit : avail;
+    const fromVault = deficit - fromFund;
+    const vaultCash = isVault ? 0n : ctx.acc(backstop).collateral;
+    if (fromVault > vaultCash) {
+      throw engineError("BAD_DEBT_UNCOVERED", "the insurance fund and the vault cannot cover the deficit", {
         accountId: id,
         deficit,
-        available: avail,
+        available: avail + vaultCash,
       });
     }
-    ctx.insuranceFund -= deficit;
-    record.deficitFromFund += deficit;
+    ctx.insuranceFund -= fromFund;
+    record.deficitFromFund += fromFund;
+    if (fromVault > 0n) {
+      ctx.touch(backstop);
+      ctx.acc(backstop).collateral -= fromVault;
+      record.deficitFromVault += fromVault;
+    }
     liq.collateral = 0n;
+    ctx.op({ kind: "cover", accountId: id, fromFund, fromVault });
   }
 
   const drawdown = params.risk.insurance.drawdown;
@@ -257,7 +268,7 @@ function outcome(
   penalty: bigint,
   deficitCovered: bigint,
   ended: boolean,
-): NonNullable<ApplyResult["liquidation"]> {
+): NonNullable<FlowResult["liquidation"]> {
   let closedOnBook = 0n;
   let toBackstop = 0n;
   let toAdl = 0n;

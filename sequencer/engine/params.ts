@@ -52,6 +52,12 @@ export const engineParamsSchema = z
     backstopAccountId: z.literal(0),
     backstopPubKeyX: z.bigint().nonnegative().lt(FIELD_MODULUS),
     backstopPubKeyY: z.bigint().nonnegative().lt(FIELD_MODULUS),
+    /**
+     * Each account's order-fill tree in the proof has 2^orderSlotBits slots, one per nonce mod
+     * 2^orderSlotBits (docs/PROOF.md, ProofRules.orderBits). An order landing on the slot of an older
+     * resting order of the same account cancels it: the proof could never fill it again.
+     */
+    orderSlotBits: z.number().int().min(1).max(32).default(8),
     risk: riskParamsSchema.prefault({}),
   })
   .refine((p) => p.backstopPubKeyX !== 0n || p.backstopPubKeyY !== 0n, {

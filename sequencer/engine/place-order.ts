@@ -10,11 +10,13 @@ import { engineError } from "./errors.ts";
 import { executeMatch } from "./execute-match.ts";
 import { requireBreakerAllows } from "./market-risk.ts";
 import type { MarketParams } from "./params.ts";
+import { orderTermsOfTx } from "./proof-terms.ts";
 import { abs, SIZE_LIMIT } from "./ranges.ts";
 import type { MarketRiskState } from "./risk-state.ts";
 import { longSize } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { ApplyResult, EngineTx, Fill, MarketState, OrderStatus, Position } from "./types.ts";
+import type { EngineTx, Fill, FlowResult, MarketState, OrderStatus, Position } from "./types.ts";
+import { DEFAULT_MAX_FEE_BPS, NO_EXPIRY_MS } from "./types.ts";
 import { requireMark, requireMarket, restingExposure, useNonce } from "./validate.ts";
 
 type OrderTx = Extract<EngineTx, { kind: "order" }>;
@@ -70,10 +72,10 @@ export function marketOrderLimit(
  *   refused (OI_CAP). A taker that only reduces cannot raise OI (its long side shrinks by what the maker's
  *   may grow), so reductions always pass.
  * - Remainders: GTC limit orders rest; IOC and market orders cancel the rest. When matching was cut short
- *   while the book still crossed (batch capacity, maxMakersPerOrder, the taker's own collateral), the
+ *   while the book still crossed (batch capacity, maxMakersPerOrder, the taker's own collateral or margin), the
  *   remainder is cancelled even for GTC, because resting it would leave a crossed book.
  */
-export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResult {
+export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult {
   const params = ctx.state.params;
   const mp = requireMarket(ctx, tx.marketId);
   const m = tx.marketId;
@@ -107,7 +109,9 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   }
   const isMarket = tx.type === "market";
   if (!isMarket || tx.price !== 0n) checkOrderPrice(mp, tx.price, m);
+  checkOrderTerms(ctx, mp, tx);
   const taker = useNonce(ctx, tx.accountId, tx.nonce);
+  cancelSlotPredecessors(ctx, tx.accountId, tx.nonce);
   const mark = requireMark(ctx, m);
   const limitPrice = isMarket
     ? marketOrderLimit(mp, mark, tx.side, params.marketOrderBandBps, tx.price)
@@ -144,7 +148,7 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   }
 
   ctx.touch(tx.accountId);
-  const { plan, fills, stopReason } = executeMatch(ctx, {
+  const { plan, fills, stopReason, anyOpened } = executeMatch(ctx, {
     marketId: m,
     taker: tx.accountId,
     side: tx.side,
@@ -153,10 +157,16 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
     takerFeeBps: mp.takerFeeBps,
     allowTakerDeficit: false,
     reserve: [],
+    proof: { kind: "order", taker: orderTermsOfTx(tx) },
   });
 
   if (fills.length === 0 && stopReason === "capacity") {
     throw engineError("BATCH_CAPACITY", "no maker of this order fits in the batch", {
+      accountId: tx.accountId,
+    });
+  }
+  if (fills.length === 0 && stopReason === "taker_margin") {
+    throw engineError("INSUFFICIENT_MARGIN", "the first fill would leave the account below initial margin", {
       accountId: tx.accountId,
     });
   }
@@ -166,11 +176,11 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
     });
   }
 
-  // Belt and braces for the up-front check: a taker that grew must end above initial margin.
+  // Belt and braces for the up-front check: a taker some fill of which opened risk (grew the position
+  // or flipped it, even to a smaller opposite one) must end above initial margin.
   const after = ctx.acc(tx.accountId);
-  const sizeAfter = (after.positions[m] as Position).size;
   if (
-    abs(sizeAfter) > abs(sizeBefore) &&
+    anyOpened &&
     equity(after, ctx.markets) < oiScaledInitialRequirement(after, ctx.markets, params.markets)
   ) {
     throw engineError("INSUFFICIENT_MARGIN", "fills would leave the account below initial margin", {
@@ -184,11 +194,64 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): ApplyResul
   let status: OrderStatus;
   if (remaining === 0n) status = "filled";
   else if (!isMarket && tx.tif === "GTC" && stopReason === "none") {
-    ctx.rest(new RestingOrder(seq, tx.accountId, m, tx.side, tx.price, tx.size, remaining));
+    const terms = orderTermsOfTx(tx);
+    ctx.rest(
+      new RestingOrder(seq, tx.accountId, m, tx.side, tx.price, tx.size, remaining, {
+        nonce: terms.nonce,
+        type: terms.type,
+        tif: terms.tif,
+        maxFeeBps: terms.maxFeeBps,
+        expiryMs: terms.expiryMs,
+      }),
+    );
     status = "resting";
   } else status = plan.filled > 0n ? "partially_filled" : "cancelled";
 
   return { touched: [], orderId: seq, status, fills, liquidationsDetected: [] };
+}
+
+/**
+ * The order's signed fee cap and expiry (docs/PROOF.md: the proof checks every fill against both).
+ * FEE_CAP: the cap is below a fee the market may charge the order (it pays the taker fee when it takes,
+ * the maker fee when it rests and is hit). ORDER_EXPIRED: the expiry is not after engine time.
+ */
+function checkOrderTerms(ctx: TxContext, mp: MarketParams, tx: OrderTx): void {
+  const cap = tx.maxFeeBps ?? DEFAULT_MAX_FEE_BPS;
+  const expiry = tx.expiryMs ?? NO_EXPIRY_MS;
+  if (!Number.isInteger(cap) || cap < 0 || cap > 10_000 || expiry < 0n || expiry > NO_EXPIRY_MS) {
+    throw engineError("BAD_TX", "maxFeeBps must be an integer in [0, 10000] and expiryMs in [0, 2^48)", {
+      maxFeeBps: tx.maxFeeBps,
+      expiryMs: tx.expiryMs,
+    });
+  }
+  const fee = mp.takerFeeBps > mp.makerFeeBps ? mp.takerFeeBps : mp.makerFeeBps;
+  if (cap < fee) {
+    throw engineError("FEE_CAP", `the order's fee cap of ${cap} bps is below the market's ${fee} bps`, {
+      marketId: tx.marketId,
+      maxFeeBps: cap,
+      feeBps: fee,
+    });
+  }
+  if (expiry <= ctx.nowMs) {
+    throw engineError("ORDER_EXPIRED", "the order's expiry is not after engine time", {
+      expiryMs: expiry,
+      nowMs: ctx.nowMs,
+    });
+  }
+}
+
+/**
+ * Order-fill slots (docs/PROOF.md): the proof tracks an order's fills in slot nonce mod 2^orderSlotBits
+ * of its account's tree, and an order landing on a slot evicts the older one there for good. So a
+ * resting order of the same account on the new order's slot is cancelled first.
+ */
+function cancelSlotPredecessors(ctx: TxContext, accountId: number, nonce: bigint): void {
+  const mine = ctx.state.ordersByAccount.get(accountId);
+  if (!mine) return;
+  const mask = (1n << BigInt(ctx.state.params.orderSlotBits)) - 1n;
+  for (const o of mine.values()) {
+    if (o.terms.nonce < nonce && (o.terms.nonce & mask) === (nonce & mask)) ctx.cancelOrder(o);
+  }
 }
 
 /** Open interest (Σ long sizes) after this order's fills, from the working copies of everyone who traded. */

@@ -4,7 +4,7 @@ import { IMPACT_BOOK_DEPTH, priceStep } from "./market-risk.ts";
 import { MARK_PRICE_LIMIT } from "./ranges.ts";
 import type { MarketRiskState } from "./risk-state.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { AccountLeaf, ApplyResult, EngineTx, MarketState } from "./types.ts";
+import type { AccountLeaf, EngineTx, FlowResult, MarketState } from "./types.ts";
 import { requireMarket } from "./validate.ts";
 
 type PriceTx = Extract<EngineTx, { kind: "price" }>;
@@ -20,7 +20,7 @@ type PriceTx = Extract<EngineTx, { kind: "price" }>;
  * 4. Funding: premium samples and, when a period closes, the global funding index moves.
  * 5. Every holder of that market is checked against maintenance at the new mark and funding index.
  */
-export function applyPrice(ctx: TxContext, tx: PriceTx): ApplyResult {
+export function applyPrice(ctx: TxContext, tx: PriceTx): FlowResult {
   const mp = requireMarket(ctx, tx.marketId);
   const m = tx.marketId;
   if (tx.price <= 0n || tx.price >= MARK_PRICE_LIMIT) {
@@ -44,6 +44,14 @@ export function applyPrice(ctx: TxContext, tx: PriceTx): ApplyResult {
 
   ctx.setMark(m, step.mark, tx.timestampMs);
   if (step.fundingPaid) ctx.setFundingIndex(m, step.fundingIndex);
+  ctx.op({
+    kind: "price",
+    marketId: m,
+    indexPrice: tx.price,
+    timestampMs: tx.timestampMs,
+    mark: step.mark,
+    fundingIndex: step.fundingPaid ? step.fundingIndex : market.fundingIndex,
+  });
   ctx.onCommit(() => {
     const r = ctx.state.risk;
     if (nowMs > r.nowMs) r.nowMs = nowMs;

@@ -2,7 +2,7 @@ import { engineError } from "./errors.ts";
 import { debitFreeCollateral } from "./free-collateral.ts";
 import { AMOUNT_LIMIT } from "./ranges.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { ApplyResult, EngineTx } from "./types.ts";
+import type { EngineTx, FlowResult } from "./types.ts";
 import { requireMarket, useNonce } from "./validate.ts";
 
 type TransferTx = Extract<EngineTx, { kind: "transfer" }>;
@@ -25,7 +25,7 @@ export const MAX_SUBACCOUNTS = 16;
  * unchanged; the source keeps initial margin exactly as for a withdrawal. The backstop vault's capital
  * moves only through L1, so it can neither send nor receive one.
  */
-export function applyTransfer(ctx: TxContext, tx: TransferTx): ApplyResult {
+export function applyTransfer(ctx: TxContext, tx: TransferTx): FlowResult {
   if ((tx.to === undefined) === (tx.isolatedMarket === undefined)) {
     throw engineError(
       "BAD_TX",
@@ -67,6 +67,16 @@ export function applyTransfer(ctx: TxContext, tx: TransferTx): ApplyResult {
   ctx.touch(to);
   debitFreeCollateral(ctx, tx.accountId, from, tx.amount, "transfer");
   dest.collateral += tx.amount;
+  // The signed message's fields (SPEC.md "transfer"): to + 1 and isolatedMarket + 1, 0 for none.
+  ctx.op({
+    kind: "transfer",
+    from: tx.accountId,
+    to,
+    nonce: tx.nonce,
+    amount: tx.amount,
+    toField: tx.to === undefined ? 0n : BigInt(tx.to) + 1n,
+    isolatedField: tx.isolatedMarket === undefined ? 0n : BigInt(tx.isolatedMarket) + 1n,
+  });
   return {
     touched: [],
     fills: [],

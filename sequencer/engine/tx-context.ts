@@ -1,5 +1,6 @@
 import type { MatchPlan } from "../matching/matcher.ts";
 import type { RestingOrder } from "../matching/order-book.ts";
+import type { ProofOp } from "../proof/ops.ts";
 import { engineError } from "./errors.ts";
 import {
   COLLATERAL_LIMIT,
@@ -12,7 +13,7 @@ import {
   POOL_LIMIT,
   SIZE_LIMIT,
 } from "./ranges.ts";
-import { longSize } from "./settlement.ts";
+import { longSize, settleFunding } from "./settlement.ts";
 import { type EngineState, keyOf } from "./state.ts";
 import { type AccountLeaf, type ApplyLimits, cloneAccount, type MarketState } from "./types.ts";
 
@@ -57,6 +58,12 @@ export class TxContext {
   private readonly fundingUpdates: { marketId: number; fundingIndex: bigint }[] = [];
   private depositConsumed = false;
   private readonly hooks: (() => void)[] = [];
+  /**
+   * The tx's proof ops, in the order the changes were made (docs/PROOF.md). Only work that commits is
+   * recorded here: trial fills on copies collect theirs aside and add them once accepted, and a tx that
+   * throws drops the context, ops and all.
+   */
+  readonly ops: ProofOp[] = [];
 
   constructor(
     readonly state: EngineState,
@@ -160,6 +167,23 @@ export class TxContext {
 
   rest(o: RestingOrder): void {
     this.rests.push(o);
+  }
+
+  op(o: ProofOp): void {
+    this.ops.push(o);
+  }
+
+  /**
+   * Settles funding of account `id` (its working copy or a trial copy `a`) in market `m` and records
+   * the settle op into `out` (the tx's ops by default). A settle that changes nothing (the snapshot is
+   * already the index) is not recorded: the proof needs no op for it.
+   */
+  settle(id: number, a: AccountLeaf, m: number, out: ProofOp[] = this.ops): void {
+    const mk = this.state.markets[m] as MarketState;
+    const p = a.positions[m];
+    if (!p || p.fundingSnapshot === mk.fundingIndex) return;
+    settleFunding(a, m, mk.fundingIndex);
+    out.push({ kind: "settle", accountId: id, marketId: m });
   }
 
   setMark(marketId: number, price: bigint, timestampMs: bigint): void {

@@ -2,6 +2,8 @@
  * The engine's types. The leaf and global shapes are SPEC.md's, defined once in `sequencer/state`, so the
  * engine's output is hashed without translation.
  */
+
+import type { ProofOp } from "../proof/ops.ts";
 import type { GlobalState, MarketState } from "../state/global-state.ts";
 import type { AccountLeaf, Position } from "../state/leaf.ts";
 
@@ -21,6 +23,18 @@ export type EngineTx =
       tif: "GTC" | "IOC";
       price: bigint;
       size: bigint;
+      /**
+       * The most fee the owner agrees to pay, bps of each fill's notional (signed, v2). Omitted:
+       * DEFAULT_MAX_FEE_BPS (10,000, i.e. no cap below the bps range), so unsigned callers keep working;
+       * an order whose cap is below the market's fee (max of taker and maker) is refused: FEE_CAP.
+       */
+      maxFeeBps?: number;
+      /**
+       * The order fills only while engine time is before this (ms, signed, v2). Omitted: NO_EXPIRY_MS
+       * (2^48 − 1). An order already expired is refused (ORDER_EXPIRED); a resting one that expired is
+       * cancelled when a taker meets it.
+       */
+      expiryMs?: bigint;
     }
   | { kind: "cancel"; accountId: number; nonce: bigint; marketId: number; orderId: bigint }
   | { kind: "withdrawal"; accountId: number; nonce: bigint; amount: bigint; l1Address: bigint }
@@ -53,6 +67,11 @@ export type EngineTx =
   | { kind: "liquidation"; accountId: number; sweep?: boolean };
 
 export type EngineTxKind = EngineTx["kind"];
+
+/** An order's fee cap when the tx names none: the whole bps range, so no market fee exceeds it. */
+export const DEFAULT_MAX_FEE_BPS = 10_000;
+/** An order's expiry when the tx names none: the largest 48-bit ms timestamp (year 10889). */
+export const NO_EXPIRY_MS = (1n << 48n) - 1n;
 
 export interface ApplyLimits {
   /** Accounts already updated by earlier txs of the open batch. */
@@ -104,7 +123,15 @@ export interface ApplyResult {
   /** After a price tx: accounts now below maintenance in that market, most under-collateralised first. */
   liquidationsDetected: number[];
   liquidation?: LiquidationOutcome;
+  /**
+   * The primitive state changes the tx made, in order (docs/PROOF.md): replayed through
+   * sequencer/proof/model.ts they give the same leaves, marks, funding indexes, OI and pools.
+   */
+  ops: ProofOp[];
 }
+
+/** What a flow returns; `Engine.apply` adds the tx context's touched set and ops. */
+export type FlowResult = Omit<ApplyResult, "ops">;
 
 export interface OpenOrder {
   orderId: bigint;

@@ -1,4 +1,31 @@
-import type { BookLevel, OpenOrder, Side } from "../engine/types.ts";
+import {
+  type BookLevel,
+  DEFAULT_MAX_FEE_BPS,
+  NO_EXPIRY_MS,
+  type OpenOrder,
+  type Side,
+} from "../engine/types.ts";
+
+/**
+ * The signed terms of a resting order beyond side, price and size (docs/PROOF.md): a maker fill reports
+ * them so the proof can check the fill against the maker's signature.
+ */
+export interface RestingTerms {
+  nonce: bigint;
+  type: "limit" | "market";
+  tif: "GTC" | "IOC";
+  maxFeeBps: number;
+  expiryMs: bigint;
+}
+
+/** Terms of an order built without them (book tests, benches): no fee cap, no expiry. */
+export const DEFAULT_TERMS: Readonly<RestingTerms> = Object.freeze({
+  nonce: 0n,
+  type: "limit",
+  tif: "GTC",
+  maxFeeBps: DEFAULT_MAX_FEE_BPS,
+  expiryMs: NO_EXPIRY_MS,
+});
 
 /**
  * Price-time priority book for one market.
@@ -20,7 +47,9 @@ import type { BookLevel, OpenOrder, Side } from "../engine/types.ts";
 export class RestingOrder {
   prev: RestingOrder | undefined = undefined;
   next: RestingOrder | undefined = undefined;
+  level: PriceLevel | undefined = undefined;
 
+  /** `price` is the signed limit price and `size` the signed size; `remaining` is what is left of it. */
   constructor(
     readonly id: bigint,
     readonly accountId: number,
@@ -29,7 +58,7 @@ export class RestingOrder {
     readonly price: bigint,
     readonly size: bigint,
     public remaining: bigint,
-    public level: PriceLevel | undefined = undefined,
+    readonly terms: Readonly<RestingTerms> = DEFAULT_TERMS,
   ) {}
 
   view(): OpenOrder {

@@ -4,7 +4,8 @@
  * against the signed messages and the rules, and computes the new leaves from them: nothing in a
  * batch's state change is a free diff the operator supplies.
  */
-import type { Side } from "../engine/types.ts";
+/** Kept local so the engine can import these types without an import cycle. */
+export type Side = "buy" | "sell";
 
 /** The fields of a signed order (SPEC.md "Signed requests", kind 1, v2 with fee cap and expiry). */
 export interface OrderTerms {

@@ -37,8 +37,11 @@ function requireAccountSignature(seq: Sequencer, accountId: number, msg: bigint,
 export function registerWriteRoutes(app: FastifyInstance, d: WriteRouteDeps): void {
   const { sequencer } = d;
   const now = d.now ?? Date.now;
-  const run = async (lane: "normal" | "liquidation", tx: EngineTx) =>
-    toJsonSafe(await sequencer.submit(lane, tx));
+  // The proof ops stay with the batcher: they carry other accounts' order terms (a maker's nonce, cap).
+  const run = async (lane: "normal" | "liquidation", tx: EngineTx) => {
+    const { ops: _ops, ...result } = await sequencer.submit(lane, tx);
+    return toJsonSafe(result);
+  };
 
   app.post("/orders", async (req) => {
     const b = orderBody.parse(req.body);

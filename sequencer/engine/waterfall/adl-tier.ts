@@ -1,32 +1,29 @@
+import type { ProofOp } from "../../proof/ops.ts";
 import { type AdlCandidate, planAdl } from "../../risk/adl.ts";
+import { bankruptcyPrice } from "../../risk/bankruptcy.ts";
 import { equity } from "../../risk/margin.ts";
 import { abs, MARK_PRICE_LIMIT } from "../ranges.ts";
-import { applyTrade, settleFunding } from "../settlement.ts";
+import { applyTrade } from "../settlement.ts";
 import { type AccountLeaf, cloneAccount, type MarketState, type Position } from "../types.ts";
 import type { LiquidationRun } from "./run.ts";
 
-/** ⌊a/b⌋ for b > 0 (BigInt division truncates toward zero). */
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n ? q - 1n : q;
-}
-
 /**
  * The ADL fill price: the bankruptcy price P = mark − E/size (bankruptcy.ts; BitMEX/Bybit fill ADL "at
- * the bankruptcy price"), but rounded in the account's favour so that after the close its equity is in
- * [0, |size|) rather than slightly negative: the counterparties absorb the loss and no deficit remains
- * for the fund. Clamped into the mark range; a clamp leaves a residual deficit for the fund.
+ * the bankruptcy price"), rounded against the account as the proof pins it (docs/PROOF.md): closing
+ * the whole position at P leaves equity in (−|size|, 0], dust the insurance fund covers. Clamped into
+ * the mark range; a clamped price is one the proof refuses (only a position bankrupt beyond price 0 or
+ * 2^40 gets one).
  */
 export function adlPrice(size: bigint, mark: bigint, accountEquity: bigint): bigint {
-  const p = size > 0n ? mark - floorDiv(accountEquity, size) : mark + floorDiv(accountEquity, -size);
-  if (p < 0n) return 0n;
+  const p = bankruptcyPrice(size, mark, accountEquity).price;
   return p >= MARK_PRICE_LIMIT ? MARK_PRICE_LIMIT - 1n : p;
 }
 
 /**
  * Tier 3: close the account's remaining positions, market by market, against opposite-side holders with
  * positive equity, ranked by PnL% × effective leverage (or dYdX's random start; adl.ts), at the
- * bankruptcy price. A fill only reduces a counterparty (never flips it) and is skipped if it would leave
+ * bankruptcy price, recomputed from the account's current state before every counterparty's fill (the
+ * proof checks each fill against the state it is made in). A fill only reduces a counterparty (never flips it) and is skipped if it would leave
  * that counterparty's collateral negative. Stops at the batch's capacity; the rest continues next tx.
  * Returns the lots still open.
  */
@@ -62,16 +59,34 @@ export function runAdl(run: LiquidationRun): bigint {
     for (const f of order) {
       if (remaining === 0n) break;
       if (!ctx.fits(f.accountId, id)) break;
+      const pending: ProofOp[] = [];
       const c: AccountLeaf = cloneAccount(ctx.acc(f.accountId));
-      settleFunding(c, m, market.fundingIndex);
+      ctx.settle(f.accountId, c, m, pending);
       const cs = abs((c.positions[m] as Position).size);
       const take = remaining < cs ? remaining : cs;
-      applyTrade(c, m, sign * take, price);
+      const liq = ctx.acc(id);
+      const liqSize = (liq.positions[m] as Position).size;
+      const bk = bankruptcyPrice(liqSize, market.markPrice, equity(liq, ctx.markets));
+      // A clamped price (bankrupt beyond 0 or the price range) is one the proof cannot accept.
+      if (bk.residual > 0n || bk.residual <= -abs(liqSize) || bk.price >= MARK_PRICE_LIMIT) break;
+      const fillPrice = bk.price;
+      applyTrade(c, m, sign * take, fillPrice);
       if (c.collateral < 0n) continue;
       ctx.touch(f.accountId);
       ctx.put(f.accountId, c);
-      applyTrade(ctx.acc(id), m, -sign * take, price);
-      run.fill("adl", m, -sign * take, price, f.accountId);
+      applyTrade(liq, m, -sign * take, fillPrice);
+      for (const op of pending) ctx.op(op);
+      ctx.op({
+        kind: "liquidation-fill",
+        tier: "adl",
+        marketId: m,
+        liquidated: id,
+        counterparty: f.accountId,
+        size: -sign * take,
+        price: fillPrice,
+        counterFee: 0n,
+      });
+      run.fill("adl", m, -sign * take, fillPrice, f.accountId);
       remaining -= take;
     }
     left += remaining;

@@ -80,6 +80,7 @@ export function runOnBookChunk(run: LiquidationRun, m: number): ChunkResult {
     takerFeeBps: 0,
     allowTakerDeficit: true,
     reserve: [run.backstop, run.accountId],
+    proof: { kind: "liquidation" },
   });
   const sign = d.side === "buy" ? 1n : -1n;
   for (const f of out.fills) {

@@ -1,12 +1,18 @@
+import type { ProofOp } from "../../proof/ops.ts";
 import { canTakeOver, type TakeoverRefusal, type VaultState } from "../../risk/liquidation/backstop-vault.ts";
-import { equity, maintenanceRequirement } from "../../risk/margin.ts";
-import { applyTrade, settleFunding } from "../settlement.ts";
-import { cloneAccount, type MarketState } from "../types.ts";
+import { liquidationCandidate } from "../../risk/liquidation.ts";
+import { equity, maintenanceRequirement, requirement } from "../../risk/margin.ts";
+import type { MarketParams } from "../params.ts";
+import { applyTrade } from "../settlement.ts";
+import { type AccountLeaf, cloneAccount, type MarketState } from "../types.ts";
 import type { LiquidationRun } from "./run.ts";
 
 export type VaultResult =
   | { ok: true }
-  | { ok: false; reason: TakeoverRefusal | "CAPACITY" | "VAULT_CANNOT_ABSORB" | "NOTHING_TO_TAKE" };
+  | {
+      ok: false;
+      reason: TakeoverRefusal | "CAPACITY" | "VAULT_CANNOT_ABSORB" | "NOTHING_TO_TAKE" | "PARTIAL_DEFICIT";
+    };
 
 /**
  * Tier 2: the backstop vault (account 0, the LLP/HLP role) takes every remaining position at the mark,
@@ -16,6 +22,11 @@ export type VaultResult =
  * itself; a takeover the vault cannot pay for, or that would leave it below its own maintenance margin,
  * is refused, so the vault's collateral never goes negative.
  * Tried on copies first: a refusal changes nothing.
+ *
+ * The proof takes each position over only while the account is still below maintenance (docs/PROOF.md:
+ * a liquidation fill needs no signature only then). A takeover at the mark leaves equity as it is and
+ * lowers the requirement, so the legs go smallest requirement first and the vault stops at a leg the
+ * account no longer needs to give up: the rest stays with the account, which is then above maintenance.
  */
 export function runVaultTakeover(run: LiquidationRun): VaultResult {
   const ctx = run.ctx;
@@ -23,9 +34,7 @@ export function runVaultTakeover(run: LiquidationRun): VaultResult {
   const id = run.accountId;
   const bsId = run.backstop;
   const acc = ctx.acc(id);
-  const legs = acc.positions
-    .map((p, m) => ({ marketId: m, size: p.size, mark: (ctx.markets[m] as MarketState).markPrice }))
-    .filter((l) => l.size !== 0n);
+  const legs = takeoverLegs(acc, ctx.markets, params.markets);
   if (legs.length === 0) return { ok: false, reason: "NOTHING_TO_TAKE" };
   const bsLeaf = ctx.acc(bsId);
   const vault: VaultState = {
@@ -52,11 +61,26 @@ export function runVaultTakeover(run: LiquidationRun): VaultResult {
 
   const la = cloneAccount(acc);
   const bs = cloneAccount(bsLeaf);
+  const ops: ProofOp[] = [];
   for (const { marketId: m, size, mark } of legs) {
-    settleFunding(bs, m, (ctx.markets[m] as MarketState).fundingIndex);
+    ctx.settle(bsId, bs, m, ops);
     applyTrade(la, m, -size, mark);
     applyTrade(bs, m, size, mark);
+    ops.push({
+      kind: "liquidation-fill",
+      tier: "vault",
+      marketId: m,
+      liquidated: id,
+      counterparty: bsId,
+      size: -size,
+      price: mark,
+      counterFee: 0n,
+    });
   }
+  // A partial takeover that realises more loss than the collateral would have the fund pay a debt the
+  // account's remaining (profitable) positions still back: refused, the account stays on the book.
+  if (la.collateral < 0n && la.positions.some((p) => p.size !== 0n))
+    return { ok: false, reason: "PARTIAL_DEFICIT" };
   const deficit = la.collateral < 0n ? -la.collateral : 0n;
   const avail = run.fundAvailable();
   const fromFund = deficit < avail ? deficit : avail;
@@ -72,6 +96,8 @@ export function runVaultTakeover(run: LiquidationRun): VaultResult {
   }
 
   la.collateral += deficit;
+  for (const op of ops) ctx.op(op);
+  if (deficit > 0n) ctx.op({ kind: "cover", accountId: id, fromFund, fromVault });
   ctx.insuranceFund -= fromFund;
   ctx.touch(bsId);
   ctx.put(id, la);
@@ -84,4 +110,28 @@ export function runVaultTakeover(run: LiquidationRun): VaultResult {
   }
   run.newTakeovers.push({ timestampMs: run.now, notional: check.notional });
   return { ok: true };
+}
+
+/**
+ * The positions the vault takes, in the order it takes them: smallest maintenance requirement first,
+ * each only while the account (taken over so far, at the marks) is still below maintenance.
+ */
+function takeoverLegs(
+  acc: AccountLeaf,
+  markets: readonly MarketState[],
+  params: readonly MarketParams[],
+): { marketId: number; size: bigint; mark: bigint }[] {
+  const all = acc.positions
+    .map((p, m) => ({ marketId: m, size: p.size, mark: (markets[m] as MarketState).markPrice }))
+    .filter((l) => l.size !== 0n)
+    .map((l) => ({ ...l, req: requirement(l.size, l.mark, (params[l.marketId] as MarketParams).mmfBps) }))
+    .sort((a, b) => (a.req < b.req ? -1 : a.req > b.req ? 1 : a.marketId - b.marketId));
+  const trial = cloneAccount(acc);
+  const out: { marketId: number; size: bigint; mark: bigint }[] = [];
+  for (const { marketId, size, mark } of all) {
+    if (liquidationCandidate(0, trial, markets, params) === undefined) break;
+    applyTrade(trial, marketId, -size, mark);
+    out.push({ marketId, size, mark });
+  }
+  return out;
 }

@@ -189,25 +189,63 @@ describe("liquidation", () => {
   });
 
   it("deleverages the most profitable, most levered opposite position at the bankruptcy price", () => {
-    const { d, e, victim, shorter } = setup();
+    const { d, e, victim, shorter } = setup({ insuranceFund: 1_000n });
     d.price(0, 880n);
-    // victim: equity 9_910 − 10_800 = −890; no fund, no backstop collateral → ADL against the shorter
-    // at P = 880 − ⌊−890/90⌋ = 880 + 10 = 890: the victim's collateral 9_910 − 90·110 = 10 ≥ 0.
+    // victim: equity 9_910 − 10_800 = −890; the backstop has no collateral (it cannot carry the position)
+    // → ADL against the shorter at the bankruptcy price rounded against the victim, as the proof pins it:
+    // P = 880 − ⌈−890/90⌉ = 880 + 9 = 889. The victim's collateral 9_910 − 90·111 = −80 is dust the
+    // insurance fund covers (closing at P leaves equity in (−90, 0]).
     const shorterBefore = e.account(shorter)?.collateral ?? 0n;
     const q = e.conservedTotal();
     const r = liquidate(d, victim);
     assert.equal(r.liquidation?.toAdl, 90n);
     assert.equal(r.liquidation?.ended, true);
-    assert.equal(e.account(victim)?.collateral, 10n - 0n);
+    assert.equal(r.liquidation?.deficitCovered, 80n);
+    assert.equal(e.account(victim)?.collateral, 0n);
+    assert.equal(e.global().insuranceFund, 920n);
     assert.equal(e.account(shorter)?.positions[0]?.size, 0n);
-    // shorter sold 90 @ 1000 and buys back @ 890: +9_900 on its collateral
-    assert.equal((e.account(shorter)?.collateral ?? 0n) - shorterBefore, 9_900n);
+    // shorter sold 90 @ 1000 and buys back @ 889: +9_990 on its collateral
+    assert.equal((e.account(shorter)?.collateral ?? 0n) - shorterBefore, 9_990n);
     assert.equal(e.conservedTotal(), q);
     const [rec] = e.ledger();
     assert.equal(rec?.tier, "adl");
-    // The ledger's bankruptcy price rounds against the account (880 + 889.9 → 889); the ADL fill rounds
-    // for it (890) so no deficit is left.
+    // The ledger's bankruptcy price and the ADL fill round the same way (880 + 889.9 → 889).
     assert.equal(rec?.legs[0]?.bankruptcyPrice, 889n);
+    assert.equal(rec?.fills[0]?.price, 889n);
+  });
+
+  it("prices each ADL counterparty's fill at the bankruptcy price of the account as it is then", () => {
+    const d = Driver.create({}, 1, { insuranceFund: 1_000n });
+    const e = d.engine;
+    const victim = d.fund(10_000n);
+    const s1 = d.fund(10_000_000n);
+    const s2 = d.fund(10_000_000n);
+    d.price(0, 1_000n);
+    d.order({ accountId: s1, marketId: 0, side: "sell", price: 1_000n, size: 45n });
+    d.order({ accountId: s2, marketId: 0, side: "sell", price: 1_000n, size: 45n });
+    d.order({ accountId: victim, marketId: 0, side: "buy", price: 1_000n, size: 90n });
+    d.price(0, 880n);
+    // Equity −890 on 90 lots: the first 45 go at 880 − ⌈−890/90⌉ = 889, leaving equity −890 + 45·9 = −485
+    // on 45 lots; the next 45 at 880 − ⌈−485/45⌉ = 890, leaving −485 + 45·10 = −35 for the fund.
+    const r = liquidate(d, victim);
+    assert.equal(r.liquidation?.toAdl, 90n);
+    assert.deepEqual(
+      e.ledger()[0]?.fills.map((f) => f.price),
+      [889n, 890n],
+    );
+    assert.equal(r.liquidation?.deficitCovered, 35n);
+    assert.equal(e.global().insuranceFund, 965n);
+  });
+
+  it("covers ADL dust from the backstop's collateral when the insurance fund is empty", () => {
+    const { d, e, victim } = setup();
+    depositToBackstop(d, 100n);
+    d.price(0, 880n);
+    const r = liquidate(d, victim);
+    assert.equal(r.liquidation?.toAdl, 90n);
+    assert.equal(e.account(victim)?.collateral, 0n);
+    assert.equal(e.account(0)?.collateral, 20n);
+    assert.equal(e.ledger()[0]?.deficitFromVault, 80n);
   });
 
   it("cancels the liquidated account's resting orders", () => {
