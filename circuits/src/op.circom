@@ -277,8 +277,10 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     feeAOk.in[0] <== feeA * 10000;
     feeAOk.in[1] <== capA;
     feeAOk.out === 1;
+    // feeB is the maker's fee only in a fill or a book liquidation (a cover carries its vault share there).
+    signal makerFee <== makerB * feeB;
     component feeBOk = LessEqThan(102);
-    feeBOk.in[0] <== feeB * 10000;
+    feeBOk.in[0] <== makerFee * 10000;
     feeBOk.in[1] <== capB;
     feeBOk.out === 1;
 
@@ -409,7 +411,6 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     // ---- the new rows -------------------------------------------------------------------------
     signal cashOut <== (isWd + isTr + isPen) * amount;
     signal takerFee <== isFill * feeA;
-    signal makerFee <== makerB * feeB;
     signal coverA <== isCov * A[3];
     signal coverVault <== isCov * feeB;
     signal coverFund <== isCov * amount;

@@ -80,6 +80,8 @@ export class RootTracker {
 /** Counts by tx kind, then by code. */
 export type CodeCounts = Record<string, Record<string, number>>;
 
+const NONE: ReadonlySet<number> = new Set();
+
 export interface RunOptions {
   /** Zombie sweep period in tape ms (default 10,000). 0 disables it. */
   sweepMs?: number;
@@ -89,6 +91,13 @@ export interface RunOptions {
   genesis?: EngineGenesis;
   /** Overrides the policy's params (tests). */
   params?: EngineParamsInput;
+  /**
+   * Bounds the accounts one tx may touch, as a sequencer's batch capacity does (a liquidation step or
+   * a sweep then stops at it and goes on in the next tx). Unbounded by default.
+   */
+  maxTouchedPerTx?: number;
+  /** Each trader's L2 key; `traderKey` by default. Real keys let a test sign the trace's messages. */
+  traderKey?: (trader: number) => { pubKeyX: bigint; pubKeyY: bigint };
   /** Called once with the fresh engine, before the first event (property tests). */
   onStart?: (engine: Engine) => void;
   /** Called after every accepted tx (property tests). */
@@ -158,7 +167,13 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
   const submit = (tx: EngineTx, label: string = tx.kind): ApplyResult | undefined => {
     seq += 1n;
     try {
-      const r = engine.apply(tx, seq);
+      const r = engine.apply(
+        tx,
+        seq,
+        opts.maxTouchedPerTx === undefined
+          ? undefined
+          : { touchedInBatch: NONE, maxTouched: opts.maxTouchedPerTx },
+      );
       applied[label] = (applied[label] ?? 0) + 1;
       tracker.markDirty(r.touched);
       opts.onApplied?.(engine, tx, r, seq);
@@ -209,7 +224,7 @@ export async function runTape(tape: Tape, policy: string, opts: RunOptions = {})
         const r = submit({
           kind: "deposit",
           depositIndex: engine.nextDepositIndex(),
-          ...traderKey(ev.trader),
+          ...(opts.traderKey ?? traderKey)(ev.trader),
           amount: ev.amount,
         });
         if (r?.deposit) {
