@@ -1,0 +1,151 @@
+// zkprove: a BN254 Groth16 prover for snarkjs zkey/wtns files.
+//   zkprove ZKEY WTNS PROOF PUBLIC [--threads N] [--stats]   one proof, snarkjs' output files
+//   zkprove --serve ZKEY [--threads N]                       load once, then prove framed witnesses
+//   zkprove --selftest                                        arithmetic checks driven from stdin
+// Serve protocol: after loading, one line {"ready":true,...}. Then per request, stdin gets a u32 LE
+// length and that many bytes of a .wtns file; stdout gets one JSON line, either
+// {"ok":true,"proof":{...},"publicSignals":[...],"timings":{...},"peakRssKb":N} or {"ok":false,"error":"..."}.
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "prove.hpp"
+#include "selftest.hpp"
+
+using namespace zk;
+
+static long peak_rss_kb() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+static std::string json_escape(const std::string& s) {
+  std::string o;
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') {
+      o += '\\';
+      o += ch;
+    } else if ((unsigned char)ch < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+      o += buf;
+    } else {
+      o += ch;
+    }
+  }
+  return o;
+}
+
+static std::string timings_json(const Timings& t) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"abc\":%.1f,\"ntt\":%.1f,\"msmA\":%.1f,\"msmB1\":%.1f,\"msmB2\":%.1f,\"msmC\":%.1f,"
+                "\"msmH\":%.1f,\"total\":%.1f}",
+                t.abc, t.ntt, t.msmA, t.msmB1, t.msmB2, t.msmC, t.msmH, t.total);
+  return buf;
+}
+
+static void write_file(const std::string& path, const std::string& text) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw FileError(path + ": cannot open for writing: " + std::strerror(errno));
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) throw FileError(path + ": write failed");
+}
+
+static std::string compact(const std::string& s) {
+  std::string o;
+  for (char ch : s)
+    if (ch != '\n' && ch != ' ') o += ch;
+  return o;
+}
+
+static int serve(const std::string& zkeyPath, int threads) {
+  auto t0 = std::chrono::steady_clock::now();
+  Zkey z(zkeyPath);
+  Prover prover(z, threads);
+  std::printf("{\"ready\":true,\"nVars\":%u,\"nPublic\":%u,\"domainSize\":%u,\"threads\":%d,\"loadMs\":%.1f}\n",
+              z.nVars, z.nPublic, z.domainSize, threads, ms_since(t0));
+  std::fflush(stdout);
+  std::vector<uint8_t> buf;
+  for (;;) {
+    uint8_t len[4];
+    if (std::fread(len, 1, 4, stdin) != 4) return 0;  // EOF: the parent is done
+    uint32_t n = rd32(len);
+    buf.resize(n);
+    if (n && std::fread(buf.data(), 1, n, stdin) != n) {
+      std::fprintf(stderr, "zkprove: stdin ended inside a witness frame\n");
+      return 1;
+    }
+    try {
+      Witness w = parse_wtns("witness", buf.data(), n, z.nVars);
+      Proof p = prover.prove(w);
+      std::string line = "{\"ok\":true,\"proof\":" + compact(proof_json(p)) +
+                         ",\"publicSignals\":" + compact(public_json(p)) + ",\"timings\":" + timings_json(p.t) +
+                         ",\"peakRssKb\":" + std::to_string(peak_rss_kb()) + "}\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    } catch (const std::exception& e) {
+      std::string line = "{\"ok\":false,\"error\":\"" + json_escape(e.what()) + "\"}\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    }
+    std::fflush(stdout);
+  }
+}
+
+static int usage() {
+  std::fprintf(stderr,
+               "usage: zkprove ZKEY WTNS PROOF PUBLIC [--threads N] [--stats]\n"
+               "       zkprove --serve ZKEY [--threads N]\n"
+               "       zkprove --selftest\n");
+  return 2;
+}
+
+int main(int argc, char** argv) {
+  std::vector<std::string> pos;
+  int threads = default_threads();
+  bool stats = false, serveMode = false, selftestMode = false;
+  for (int i = 1; i < argc; i++) {
+    std::string a = argv[i];
+    if (a == "--threads" && i + 1 < argc) {
+      threads = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--stats") {
+      stats = true;
+    } else if (a == "--serve") {
+      serveMode = true;
+    } else if (a == "--selftest") {
+      selftestMode = true;
+    } else if (a.rfind("--", 0) == 0) {
+      return usage();
+    } else {
+      pos.push_back(a);
+    }
+  }
+  try {
+    if (selftestMode) return selftest(std::cin, std::cout);
+    if (serveMode) {
+      if (pos.size() != 1) return usage();
+      return serve(pos[0], threads);
+    }
+    if (pos.size() != 4) return usage();
+    auto t0 = std::chrono::steady_clock::now();
+    Zkey z(pos[0]);
+    Mapped wf(pos[1]);
+    Witness w = parse_wtns(pos[1], wf.data, wf.size, z.nVars);
+    double load = ms_since(t0);
+    Prover prover(z, threads);
+    Proof p = prover.prove(w);
+    write_file(pos[2], proof_json(p));
+    write_file(pos[3], public_json(p));
+    if (stats) {
+      std::fprintf(stderr, "{\"loadMs\":%.1f,\"timings\":%s,\"threads\":%d,\"peakRssKb\":%ld}\n", load,
+                   timings_json(p.t).c_str(), threads, peak_rss_kb());
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "zkprove: %s\n", e.what());
+    return 1;
+  }
+}
