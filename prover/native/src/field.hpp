@@ -6,6 +6,11 @@
 #include <cstring>
 #include <string>
 
+#if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && !defined(ZK_NO_ASM)
+#define ZK_USE_ADX 1
+#include "mont-asm.hpp"
+#endif
+
 namespace zk {
 
 using u64 = uint64_t;
@@ -75,7 +80,8 @@ struct Fp {
   static inline void reduce_once(u64* t) {
     u64 s[4];
     u64 borrow = sub4(s, t, P::P);
-    if (!borrow) std::memcpy(t, s, 32);
+    u64 keep = 0 - borrow;  // all ones: t < p, keep t
+    for (int i = 0; i < 4; i++) t[i] = (t[i] & keep) | (s[i] & ~keep);
   }
 
   friend inline Fp operator+(const Fp& a, const Fp& b) {
@@ -99,6 +105,12 @@ struct Fp {
 
   // Montgomery product a*b/R mod p (CIOS, no extra carry word: valid since P[3] < 2^62).
   friend inline Fp operator*(const Fp& a, const Fp& b) {
+#ifdef ZK_USE_ADX
+    Fp r;
+    mont_mul_adx(r.v, a.v, b.v, P::P, P::INV);
+    reduce_once(r.v);
+    return r;
+#else
     u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0;
     for (int i = 0; i < 4; i++) {
       const u64 bi = b.v[i];
@@ -131,6 +143,7 @@ struct Fp {
     Fp r{{t0, t1, t2, t3}};
     reduce_once(r.v);
     return r;
+#endif
   }
   Fp sqr() const { return *this * *this; }
   Fp& operator+=(const Fp& o) { return *this = *this + o; }

@@ -1,0 +1,48 @@
+// Montgomery product for 4-limb moduli below 2^254 with BMI2/ADX (mulx + two carry chains adcx/adox).
+// Five accumulator registers rotate: after each reduction step the low word is zero and becomes the
+// next step's top word. The result is < 2p; the caller subtracts p once if needed.
+#pragma once
+#include <cstdint>
+
+namespace zk {
+
+#define ZK_MADD_ROW(SRC, T0, T1, T2, T3, T4)                                   \
+  "mulxq 0(" SRC "), %%r13, %%r14\n\t adoxq %%r13, " T0 "\n\t adcxq %%r14, " T1 "\n\t" \
+  "mulxq 8(" SRC "), %%r13, %%r14\n\t adoxq %%r13, " T1 "\n\t adcxq %%r14, " T2 "\n\t" \
+  "mulxq 16(" SRC "), %%r13, %%r14\n\t adoxq %%r13, " T2 "\n\t adcxq %%r14, " T3 "\n\t" \
+  "mulxq 24(" SRC "), %%r13, %%r14\n\t adoxq %%r13, " T3 "\n\t adcxq %%r14, " T4 "\n\t" \
+  "adoxq %%rax, " T4 "\n\t"
+
+#define ZK_MONT_STEP(BOFF, T0, T1, T2, T3, T4)             \
+  "xorl %%eax, %%eax\n\t"                                  \
+  "movq " BOFF "(%[b]), %%rdx\n\t"                         \
+  ZK_MADD_ROW("%[a]", T0, T1, T2, T3, T4)                  \
+  "movq " T0 ", %%rdx\n\t"                                 \
+  "imulq %[inv], %%rdx\n\t"                                \
+  "xorl %%eax, %%eax\n\t"                                  \
+  ZK_MADD_ROW("%[p]", T0, T1, T2, T3, T4)
+
+inline void mont_mul_adx(uint64_t* r, const uint64_t* a, const uint64_t* b, const uint64_t* p, uint64_t inv) {
+  __asm__ volatile(
+      "xorl %%r8d, %%r8d\n\t"
+      "xorl %%r9d, %%r9d\n\t"
+      "xorl %%r10d, %%r10d\n\t"
+      "xorl %%r11d, %%r11d\n\t"
+      "xorl %%r12d, %%r12d\n\t"
+      ZK_MONT_STEP("0", "%%r8", "%%r9", "%%r10", "%%r11", "%%r12")
+      ZK_MONT_STEP("8", "%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
+      ZK_MONT_STEP("16", "%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
+      ZK_MONT_STEP("24", "%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
+      "movq %%r12, 0(%[r])\n\t"
+      "movq %%r8, 8(%[r])\n\t"
+      "movq %%r9, 16(%[r])\n\t"
+      "movq %%r10, 24(%[r])\n\t"
+      :
+      : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [inv] "m"(inv)
+      : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
+}
+
+#undef ZK_MONT_STEP
+#undef ZK_MADD_ROW
+
+}  // namespace zk
