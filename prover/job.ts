@@ -18,6 +18,8 @@ export interface ProveJobResult {
   proverId: string;
   witnessMs: number;
   provingMs: number;
+  /** Which engine made the proof (PROVER): "native" or "snarkjs". */
+  engine?: "native" | "snarkjs";
 }
 
 export const JOB_NAME = "prove";
