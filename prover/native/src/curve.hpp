@@ -10,22 +10,22 @@ struct Fq2 {
   Fq c0, c1;
   static Fq2 zero() { return Fq2{Fq::zero(), Fq::zero()}; }
   static Fq2 one() { return Fq2{Fq::one(), Fq::zero()}; }
-  bool is_zero() const { return c0.is_zero() && c1.is_zero(); }
+  ZK_INLINE bool is_zero() const { return c0.is_zero() && c1.is_zero(); }
   bool operator==(const Fq2& o) const { return c0 == o.c0 && c1 == o.c1; }
-  friend inline Fq2 operator+(const Fq2& a, const Fq2& b) { return Fq2{a.c0 + b.c0, a.c1 + b.c1}; }
-  friend inline Fq2 operator-(const Fq2& a, const Fq2& b) { return Fq2{a.c0 - b.c0, a.c1 - b.c1}; }
-  friend inline Fq2 operator*(const Fq2& a, const Fq2& b) {
+  friend ZK_INLINE Fq2 operator+(const Fq2& a, const Fq2& b) { return Fq2{a.c0 + b.c0, a.c1 + b.c1}; }
+  friend ZK_INLINE Fq2 operator-(const Fq2& a, const Fq2& b) { return Fq2{a.c0 - b.c0, a.c1 - b.c1}; }
+  friend ZK_INLINE Fq2 operator*(const Fq2& a, const Fq2& b) {
     Fq v0 = a.c0 * b.c0, v1 = a.c1 * b.c1;
     Fq m = (a.c0 + a.c1) * (b.c0 + b.c1);
     return Fq2{v0 - v1, m - v0 - v1};
   }
-  Fq2 sqr() const {
+  ZK_INLINE Fq2 sqr() const {
     Fq m = (c0 + c1) * (c0 - c1);
     Fq t = c0 * c1;
     return Fq2{m, t + t};
   }
   Fq2 neg() const { return Fq2{c0.neg(), c1.neg()}; }
-  Fq2 dbl() const { return Fq2{c0.dbl(), c1.dbl()}; }
+  ZK_INLINE Fq2 dbl() const { return Fq2{c0.dbl(), c1.dbl()}; }
   Fq2 inv() const {
     Fq n = (c0.sqr() + c1.sqr()).inv();
     return Fq2{c0 * n, (c1 * n).neg()};

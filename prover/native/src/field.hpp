@@ -6,6 +6,12 @@
 #include <cstring>
 #include <string>
 
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
+
+#define ZK_INLINE __attribute__((always_inline)) inline
+
 #if defined(__x86_64__) && defined(__BMI2__) && defined(__ADX__) && !defined(ZK_NO_ASM)
 #define ZK_USE_ADX 1
 #include "mont-asm.hpp"
@@ -45,7 +51,16 @@ inline bool geq4(const u64* a, const u64* b) {
 }
 
 // r = a - b, returns the borrow
-inline u64 sub4(u64* r, const u64* a, const u64* b) {
+ZK_INLINE u64 sub4(u64* r, const u64* a, const u64* b) {
+#if defined(__x86_64__)
+  unsigned long long o0, o1, o2, o3;
+  unsigned char c = _subborrow_u64(0, a[0], b[0], &o0);
+  c = _subborrow_u64(c, a[1], b[1], &o1);
+  c = _subborrow_u64(c, a[2], b[2], &o2);
+  c = _subborrow_u64(c, a[3], b[3], &o3);
+  r[0] = o0, r[1] = o1, r[2] = o2, r[3] = o3;
+  return c;
+#else
   u64 borrow = 0;
   for (int i = 0; i < 4; i++) {
     u128 d = (u128)a[i] - b[i] - borrow;
@@ -53,9 +68,19 @@ inline u64 sub4(u64* r, const u64* a, const u64* b) {
     borrow = (u64)(d >> 64) & 1;
   }
   return borrow;
+#endif
 }
 
-inline u64 add4(u64* r, const u64* a, const u64* b) {
+ZK_INLINE u64 add4(u64* r, const u64* a, const u64* b) {
+#if defined(__x86_64__)
+  unsigned long long o0, o1, o2, o3;
+  unsigned char c = _addcarry_u64(0, a[0], b[0], &o0);
+  c = _addcarry_u64(c, a[1], b[1], &o1);
+  c = _addcarry_u64(c, a[2], b[2], &o2);
+  c = _addcarry_u64(c, a[3], b[3], &o3);
+  r[0] = o0, r[1] = o1, r[2] = o2, r[3] = o3;
+  return c;
+#else
   u64 carry = 0;
   for (int i = 0; i < 4; i++) {
     u128 s = (u128)a[i] + b[i] + carry;
@@ -63,6 +88,7 @@ inline u64 add4(u64* r, const u64* a, const u64* b) {
     carry = (u64)(s >> 64);
   }
   return carry;
+#endif
 }
 
 template <class P>
@@ -71,29 +97,31 @@ struct Fp {
 
   static Fp zero() { return Fp{{0, 0, 0, 0}}; }
   static Fp one() { return Fp{{P::ONE[0], P::ONE[1], P::ONE[2], P::ONE[3]}}; }
-  bool is_zero() const { return (v[0] | v[1] | v[2] | v[3]) == 0; }
-  bool operator==(const Fp& o) const {
+  ZK_INLINE bool is_zero() const { return (v[0] | v[1] | v[2] | v[3]) == 0; }
+  ZK_INLINE bool operator==(const Fp& o) const {
     return v[0] == o.v[0] && v[1] == o.v[1] && v[2] == o.v[2] && v[3] == o.v[3];
   }
   bool operator!=(const Fp& o) const { return !(*this == o); }
 
-  static inline void reduce_once(u64* t) {
+  static ZK_INLINE void reduce_once(u64* t) {
     u64 s[4];
     u64 borrow = sub4(s, t, P::P);
     u64 keep = 0 - borrow;  // all ones: t < p, keep t
     for (int i = 0; i < 4; i++) t[i] = (t[i] & keep) | (s[i] & ~keep);
   }
 
-  friend inline Fp operator+(const Fp& a, const Fp& b) {
+  friend ZK_INLINE Fp operator+(const Fp& a, const Fp& b) {
     Fp r;
     add4(r.v, a.v, b.v);
     reduce_once(r.v);
     return r;
   }
-  friend inline Fp operator-(const Fp& a, const Fp& b) {
-    Fp r;
-    if (sub4(r.v, a.v, b.v)) add4(r.v, r.v, P::P);
-    return r;
+  friend ZK_INLINE Fp operator-(const Fp& a, const Fp& b) {
+    Fp r, t;
+    u64 mask = 0 - sub4(r.v, a.v, b.v);  // all ones when a < b: add p back
+    const u64 pm[4] = {P::P[0] & mask, P::P[1] & mask, P::P[2] & mask, P::P[3] & mask};
+    add4(t.v, r.v, pm);
+    return t;
   }
   Fp neg() const {
     if (is_zero()) return *this;
@@ -101,14 +129,13 @@ struct Fp {
     sub4(r.v, P::P, v);
     return r;
   }
-  Fp dbl() const { return *this + *this; }
+  ZK_INLINE Fp dbl() const { return *this + *this; }
 
   // Montgomery product a*b/R mod p (CIOS, no extra carry word: valid since P[3] < 2^62).
-  friend inline Fp operator*(const Fp& a, const Fp& b) {
+  friend ZK_INLINE Fp operator*(const Fp& a, const Fp& b) {
 #ifdef ZK_USE_ADX
     Fp r;
     mont_mul_adx(r.v, a.v, b.v, P::P, P::INV);
-    reduce_once(r.v);
     return r;
 #else
     u64 t0 = 0, t1 = 0, t2 = 0, t3 = 0;
@@ -145,7 +172,7 @@ struct Fp {
     return r;
 #endif
   }
-  Fp sqr() const { return *this * *this; }
+  ZK_INLINE Fp sqr() const { return *this * *this; }
   Fp& operator+=(const Fp& o) { return *this = *this + o; }
   Fp& operator-=(const Fp& o) { return *this = *this - o; }
   Fp& operator*=(const Fp& o) { return *this = *this * o; }

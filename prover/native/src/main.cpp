@@ -107,10 +107,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> pos;
   int threads = default_threads();
   bool stats = false, serveMode = false, selftestMode = false;
+  MsmOptions::Mode msmMode = MsmOptions::Auto;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--threads" && i + 1 < argc) {
       threads = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--msm" && i + 1 < argc) {
+      std::string m = argv[++i];
+      msmMode = m == "jacobian" ? MsmOptions::Jacobian : m == "affine" ? MsmOptions::BatchAffine : MsmOptions::Auto;
     } else if (a == "--stats") {
       stats = true;
     } else if (a == "--serve") {
@@ -136,6 +140,7 @@ int main(int argc, char** argv) {
     Witness w = parse_wtns(pos[1], wf.data, wf.size, z.nVars);
     double load = ms_since(t0);
     Prover prover(z, threads);
+    prover.msmOpt.mode = msmMode;
     Proof p = prover.prove(w);
     write_file(pos[2], proof_json(p));
     write_file(pos[3], public_json(p));

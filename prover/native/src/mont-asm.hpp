@@ -1,6 +1,6 @@
 // Montgomery product for 4-limb moduli below 2^254 with BMI2/ADX (mulx + two carry chains adcx/adox).
 // Five accumulator registers rotate: after each reduction step the low word is zero and becomes the
-// next step's top word. The result is < 2p; the caller subtracts p once if needed.
+// next step's top word. The sum is < 2p; one conditional subtraction (cmov) makes it < p.
 #pragma once
 #include <cstdint>
 
@@ -22,7 +22,7 @@ namespace zk {
   "xorl %%eax, %%eax\n\t"                                  \
   ZK_MADD_ROW("%[p]", T0, T1, T2, T3, T4)
 
-inline void mont_mul_adx(uint64_t* r, const uint64_t* a, const uint64_t* b, const uint64_t* p, uint64_t inv) {
+__attribute__((always_inline)) inline void mont_mul_adx(uint64_t* r, const uint64_t* a, const uint64_t* b, const uint64_t* p, uint64_t inv) {
   __asm__ volatile(
       "xorl %%r8d, %%r8d\n\t"
       "xorl %%r9d, %%r9d\n\t"
@@ -33,10 +33,23 @@ inline void mont_mul_adx(uint64_t* r, const uint64_t* a, const uint64_t* b, cons
       ZK_MONT_STEP("8", "%%r9", "%%r10", "%%r11", "%%r12", "%%r8")
       ZK_MONT_STEP("16", "%%r10", "%%r11", "%%r12", "%%r8", "%%r9")
       ZK_MONT_STEP("24", "%%r11", "%%r12", "%%r8", "%%r9", "%%r10")
-      "movq %%r12, 0(%[r])\n\t"
-      "movq %%r8, 8(%[r])\n\t"
-      "movq %%r9, 16(%[r])\n\t"
-      "movq %%r10, 24(%[r])\n\t"
+      // t - p; keep t where that borrows (t < p)
+      "movq %%r12, %%rax\n\t"
+      "movq %%r8, %%rdx\n\t"
+      "movq %%r9, %%r13\n\t"
+      "movq %%r10, %%r14\n\t"
+      "subq 0(%[p]), %%rax\n\t"
+      "sbbq 8(%[p]), %%rdx\n\t"
+      "sbbq 16(%[p]), %%r13\n\t"
+      "sbbq 24(%[p]), %%r14\n\t"
+      "cmovcq %%r12, %%rax\n\t"
+      "cmovcq %%r8, %%rdx\n\t"
+      "cmovcq %%r9, %%r13\n\t"
+      "cmovcq %%r10, %%r14\n\t"
+      "movq %%rax, 0(%[r])\n\t"
+      "movq %%rdx, 8(%[r])\n\t"
+      "movq %%r13, 16(%[r])\n\t"
+      "movq %%r14, 24(%[r])\n\t"
       :
       : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [inv] "m"(inv)
       : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");

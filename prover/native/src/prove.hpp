@@ -42,6 +42,7 @@ inline void random_scalar(u64* out) {
 
 class Prover {
  public:
+  MsmOptions msmOpt;  // bucket strategy (Auto unless a benchmark forces one)
   Prover(const Zkey& z, int threads) : z_(z), threads_(threads), dom_(z.logDomain, threads) {
     inc_ = root_of_unity(z.logDomain + 1);
     // (1/n) * inc^i: the ifft's scale and the coset shift in one pass.
@@ -88,20 +89,20 @@ class Prover {
     out.t.ntt = ms_since(t1);
 
     auto tm = clock::now();
-    G1J pa = msm<Fq>(z_.A, w.values, z_.nVars, threads_);
+    G1J pa = msm<Fq>(z_.A, w.values, z_.nVars, threads_, msmOpt);
     out.t.msmA = ms_since(tm);
     tm = clock::now();
-    G1J pb1 = msm<Fq>(z_.B1, w.values, z_.nVars, threads_);
+    G1J pb1 = msm<Fq>(z_.B1, w.values, z_.nVars, threads_, msmOpt);
     out.t.msmB1 = ms_since(tm);
     tm = clock::now();
-    G2J pb = msm<Fq2>(z_.B2, w.values, z_.nVars, threads_);
+    G2J pb = msm<Fq2>(z_.B2, w.values, z_.nVars, threads_, msmOpt);
     out.t.msmB2 = ms_since(tm);
     tm = clock::now();
     const size_t skip = (size_t)z_.nPublic + 1;
-    G1J pc = msm<Fq>(z_.C, w.values + skip * 32, z_.nVars - skip, threads_);
+    G1J pc = msm<Fq>(z_.C, w.values + skip * 32, z_.nVars - skip, threads_, msmOpt);
     out.t.msmC = ms_since(tm);
     tm = clock::now();
-    G1J ph = msm<Fq>(z_.H, (const uint8_t*)a.data(), n, threads_);
+    G1J ph = msm<Fq>(z_.H, (const uint8_t*)a.data(), n, threads_, msmOpt);
     out.t.msmH = ms_since(tm);
 
     u64 r[4], s[4];

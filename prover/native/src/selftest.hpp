@@ -2,7 +2,8 @@
 // decimal (normal form), so a BigInt reference can check the arithmetic. Operations:
 //   fq|fr add|sub|mul A B, fq|fr neg|inv A, fq|fr canon X (1 if X < p else 0)
 //   g1|g2 mul K                  -> affine K*G ("inf" for infinity)
-//   g1|g2 msm K1 S1 K2 S2 ...     -> affine sum of S_i * (K_i * G) by Pippenger, then by the naive sum
+//   g1|g2 msm K1 S1 K2 S2 ...     -> affine sum of S_i * (K_i * G): Pippenger with Jacobian buckets,
+//                                    with batch-affine buckets, then the naive sum (" | " between)
 //   ntt LOGN V0 .. V(n-1)         -> forward transform;  intt LOGN V.. -> inverse (with 1/n)
 #pragma once
 #include <iostream>
@@ -82,7 +83,14 @@ std::string curve_op(const Affine<F>& g, const std::string& op, std::vector<std:
     }
     const uint8_t* pp = (const uint8_t*)pts.data();
     const uint8_t* sp = (const uint8_t*)sc.data();
-    return show_point(msm<F>(pp, sp, n, 2)) + " | " + show_point(msm_naive<F>(pp, sp, n));
+    // Both bucket strategies (the batch-affine one with tiny batches, so deferrals and spills happen),
+    // then the naive sum.
+    MsmOptions jac, ba;
+    jac.mode = MsmOptions::Jacobian;
+    ba.mode = MsmOptions::BatchAffine;
+    ba.batch = 1 + n % 7;
+    return show_point(msm<F>(pp, sp, n, 2, jac)) + " | " + show_point(msm<F>(pp, sp, n, 2, ba)) + " | " +
+           show_point(msm_naive<F>(pp, sp, n));
   }
   return "error: bad op";
 }
