@@ -1,8 +1,9 @@
 // Multi-scalar multiplication sum_i s_i * P_i by Pippenger's bucket method with signed windows.
 // Scalars are 32-byte little-endian integers in normal form (< r < 2^254); points are affine in the
 // zkey layout. Zero scalars and points at infinity are skipped; scalars equal to 1 are added
-// directly. Windows are shared between threads.
+// directly; points with equal scalars are summed before the windows. Windows are shared between threads.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -264,22 +265,97 @@ Jac<F> msm(const uint8_t* points, const uint8_t* scalars, size_t n, int threads,
   for (auto& o : ones) result = result.add(o);
   std::vector<uint32_t> list;
   for (auto& v : idx) list.insert(list.end(), v.begin(), v.end());
-  const size_t m = list.size();
-  if (m == 0) return result;
+  if (list.empty()) return result;
 
-  // 2. Signed digits, window-major.
+  // 2. Equal scalars share one window pass: sum their points first (witnesses repeat values a lot,
+  // e.g. the hashes of empty subtrees). The MSM then runs on a compact copy: one affine point and one
+  // scalar per distinct value.
+  auto scalar_less = [&](uint32_t x, uint32_t y) {
+    const uint8_t* a = scalars + (size_t)x * 32;
+    const uint8_t* b = scalars + (size_t)y * 32;
+    for (int l = 3; l >= 0; l--) {
+      u64 u, v;
+      std::memcpy(&u, a + l * 8, 8);
+      std::memcpy(&v, b + l * 8, 8);
+      if (u != v) return u < v;
+    }
+    return x < y;
+  };
+  auto scalar_eq = [&](uint32_t x, uint32_t y) { return std::memcmp(scalars + (size_t)x * 32, scalars + (size_t)y * 32, 32) == 0; };
+  std::sort(list.begin(), list.end(), scalar_less);
+  std::vector<uint32_t> runs;  // start of each run of equal scalars, then list.size()
+  for (size_t k = 0; k < list.size(); k++) {
+    if (k == 0 || !scalar_eq(list[k - 1], list[k])) runs.push_back((uint32_t)k);
+  }
+  const size_t nruns = runs.size();
+  runs.push_back((uint32_t)list.size());
+  std::vector<A> cpts(nruns);
+  std::vector<u64> csc(nruns * 4);
+  std::vector<J> sums(nruns);
+  std::vector<uint8_t> multi(nruns, 0);
+  parallel_for(nruns, threads, [&](size_t b, size_t e, int) {
+    for (size_t r = b; r < e; r++) {
+      uint32_t first = list[runs[r]];
+      std::memcpy(&csc[r * 4], scalars + (size_t)first * 32, 32);
+      if (runs[r + 1] - runs[r] == 1) {
+        cpts[r] = load_point<F>(points, first);
+        continue;
+      }
+      J acc = J::from(load_point<F>(points, first));
+      for (uint32_t k = runs[r] + 1; k < runs[r + 1]; k++) acc = acc.madd(load_point<F>(points, list[k]));
+      sums[r] = acc;
+      multi[r] = 1;
+    }
+  });
+  // Group sums back to affine with one shared inversion; a sum at infinity drops out.
+  {
+    F acc = F::one();
+    std::vector<F> pref(nruns);
+    for (size_t r = 0; r < nruns; r++) {
+      if (!multi[r] || sums[r].is_inf()) continue;
+      pref[r] = acc;
+      acc = acc * sums[r].Z;
+    }
+    F inv = acc.inv();
+    for (size_t r = nruns; r-- > 0;) {
+      if (!multi[r]) continue;
+      if (sums[r].is_inf()) {
+        cpts[r] = A{F::zero(), F::zero()};
+        continue;
+      }
+      F zi = inv * pref[r];
+      inv = inv * sums[r].Z;
+      F zi2 = zi.sqr();
+      cpts[r] = A{sums[r].X * zi2, sums[r].Y * zi2 * zi};
+    }
+  }
+  std::vector<J>().swap(sums);
+  size_t m = 0;
+  for (size_t r = 0; r < nruns; r++) {
+    if (cpts[r].is_inf()) continue;
+    cpts[m] = cpts[r];
+    std::memcpy(&csc[m * 4], &csc[r * 4], 32);
+    m++;
+  }
+  if (m == 0) return result;
+  list.resize(m);
+  for (size_t k = 0; k < m; k++) list[k] = (uint32_t)k;
+  points = (const uint8_t*)cpts.data();
+  scalars = (const uint8_t*)csc.data();
+
+  // 3. Signed digits, window-major.
   const int c = choose_window(m);
   const int nw = SCALAR_BITS / c + 1;
   std::vector<int16_t> digits((size_t)nw * m);
   parallel_for(m, threads, [&](size_t b, size_t e, int) {
     for (size_t k = b; k < e; k++) {
       u64 s[4];
-      load_scalar(scalars, list[k], s);
+      load_scalar(scalars, k, s);
       signed_digits(s, c, nw, digits.data() + k, m);
     }
   });
 
-  // 3. One bucket pass per window; threads take windows in turn.
+  // 4. One bucket pass per window; threads take windows in turn.
   const int nb = 1 << (c - 1);
   bool affine = opt.mode == MsmOptions::BatchAffine || (opt.mode == MsmOptions::Auto && m >= 4096);
   size_t batch = opt.batch ? opt.batch : std::max<size_t>(64, std::min<size_t>(2048, (size_t)nb / 4));
@@ -293,7 +369,13 @@ Jac<F> msm(const uint8_t* points, const uint8_t* scalars, size_t n, int threads,
       int w = next.fetch_add(1);
       if (w >= nw) break;
       const int16_t* d = digits.data() + (size_t)w * m;
-      wsum[w] = affine ? ba->run(points, list.data(), d, m) : window_jacobian<F>(points, list.data(), d, m, nb, jb);
+      // The top windows hold only a few bits (or just the carry): with so few buckets a batch would
+      // be mostly deferrals, so they use Jacobian buckets.
+      const int lo = w * c;
+      const int used = lo >= SCALAR_BITS ? 1 : 1 << std::min(c - 1, SCALAR_BITS - lo);
+      const bool few = opt.mode == MsmOptions::Auto && (size_t)used < 4 * batch;
+      wsum[w] = affine && !few ? ba->run(points, list.data(), d, m)
+                               : window_jacobian<F>(points, list.data(), d, m, few ? used : nb, jb);
     }
   };
   int nt = std::min(threads, nw);
@@ -302,7 +384,7 @@ Jac<F> msm(const uint8_t* points, const uint8_t* scalars, size_t n, int threads,
   work();
   for (auto& th : pool) th.join();
 
-  // 4. Horner over the windows.
+  // 5. Horner over the windows.
   J acc = J::inf();
   for (int w = nw - 1; w >= 0; w--) {
     for (int k = 0; k < c; k++) acc = acc.dbl();
