@@ -50,8 +50,23 @@ inline std::vector<Fr> powers(const Fr& w, size_t count, int threads) {
   return out;
 }
 
+// One radix-2 stage s (half-block m = 2^(s-1)) over butterflies [b, e) of the array a.
+inline void ntt_stage(Fr* a, int s, size_t stride, const std::vector<Fr>& tw, size_t b, size_t e) {
+  const size_t m = (size_t)1 << (s - 1);
+  for (size_t t = b; t < e; t++) {
+    size_t blk = t >> (s - 1), j = t & (m - 1);
+    size_t i1 = blk * 2 * m + j, i2 = i1 + m;
+    Fr x = a[i2] * tw[j * stride];
+    Fr u = a[i1];
+    a[i1] = u + x;
+    a[i2] = u - x;
+  }
+}
+
 // Forward transform with root w of order n = 2^logn: a_j <- sum_i a_i w^(i j).
-// tw must hold w^0 .. w^(n/2 - 1).
+// tw must hold w^0 .. w^(n/2 - 1). After the bit reversal, the first logn - k stages stay inside
+// 2^k contiguous blocks, so each thread runs them on its own block with no synchronisation; only the
+// last k stages are split across threads stage by stage.
 inline void ntt(Fr* a, int logn, const std::vector<Fr>& tw, int threads) {
   const size_t n = (size_t)1 << logn;
   if (n == 1) return;
@@ -61,20 +76,18 @@ inline void ntt(Fr* a, int logn, const std::vector<Fr>& tw, int threads) {
       if (i < j) std::swap(a[i], a[j]);
     }
   });
+  int k = 0;
+  while ((1 << (k + 1)) <= threads && k + 1 < logn && logn - (k + 1) >= 10) k++;
+  const size_t blocks = (size_t)1 << k, bsize = n >> k;
+  parallel_for(blocks, (int)blocks, [&](size_t b, size_t e, int) {
+    for (size_t blk = b; blk < e; blk++) {
+      Fr* base = a + blk * bsize;
+      for (int s = 1; s <= logn - k; s++) ntt_stage(base, s, n >> s, tw, 0, bsize / 2);
+    }
+  });
   const size_t half = n / 2;
-  for (int s = 1; s <= logn; s++) {
-    const size_t m = (size_t)1 << (s - 1);  // half block
-    const size_t stride = n >> s;           // twiddle step
-    parallel_for(half, half >= 4096 ? threads : 1, [&](size_t b, size_t e, int) {
-      for (size_t t = b; t < e; t++) {
-        size_t blk = t >> (s - 1), j = t & (m - 1);
-        size_t i1 = blk * 2 * m + j, i2 = i1 + m;
-        Fr x = a[i2] * tw[j * stride];
-        Fr u = a[i1];
-        a[i1] = u + x;
-        a[i2] = u - x;
-      }
-    });
+  for (int s = logn - k + 1; s <= logn; s++) {
+    parallel_for(half, threads, [&](size_t b, size_t e, int) { ntt_stage(a, s, n >> s, tw, b, e); });
   }
 }
 

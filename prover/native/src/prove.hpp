@@ -58,15 +58,21 @@ class Prover {
     std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
     // Coefficients hold coef·R² (Montgomery of Montgomery); the witness is in normal form, so one
     // Montgomery product gives coef·w in Montgomery form.
-    for (uint32_t i = 0; i < z_.nCoefs; i++) {
-      const uint8_t* r = z_.coefs + (size_t)i * 44;
-      uint32_t m = rd32(r), row = rd32(r + 4), sig = rd32(r + 8);
-      Fr coef, wv;
-      std::memcpy(coef.v, r + 12, 32);
-      std::memcpy(wv.v, w.values + (size_t)sig * 32, 32);
-      std::vector<Fr>& dst = m == 0 ? a : b;
-      dst[row] += coef * wv;
-    }
+    // One thread per matrix (A, B): each scans the records and accumulates its own.
+    parallel_for(2, threads_, [&](size_t lo, size_t hi, int) {
+      for (size_t mat = lo; mat < hi; mat++) {
+        std::vector<Fr>& dst = mat == 0 ? a : b;
+        for (uint32_t i = 0; i < z_.nCoefs; i++) {
+          const uint8_t* r = z_.coefs + (size_t)i * 44;
+          if (rd32(r) != mat) continue;
+          uint32_t row = rd32(r + 4), sig = rd32(r + 8);
+          Fr coef, wv;
+          std::memcpy(coef.v, r + 12, 32);
+          std::memcpy(wv.v, w.values + (size_t)sig * 32, 32);
+          dst[row] += coef * wv;
+        }
+      }
+    });
     parallel_for(n, threads_, [&](size_t lo, size_t hi, int) {
       for (size_t i = lo; i < hi; i++) c[i] = a[i] * b[i];
     });
