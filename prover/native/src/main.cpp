@@ -75,9 +75,9 @@ static int serve(const std::string& zkeyPath, int threads) {
     uint8_t len[4];
     if (std::fread(len, 1, 4, stdin) != 4) return 0;  // EOF: the parent is done
     uint32_t n = rd32(len);
-    // A witness for this zkey is 76 header bytes plus 32 per value; anything much larger means the
-    // stream is out of step, and nothing after it can be trusted.
-    if ((uint64_t)n > 4096 + 32ull * z.nVars) {
+    // A witness for this zkey is 76 header bytes plus 32 per value; a frame far larger than that
+    // means the stream is out of step, and nothing after it can be trusted.
+    if ((uint64_t)n > (1ull << 20) + 64ull * z.nVars) {
       std::printf("{\"ok\":false,\"error\":\"witness frame of %u bytes is larger than any witness for this zkey\"}\n", n);
       std::fflush(stdout);
       return 1;

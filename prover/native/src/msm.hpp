@@ -291,42 +291,46 @@ Jac<F> msm(const uint8_t* points, const uint8_t* scalars, size_t n, int threads,
   runs.push_back((uint32_t)list.size());
   std::vector<A> cpts(nruns);
   std::vector<u64> csc(nruns * 4);
-  std::vector<J> sums(nruns);
-  std::vector<uint8_t> multi(nruns, 0);
+  std::vector<uint32_t> multi;  // runs with more than one point
+  for (size_t r = 0; r < nruns; r++) {
+    if (runs[r + 1] - runs[r] > 1) multi.push_back((uint32_t)r);
+  }
+  std::vector<J> sums(multi.size());
   parallel_for(nruns, threads, [&](size_t b, size_t e, int) {
     for (size_t r = b; r < e; r++) {
       uint32_t first = list[runs[r]];
       std::memcpy(&csc[r * 4], scalars + (size_t)first * 32, 32);
-      if (runs[r + 1] - runs[r] == 1) {
-        cpts[r] = load_point<F>(points, first);
-        continue;
-      }
-      J acc = J::from(load_point<F>(points, first));
+      cpts[r] = load_point<F>(points, first);
+    }
+  });
+  parallel_for(multi.size(), threads, [&](size_t b, size_t e, int) {
+    for (size_t g = b; g < e; g++) {
+      uint32_t r = multi[g];
+      J acc = J::from(cpts[r]);
       for (uint32_t k = runs[r] + 1; k < runs[r + 1]; k++) acc = acc.madd(load_point<F>(points, list[k]));
-      sums[r] = acc;
-      multi[r] = 1;
+      sums[g] = acc;
     }
   });
   // Group sums back to affine with one shared inversion; a sum at infinity drops out.
   {
     F acc = F::one();
-    std::vector<F> pref(nruns);
-    for (size_t r = 0; r < nruns; r++) {
-      if (!multi[r] || sums[r].is_inf()) continue;
-      pref[r] = acc;
-      acc = acc * sums[r].Z;
+    std::vector<F> pref(multi.size());
+    for (size_t g = 0; g < multi.size(); g++) {
+      if (sums[g].is_inf()) continue;
+      pref[g] = acc;
+      acc = acc * sums[g].Z;
     }
     F inv = acc.inv();
-    for (size_t r = nruns; r-- > 0;) {
-      if (!multi[r]) continue;
-      if (sums[r].is_inf()) {
-        cpts[r] = A{F::zero(), F::zero()};
+    for (size_t g = multi.size(); g-- > 0;) {
+      A& out = cpts[multi[g]];
+      if (sums[g].is_inf()) {
+        out = A{F::zero(), F::zero()};
         continue;
       }
-      F zi = inv * pref[r];
-      inv = inv * sums[r].Z;
+      F zi = inv * pref[g];
+      inv = inv * sums[g].Z;
       F zi2 = zi.sqr();
-      cpts[r] = A{sums[r].X * zi2, sums[r].Y * zi2 * zi};
+      out = A{sums[g].X * zi2, sums[g].Y * zi2 * zi};
     }
   }
   std::vector<J>().swap(sums);
