@@ -6,6 +6,10 @@
 
 namespace zk {
 
+struct Limbs4 {
+  uint64_t v[4];
+};
+
 #define ZK_MADD_ROW(SRC, T0, T1, T2, T3, T4)                                   \
   "mulxq 0(" SRC "), %%r13, %%r14\n\t adoxq %%r13, " T0 "\n\t adcxq %%r14, " T1 "\n\t" \
   "mulxq 8(" SRC "), %%r13, %%r14\n\t adoxq %%r13, " T1 "\n\t adcxq %%r14, " T2 "\n\t" \
@@ -50,9 +54,12 @@ __attribute__((always_inline)) inline void mont_mul_adx(uint64_t* r, const uint6
       "movq %%rdx, 8(%[r])\n\t"
       "movq %%r13, 16(%[r])\n\t"
       "movq %%r14, 24(%[r])\n\t"
-      :
-      : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [inv] "m"(inv)
-      : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc", "memory");
+      // The memory operands tell the compiler exactly what is read and written, so no "memory"
+      // clobber: values elsewhere may stay in registers across the product.
+      : "=m"(*(Limbs4*)r)
+      : [r] "r"(r), [a] "r"(a), [b] "r"(b), [p] "r"(p), [inv] "m"(inv), "m"(*(const Limbs4*)a),
+        "m"(*(const Limbs4*)b), "m"(*(const Limbs4*)p)
+      : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "cc");
 }
 
 #undef ZK_MONT_STEP
