@@ -2,6 +2,8 @@
 //   zkprove ZKEY WTNS PROOF PUBLIC [--threads N] [--stats]   one proof, snarkjs' output files
 //   zkprove --serve ZKEY [--threads N]                       load once, then prove framed witnesses
 //   zkprove --selftest                                        arithmetic checks driven from stdin
+//   zkprove --fixed-base g1|g2 [--threads N]                  k·G for the 32-byte LE scalars on stdin,
+//                                                            affine LEM points (64 / 128 bytes) on stdout
 // Serve protocol: after loading, one line {"ready":true,...}. Then per request, stdin gets a u32 LE
 // length and that many bytes of a .wtns file; stdout gets one JSON line, either
 // {"ok":true,"proof":{...},"publicSignals":[...],"timings":{...},"peakRssKb":N} or {"ok":false,"error":"..."}.
@@ -11,6 +13,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "fixed-base.hpp"
 #include "prove.hpp"
 #include "selftest.hpp"
 
@@ -102,11 +105,45 @@ static int serve(const std::string& zkeyPath, int threads) {
   }
 }
 
+// Reads all of stdin: scalars (32-byte little-endian, canonical); writes the points in order, one
+// chunk at a time so the caller can show progress.
+template <class F>
+static int fixed_base(const Affine<F>& g, int threads) {
+  std::vector<uint8_t> in;
+  uint8_t buf[1 << 16];
+  size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, stdin)) > 0) in.insert(in.end(), buf, buf + got);
+  if (in.size() % 32 != 0) {
+    std::fprintf(stderr, "zkprove: stdin: %zu bytes is not a whole number of 32-byte scalars\n", in.size());
+    return 1;
+  }
+  const size_t n = in.size() / 32;
+  for (size_t i = 0; i < n; i++) {
+    u64 k[4];
+    std::memcpy(k, in.data() + i * 32, 32);
+    if (!Fr::is_canonical(k)) {
+      std::fprintf(stderr, "zkprove: stdin: scalar %zu is not below the group order\n", i);
+      return 1;
+    }
+  }
+  FixedBase<F> fb(g, threads);
+  const size_t CHUNK = 16384;
+  std::vector<Affine<F>> out(std::min(n, CHUNK));
+  for (size_t b = 0; b < n; b += CHUNK) {
+    size_t e = std::min(n, b + CHUNK);
+    fb.mul_many(in.data() + b * 32, e - b, out.data(), threads);
+    if (std::fwrite(out.data(), sizeof(Affine<F>), e - b, stdout) != e - b) return 1;
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
 static int usage() {
   std::fprintf(stderr,
                "usage: zkprove ZKEY WTNS PROOF PUBLIC [--threads N] [--stats]\n"
                "       zkprove --serve ZKEY [--threads N]\n"
-               "       zkprove --selftest\n");
+               "       zkprove --selftest\n"
+               "       zkprove --fixed-base g1|g2 [--threads N]\n");
   return 2;
 }
 
@@ -115,6 +152,7 @@ int main(int argc, char** argv) {
   int threads = default_threads();
   bool stats = false, serveMode = false, selftestMode = false;
   MsmOptions::Mode msmMode = MsmOptions::Auto;
+  std::string fixedGroup;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
     if (a == "--threads" && i + 1 < argc) {
@@ -128,6 +166,8 @@ int main(int argc, char** argv) {
       serveMode = true;
     } else if (a == "--selftest") {
       selftestMode = true;
+    } else if (a == "--fixed-base" && i + 1 < argc) {
+      fixedGroup = argv[++i];
     } else if (a.rfind("--", 0) == 0) {
       return usage();
     } else {
@@ -136,6 +176,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (selftestMode) return selftest(std::cin, std::cout);
+    if (fixedGroup == "g1") return fixed_base<Fq>(g1_gen(), threads);
+    if (fixedGroup == "g2") return fixed_base<Fq2>(g2_gen(), threads);
+    if (!fixedGroup.empty()) return usage();
     if (serveMode) {
       if (pos.size() != 1) return usage();
       return serve(pos[0], threads);
