@@ -66,6 +66,9 @@ export class NativeProducer implements ProofProducer {
     const child: Child = spawn(this.o.bin, args, { stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
     this.stderrTail = "";
+    // Each child answers only its own requests: a late exit of an old child must not fail a new one's.
+    const waiting: NativeProducer["waiting"] = [];
+    this.waiting = waiting;
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (d: string) => {
       this.stderrTail = (this.stderrTail + d).slice(-4000);
@@ -80,7 +83,7 @@ export class NativeProducer implements ProofProducer {
           resolve();
           return;
         }
-        const w = this.waiting.shift();
+        const w = waiting.shift();
         if (!w) return;
         try {
           w.resolve(JSON.parse(line) as Reply);
@@ -103,13 +106,18 @@ export class NativeProducer implements ProofProducer {
             }),
           );
         }
-        for (const w of this.waiting.splice(0))
+        for (const w of waiting.splice(0))
           w.reject(new NativeProverCrashedError("NATIVE_PROVER_CRASHED", msg));
       };
       child.on("error", (err) => onGone(`could not start (${err.message})`));
       child.on("exit", (code, signal) => onGone(`exited (${signal ?? `code ${code}`})`));
     });
     return this.ready;
+  }
+
+  /** The serving child's pid, if one is running (for logs and tests). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   prove(wtns: Uint8Array): Promise<ProducedProof> {

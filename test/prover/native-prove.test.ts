@@ -6,7 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as snarkjs from "snarkjs";
-import { NativeProducer, WitnessRejectedError } from "../../prover/producers/index.ts";
+import {
+  NativeProducer,
+  NativeProverCrashedError,
+  WitnessRejectedError,
+} from "../../prover/producers/index.ts";
 import { buildCircuit } from "../../prover/setup/build-circuit.ts";
 import { releaseSnarkjsCurves } from "../../prover/setup/curves.ts";
 import { sampleBatchInput } from "../utils/batch-input.ts";
@@ -180,5 +184,27 @@ test("a truncated or corrupt zkey or wtns: non-zero exit naming the file and the
     assert.notEqual(r.status, 0, `${z} + ${w} must fail`);
     assert.match(r.stderr, re);
     assert.equal(existsSync(proof), false, `no proof for ${z} + ${w}`);
+  }
+});
+
+test("a native prover that dies mid-proof fails that proof as NativeProverCrashedError; the next one restarts it", {
+  skip: SKIP_NATIVE,
+}, async () => {
+  const c = get("small");
+  const producer = await NativeProducer.start(c.zkeyPath, { bin: NATIVE_BIN, threads: 0 });
+  try {
+    const first = producer.pid!;
+    const pending = producer.prove(c.wtns);
+    await new Promise((r) => setTimeout(r, 20));
+    process.kill(first, "SIGKILL");
+    await assert.rejects(
+      pending,
+      (e: unknown) => e instanceof NativeProverCrashedError && /SIGKILL/.test(e.message),
+    );
+    const out = await producer.prove(c.wtns);
+    assert.notEqual(producer.pid, first);
+    assert.equal(await snarkjs.groth16.verify(c.vkey, out.publicSignals, out.proof), true);
+  } finally {
+    await producer.close();
   }
 });
