@@ -204,6 +204,7 @@ async function chainCase(power: number, dir: string): Promise<Case> {
       seed: "bench-prover",
       warn: () => {},
       onProgress: () => {},
+      nativeBin: loadProverConfig().NATIVE_PROVER_BIN,
     });
     if (res.power !== power) throw new Error(`chain of ${n} gave 2^${res.power}, not 2^${power}`);
     await writeFile(zkeyPath, await readFile(tmp));
