@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -207,8 +207,7 @@ async function chainCase(power: number, dir: string): Promise<Case> {
       nativeBin: loadProverConfig().NATIVE_PROVER_BIN,
     });
     if (res.power !== power) throw new Error(`chain of ${n} gave 2^${res.power}, not 2^${power}`);
-    await writeFile(zkeyPath, await readFile(tmp));
-    await rm(tmp);
+    await rename(tmp, zkeyPath);
   }
   const wtnsPath = join(dir, `chain${power}.wtns`);
   const witnessMs = await witnessFile({ a: 3, b: 5 }, fx.wasmPath, wtnsPath);
