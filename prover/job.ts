@@ -20,6 +20,8 @@ export interface ProveJobResult {
   provingMs: number;
   /** Which engine made the proof (PROVER): "native" or "snarkjs". */
   engine?: "native" | "snarkjs";
+  /** Native engine: peak resident set of the proving process so far, kB. */
+  peakRssKb?: number;
 }
 
 export const JOB_NAME = "prove";

@@ -14,7 +14,16 @@ const worker = startProverWorker({
 });
 worker.on("active", (job) => log.info({ batch: job.data.batchNumber, job: job.id }, "proving"));
 worker.on("completed", (job, res) =>
-  log.info({ batch: job.data.batchNumber, witnessMs: res.witnessMs, provingMs: res.provingMs }, "proven"),
+  log.info(
+    {
+      batch: job.data.batchNumber,
+      engine: res.engine,
+      witnessMs: res.witnessMs,
+      provingMs: res.provingMs,
+      peakRssKb: res.peakRssKb,
+    },
+    "proven",
+  ),
 );
 worker.on("failed", (job, err) =>
   log.warn({ batch: job?.data.batchNumber, err: err.message }, "proof failed"),

@@ -82,5 +82,6 @@ export default async function prove(
     witnessMs: Math.round(t1 - t0),
     provingMs: Math.round(t2 - t1),
     engine: out.engine,
+    ...(out.peakRssKb !== undefined ? { peakRssKb: out.peakRssKb } : {}),
   };
 }
