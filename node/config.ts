@@ -53,6 +53,12 @@ const proverSchema = z.object({
   PROVER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   PROVER_LOCK_MS: intFromEnv(15_000),
   PROVER_STALLED_INTERVAL_MS: intFromEnv(5_000),
+  /** Proving engine: unset = native when it was built (npm install builds it), else snarkjs with a warning. */
+  PROVER: z.enum(["snarkjs", "native"]).optional(),
+  /** The native prover binary; default prover/native/build/zkprove. */
+  NATIVE_PROVER_BIN: z.string().default(`${REPO_ROOT}prover/native/build/zkprove`),
+  /** Threads per native proof; 0 = every core. */
+  NATIVE_PROVER_THREADS: intFromEnv(0),
 });
 
 const keeperSchema = z.object({

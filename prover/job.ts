@@ -18,6 +18,10 @@ export interface ProveJobResult {
   proverId: string;
   witnessMs: number;
   provingMs: number;
+  /** Which engine made the proof (PROVER): "native" or "snarkjs". */
+  engine?: "native" | "snarkjs";
+  /** Native engine: peak resident set of the proving process so far, kB. */
+  peakRssKb?: number;
 }
 
 export const JOB_NAME = "prove";

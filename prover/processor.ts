@@ -10,25 +10,33 @@ import * as snarkjs from "snarkjs";
 import { loadProverConfig } from "../node/config.ts";
 import { loadArtifacts } from "./artifacts.ts";
 import type { ProveJobData, ProveJobResult } from "./job.ts";
+import { type ProofProducer, resolveEngine, startProducer, WitnessRejectedError } from "./producers/index.ts";
 import { toSolidityProof } from "./proof-format.ts";
 
 interface Loaded {
   hash: string;
-  zkey: { type: "mem"; data: Uint8Array };
   wasm: { type: "mem"; data: Uint8Array };
+  /** The proving engine with the zkey loaded once for this process, not once per proof. */
+  producer: ProofProducer;
 }
 
 const loaded = new Map<string, Promise<Loaded>>();
 
-/** The zkey is read once per process and kept in memory: re-reading 50+ MB per proof is waste. */
 function artifactsFor(instance: string): Promise<Loaded> {
   let p = loaded.get(instance);
   if (!p) {
     p = (async () => {
-      const a = loadArtifacts(instance, { buildRoot: loadProverConfig().BUILD_ROOT });
-      const [zkey, wasm] = await Promise.all([readFile(a.zkeyPath), readFile(a.wasmPath)]);
-      return { hash: a.manifest.hash, zkey: { type: "mem", data: zkey }, wasm: { type: "mem", data: wasm } };
+      const cfg = loadProverConfig();
+      const a = loadArtifacts(instance, { buildRoot: cfg.BUILD_ROOT });
+      // The worker already warned about a fallback at start; here the same choice is made quietly.
+      const { engine } = resolveEngine(cfg);
+      const [wasm, producer] = await Promise.all([
+        readFile(a.wasmPath),
+        startProducer(engine, a.zkeyPath, cfg),
+      ]);
+      return { hash: a.manifest.hash, wasm: { type: "mem", data: wasm }, producer };
     })();
+    p.catch(() => loaded.delete(instance)); // a failed start is retried by the next job
     loaded.set(instance, p);
   }
   return p;
@@ -52,18 +60,28 @@ export default async function prove(
   }
   const t1 = performance.now();
   await job.updateProgress({ stage: "proving", witnessMs: Math.round(t1 - t0) });
-  const { proof, publicSignals } = await snarkjs.groth16.prove(art.zkey, wtns);
+  let out: Awaited<ReturnType<ProofProducer["prove"]>>;
+  try {
+    out = await art.producer.prove(wtns.data!);
+  } catch (err) {
+    if (err instanceof WitnessRejectedError) {
+      throw new UnrecoverableError(`witness rejected for batch ${d.batchNumber}: ${err.message}`);
+    }
+    throw err; // a crashed native prover is transient: BullMQ retries, and the next call restarts it
+  }
   const t2 = performance.now();
-  if (publicSignals[0] !== d.publicHash) {
+  if (out.publicSignals[0] !== d.publicHash) {
     throw new UnrecoverableError(`public hash mismatch for batch ${d.batchNumber}`);
   }
   return {
     batchNumber: d.batchNumber,
-    proof: toSolidityProof(proof),
-    publicSignals,
+    proof: toSolidityProof(out.proof),
+    publicSignals: out.publicSignals,
     // The worker process, not this sandbox child: that is what an operator starts and stops.
     proverId: `${hostname()}:${process.ppid}`,
     witnessMs: Math.round(t1 - t0),
     provingMs: Math.round(t2 - t1),
+    engine: out.engine,
+    ...(out.peakRssKb !== undefined ? { peakRssKb: out.peakRssKb } : {}),
   };
 }

@@ -7,6 +7,7 @@ import {
   compileInstance,
   loadInstance,
 } from "../../circuits/compile.ts";
+import { nativeProverWorks } from "../producers/index.ts";
 import { devSetup } from "./dev-setup.ts";
 import { SetupError } from "./errors.ts";
 import { exportSolidityVerifier, exportVerificationKey } from "./export.ts";
@@ -119,8 +120,13 @@ export async function buildCircuit(
       nPublic = r1cs.nPubOut + r1cs.nPubIn;
       domainPower = computeDomainPower(r1cs.nConstraints, nPublic);
     } else {
+      // The native prover, when built, does the group multiplications (same bytes, ~4x faster).
+      const nativeBin = path.join(REPO_ROOT, "prover/native/build/zkprove");
+      const native = nativeProverWorks(nativeBin);
+      log(`setup: group multiplications with ${native ? "the native prover" : "wasm worker threads"}`);
       const res = await devSetup(compiled.r1csPath, zkeyPath, {
         seed: seed as string,
+        ...(native ? { nativeBin } : {}),
         ...(opts.onSetupProgress ? { onProgress: opts.onSetupProgress } : {}),
       });
       nPublic = res.nPublic;

@@ -1,0 +1,266 @@
+/**
+ * `npm run bench -- prover` (or `npx tsx scripts/bench-prover.ts [--rounds 3] [--powers 16,18,20]
+ * [--no-default]`): the native prover against snarkjs on the same zkey and the same witness,
+ * interleaved (native, snarkjs, native, ...), at the default instance and at synthetic chains of
+ * multiplications that fill 2^k domains (built with the dev setup and cached). Prints wall time,
+ * peak RSS, the native prover's split (MSM / NTT / QAP / I/O), the ratio, the wasm witness share, and
+ * a last line `prover: default native X s, snarkjs Y s, ratio Zx, both verify`.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import * as snarkjs from "snarkjs";
+import { loadProverConfig, REPO_ROOT } from "../node/config.ts";
+import { nativeProverWorks } from "../prover/producers/index.ts";
+import { buildCircuit } from "../prover/setup/build-circuit.ts";
+import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
+import { devSetup } from "../prover/setup/dev-setup.ts";
+import { compileCircom } from "../test/prover/fixtures/compile-fixture.ts";
+import { sampleBatchInput } from "../test/utils/batch-input.ts";
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+interface Case {
+  name: string;
+  constraints: number;
+  zkeyPath: string;
+  vkey: unknown;
+  wtnsPath: string;
+  witnessMs: number;
+}
+
+interface Run {
+  wallMs: number;
+  rssKb: number;
+  proof: unknown;
+  publicSignals: string[];
+  /** Native only: zkprove's own split. */
+  stats?: { loadMs: number; timings: Record<string, number> };
+}
+
+function run(
+  cmd: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(cmd, args, { cwd: REPO_ROOT });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    p.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    p.on("error", reject);
+    p.on("exit", (code) => resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - t0 }));
+  });
+}
+
+async function proveNative(c: Case, dir: string): Promise<Run> {
+  const cfg = loadProverConfig();
+  const [proof, pub] = [join(dir, "native-proof.json"), join(dir, "native-public.json")];
+  const r = await run(cfg.NATIVE_PROVER_BIN, [c.zkeyPath, c.wtnsPath, proof, pub, "--stats"]);
+  if (r.code !== 0) throw new Error(`zkprove failed: ${r.stderr}`);
+  const stats = JSON.parse(r.stderr.trim().split("\n").pop()!) as Run["stats"] & { peakRssKb: number };
+  return {
+    wallMs: r.ms,
+    rssKb: stats.peakRssKb,
+    proof: JSON.parse(await readFile(proof, "utf8")),
+    publicSignals: JSON.parse(await readFile(pub, "utf8")),
+    stats,
+  };
+}
+
+// snarkjs in its own process, the way `snarkjs groth16 prove` runs, so its RSS is its own.
+const SNARKJS_CHILD = `
+const [zkey, wtns] = process.argv.slice(1);
+const snarkjs = await import("snarkjs");
+const t0 = performance.now();
+const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, wtns);
+const ms = performance.now() - t0;
+process.stdout.write(JSON.stringify({ ms, rssKb: process.resourceUsage().maxRSS, proof, publicSignals }));
+process.exit(0);
+`;
+
+async function proveSnarkjs(c: Case): Promise<Run> {
+  const r = await run(process.execPath, ["--input-type=module", "-e", SNARKJS_CHILD, c.zkeyPath, c.wtnsPath]);
+  if (r.code !== 0) throw new Error(`snarkjs failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as { rssKb: number; proof: unknown; publicSignals: string[] };
+  return { wallMs: r.ms, rssKb: out.rssKb, proof: out.proof, publicSignals: out.publicSignals };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+interface Result {
+  c: Case;
+  native: Run[];
+  snarkjs: Run[];
+  verified: { native: boolean; snarkjs: boolean };
+}
+
+async function benchCase(c: Case, rounds: number, dir: string): Promise<Result> {
+  const native: Run[] = [];
+  const snark: Run[] = [];
+  for (let i = 0; i < rounds; i++) {
+    log(`${c.name}: round ${i + 1}/${rounds} native...`);
+    native.push(await proveNative(c, dir));
+    log(`${c.name}: round ${i + 1}/${rounds} snarkjs...`);
+    snark.push(await proveSnarkjs(c));
+  }
+  const lastN = native.at(-1)!;
+  const lastS = snark.at(-1)!;
+  const verified = {
+    native: await snarkjs.groth16.verify(c.vkey, lastN.publicSignals, lastN.proof),
+    snarkjs: await snarkjs.groth16.verify(c.vkey, lastS.publicSignals, lastS.proof),
+  };
+  return { c, native, snarkjs: snark, verified };
+}
+
+function report(r: Result): { nativeMs: number; snarkjsMs: number; ratio: number } {
+  const nativeMs = median(r.native.map((x) => x.wallMs));
+  const snarkjsMs = median(r.snarkjs.map((x) => x.wallMs));
+  const ratio = snarkjsMs / nativeMs;
+  const t = r.native.map((x) => x.stats!.timings);
+  const med = (k: string) => median(t.map((x) => x[k] ?? 0));
+  const msm = med("msmA") + med("msmB1") + med("msmB2") + med("msmC") + med("msmH");
+  const ntt = med("ntt");
+  const qap = med("abc");
+  const io = Math.max(0, nativeMs - msm - ntt - qap);
+  const pct = (x: number) => `${((100 * x) / nativeMs).toFixed(0)}%`;
+  console.log(`\n${r.c.name} (${r.c.constraints} constraints), ${r.native.length} rounds each, interleaved`);
+  console.log(
+    `  native : ${r.native.map((x) => s(x.wallMs)).join(", ")}  (median ${s(nativeMs)}, peak RSS ${mb(Math.max(...r.native.map((x) => x.rssKb)))})`,
+  );
+  console.log(
+    `  snarkjs: ${r.snarkjs.map((x) => s(x.wallMs)).join(", ")}  (median ${s(snarkjsMs)}, peak RSS ${mb(Math.max(...r.snarkjs.map((x) => x.rssKb)))})`,
+  );
+  console.log(
+    `  native split: MSM ${pct(msm)} (A ${s(med("msmA"))}, B1 ${s(med("msmB1"))}, B2 ${s(med("msmB2"))}, C ${s(med("msmC"))}, H ${s(med("msmH"))}), NTT ${pct(ntt)}, QAP ${pct(qap)}, I/O+start ${pct(io)}`,
+  );
+  console.log(
+    `  ratio ${ratio.toFixed(1)}x; verify: native ${r.verified.native}, snarkjs ${r.verified.snarkjs}; wasm witness ${s(r.c.witnessMs)} = ${((100 * r.c.witnessMs) / (r.c.witnessMs + nativeMs)).toFixed(0)}% of witness + native prove`,
+  );
+  return { nativeMs, snarkjsMs, ratio };
+}
+
+async function witnessFile(input: Record<string, unknown>, wasmPath: string, out: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await snarkjs.wtns.calculate(input, wasmPath, out);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function defaultCase(dir: string): Promise<Case> {
+  log("default: building the instance (cached)...");
+  const m = await buildCircuit("default", { onProgress: log });
+  const { input } = await sampleBatchInput("default");
+  const wtnsPath = join(dir, "default.wtns");
+  const witnessMs = await witnessFile(input, m.wasmPath, wtnsPath);
+  return {
+    name: "default",
+    constraints: m.constraints,
+    zkeyPath: m.zkeyPath,
+    vkey: JSON.parse(await readFile(m.vkeyPath, "utf8")),
+    wtnsPath,
+    witnessMs,
+  };
+}
+
+/** x[i] = x[i-1] * b: one constraint each; length chosen so constraints + public + 1 fill 2^k. */
+function mulChainSource(n: number): string {
+  return `pragma circom 2.1.0;
+template MulChain(N) {
+    signal input a;
+    signal input b;
+    signal output out;
+    signal x[N];
+    x[0] <== a * b;
+    for (var i = 1; i < N; i++) x[i] <== x[i - 1] * b;
+    out <== x[N - 1];
+}
+component main { public [a] } = MulChain(${n});
+`;
+}
+
+async function chainCase(power: number, dir: string): Promise<Case> {
+  const n = 2 ** power - 4;
+  log(`2^${power}: compiling a chain of ${n} multiplications (cached)...`);
+  const fx = await compileCircom(`mulchain_${n}`, mulChainSource(n));
+  const zkeyPath = join(fx.dir, "bench-prover.zkey");
+  if (!existsSync(zkeyPath)) {
+    log(`2^${power}: INSECURE dev setup (cached in ${fx.dir})...`);
+    const tmp = `${zkeyPath}.tmp`;
+    const res = await devSetup(fx.r1csPath, tmp, {
+      seed: "bench-prover",
+      warn: () => {},
+      onProgress: () => {},
+      nativeBin: loadProverConfig().NATIVE_PROVER_BIN,
+    });
+    if (res.power !== power) throw new Error(`chain of ${n} gave 2^${res.power}, not 2^${power}`);
+    await rename(tmp, zkeyPath);
+  }
+  const wtnsPath = join(dir, `chain${power}.wtns`);
+  const witnessMs = await witnessFile({ a: 3, b: 5 }, fx.wasmPath, wtnsPath);
+  return {
+    name: `mul-chain 2^${power}`,
+    constraints: n,
+    zkeyPath,
+    vkey: await snarkjs.zKey.exportVerificationKey(zkeyPath),
+    wtnsPath,
+    witnessMs,
+  };
+}
+
+async function main(): Promise<void> {
+  const o = new Command()
+    .option("--rounds <n>", "rounds per engine", "3")
+    .option("--powers <list>", "synthetic chain sizes as powers of two (20 takes a long dev setup)", "16,18")
+    .option("--no-default", "skip the default instance")
+    .parse(process.argv)
+    .opts<{ rounds: string; powers: string; default: boolean }>();
+  const cfg = loadProverConfig();
+  if (!nativeProverWorks(cfg.NATIVE_PROVER_BIN)) {
+    throw new Error(`the native prover ${cfg.NATIVE_PROVER_BIN} is not built: run npm run build:native`);
+  }
+  const rounds = Number(o.rounds);
+  const powers = o.powers
+    .split(",")
+    .filter(Boolean)
+    .map((p) => Number(p));
+  const dir = await mkdtemp(join(tmpdir(), "bench-prover-"));
+  let last: string | undefined;
+  try {
+    const results: Array<{ name: string; line: string }> = [];
+    if (o.default) {
+      const r = await benchCase(await defaultCase(dir), rounds, dir);
+      const f = report(r);
+      const both = r.verified.native && r.verified.snarkjs ? "both verify" : "VERIFY FAILED";
+      last = `prover: default native ${(f.nativeMs / 1000).toFixed(2)} s, snarkjs ${(f.snarkjsMs / 1000).toFixed(2)} s, ratio ${f.ratio.toFixed(1)}x, ${both}`;
+      if (!r.verified.native || !r.verified.snarkjs) process.exitCode = 1;
+    }
+    for (const p of powers) {
+      const r = await benchCase(await chainCase(p, dir), rounds, dir);
+      const f = report(r);
+      results.push({ name: r.c.name, line: `${f.ratio.toFixed(1)}x` });
+      if (!r.verified.native || !r.verified.snarkjs) process.exitCode = 1;
+    }
+    if (results.length)
+      console.log(`\nsynthetic ratios: ${results.map((r) => `${r.name} ${r.line}`).join(", ")}`);
+    if (last) console.log(last);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await releaseSnarkjsCurves();
+  }
+}
+
+await main();
