@@ -107,6 +107,14 @@ export function fundingPolicyOf(f: RiskParams["funding"], mp: MarketParams): Fun
 
 const clampMark = (x: bigint): bigint => (x < 1n ? 1n : x >= MARK_PRICE_LIMIT ? MARK_PRICE_LIMIT - 1n : x);
 
+/** The mark within `bandBps` of the index, rounded toward the index (the proof's band check). */
+function clampToBand(mark: bigint, index: bigint, bandBps: number): bigint {
+  const band = (index * BigInt(bandBps)) / 10_000n;
+  const lo = index - band > 1n ? index - band : 1n;
+  const hi = index + band;
+  return mark < lo ? lo : mark > hi ? hi : mark;
+}
+
 export function priceStep(
   risk: RiskParams,
   mp: MarketParams,
@@ -137,7 +145,7 @@ export function priceStep(
   });
   // Clamped, not refused: refusing the index because of a book-driven EMA would also stop the
   // liquidations and funding that this price is meant to trigger. The EMA itself carries on unclamped.
-  const mark = clampMark(marked.mark);
+  const mark = clampToBand(clampMark(marked.mark), price, risk.markBandBps);
   const markState: MarkEmaState = marked.state;
 
   let { premiumSamples, lastSampleMs, lastFundingMs, lastFundingRate } = prev;

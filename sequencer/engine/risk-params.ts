@@ -98,6 +98,12 @@ export const SIMPLE_LIQUIDATION = {
 export const riskParamsSchema = z.object({
   oracle: oracleParamsSchema.prefault({}),
   mark: markPolicySchema.prefault({ kind: "index" }),
+  /**
+   * The mark stays within this band around the index (bps of the index), whatever the book does:
+   * the proof checks the same band (docs/PROOF.md "Prices"), so a mark outside it would make the
+   * batch unprovable. 10,000 = no band.
+   */
+  markBandBps: bps.default(1_000),
   funding: fundingParamsSchema.prefault({ policy: { kind: "none" } }),
   liquidation: liquidationPolicySchema.prefault(SIMPLE_LIQUIDATION),
   insurance: insuranceParamsSchema.prefault({}),

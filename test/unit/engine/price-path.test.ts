@@ -169,6 +169,7 @@ describe("mark range", () => {
     const s = new Sim({
       mark: { kind: "impact-ema", impactNotional: 1_000n, alphaBps: 5_000 },
       oracle: { maxStepBps: 10_000 }, // the index falls 70% in one step here
+      markBandBps: 10_000, // no band: this case is about the range clamp
     });
     s.price(1_000n);
     const seller = s.fund(10_000_000n);
@@ -183,6 +184,16 @@ describe("mark range", () => {
     // the EMA was kept unclamped: premium −200 again → ema −325 + trunc(62.5) = −263 → mark 37
     s.price(300n);
     assert.equal(s.mark(), 37n);
+  });
+
+  it("the mark stays within the band around the index that the proof checks (10% by default)", () => {
+    const s = new Sim({ mark: { kind: "impact-ema", impactNotional: 1_000n, alphaBps: 5_000 } });
+    s.price(1_000n);
+    const seller = s.fund(10_000_000n);
+    s.order(seller, "sell", 100n, 100n);
+    // The same book as above would put the mark at 550; the band holds it at 1 000 − 10% = 900.
+    s.price(1_000n);
+    assert.equal(s.mark(), 900n);
   });
 });
 
