@@ -11,6 +11,7 @@ const ALL: Record<string, string[]> = {
   e2e: ["scripts/bench-e2e.ts", "--rounds", "5"],
   matching: ["scripts/bench-matching.ts", "--repeats", "3"],
   risk: ["scripts/bench-risk.ts"],
+  batch2: ["scripts/bench-batch2.ts", "--rounds", "2"],
   prover: ["scripts/bench-prover.ts", "--rounds", "3", "--powers", "16,18"],
 };
 const pick = process.argv.slice(2).filter((a) => a in ALL);
