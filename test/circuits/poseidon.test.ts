@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { before, describe, it } from "node:test";
-import { buildMain, REPO_ROOT, r1csConstraints, sourcesHash } from "../../circuits/compile.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { P } from "../../sequencer/state/field.ts";
-import { witness } from "../utils/circuit.ts";
+import { compiledMain, witness } from "../utils/circuit.ts";
 
 // One circuit with PoseidonLean(n) for every n in 1..16, outputs in order: it must be circomlib's function.
 const SOURCE = `pragma circom 2.1.0;
@@ -27,16 +24,7 @@ let wasmPath: string;
 let constraints: number;
 
 before(async () => {
-  const dir = path.join(
-    REPO_ROOT,
-    "circuits",
-    "build",
-    `poseidon-widths-${(await sourcesHash(SOURCE)).slice(0, 12)}`,
-  );
-  if (!existsSync(path.join(dir, "main.r1cs")))
-    await buildMain(SOURCE, dir, "poseidon widths", (m) => process.stderr.write(`${m}\n`));
-  wasmPath = path.join(dir, "main_js", "main.wasm");
-  constraints = await r1csConstraints(path.join(dir, "main.r1cs"));
+  ({ wasmPath, constraints } = await compiledMain("poseidon-widths", SOURCE));
 });
 
 describe("PoseidonLean", () => {

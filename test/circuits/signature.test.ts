@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { before, describe, it } from "node:test";
-import { buildMain, REPO_ROOT, r1csConstraints, sourcesHash } from "../../circuits/compile.ts";
 import { SUBGROUP_ORDER } from "../../sequencer/crypto/babyjub.ts";
 import { signPoseidon } from "../../sequencer/crypto/eddsa.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { P } from "../../sequencer/state/field.ts";
-import { failsAt, witness } from "../utils/circuit.ts";
+import { compiledMain, failsAt, witness } from "../utils/circuit.ts";
 
 const SOURCE = `pragma circom 2.1.0;
 include "signature.circom";
@@ -18,16 +15,7 @@ let wasmPath: string;
 let constraints: number;
 
 before(async () => {
-  const dir = path.join(
-    REPO_ROOT,
-    "circuits",
-    "build",
-    `signature-${(await sourcesHash(SOURCE)).slice(0, 12)}`,
-  );
-  if (!existsSync(path.join(dir, "main.r1cs")))
-    await buildMain(SOURCE, dir, "signature check", (m) => process.stderr.write(`${m}\n`));
-  wasmPath = path.join(dir, "main_js", "main.wasm");
-  constraints = await r1csConstraints(path.join(dir, "main.r1cs"));
+  ({ wasmPath, constraints } = await compiledMain("signature", SOURCE));
 });
 
 const alice = devKey("signature-test alice");

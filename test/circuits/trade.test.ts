@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
-import { buildMain, REPO_ROOT, r1csConstraints, sourcesHash } from "../../circuits/compile.ts";
 import { applyTrade } from "../../sequencer/engine/settlement.ts";
 import type { AccountLeaf } from "../../sequencer/engine/types.ts";
 import { P } from "../../sequencer/state/field.ts";
-import { failsAt, witness } from "../utils/circuit.ts";
+import { compiledMain, failsAt, witness } from "../utils/circuit.ts";
 
 const SOURCE = `pragma circom 2.1.0;
 include "trade.circom";
@@ -18,11 +15,7 @@ let wasmPath: string;
 let constraints: number;
 
 before(async () => {
-  const dir = path.join(REPO_ROOT, "circuits", "build", `trade-${(await sourcesHash(SOURCE)).slice(0, 12)}`);
-  if (!existsSync(path.join(dir, "main.r1cs")))
-    await buildMain(SOURCE, dir, "apply trade", (m) => process.stderr.write(`${m}\n`));
-  wasmPath = path.join(dir, "main_js", "main.wasm");
-  constraints = await r1csConstraints(path.join(dir, "main.r1cs"));
+  ({ wasmPath, constraints } = await compiledMain("trade", SOURCE));
 });
 
 const enc = (x: bigint) => (((x % P) + P) % P).toString();

@@ -1,8 +1,5 @@
 /** Shared helpers for the Batch2 (proven transactions) circuit tests: compile once, sign, run batches. */
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { type Batch2Instance, batch2Source, loadBatch2Instance } from "../../circuits/batch2-instance.ts";
-import { buildMain, REPO_ROOT, r1csConstraints, sourcesHash } from "../../circuits/compile.ts";
 import { type Signature, signPoseidon } from "../../sequencer/crypto/eddsa.ts";
 import { type DevKey, devKey } from "../../sequencer/crypto/keys.ts";
 import {
@@ -15,6 +12,7 @@ import {
 import type { OrderTerms, ProofOp } from "../../sequencer/proof/ops.ts";
 import { type BuildBatchParams, ProofChain } from "../../sequencer/proof/witness.ts";
 import { emptyLeaf } from "../../sequencer/state/leaf.ts";
+import { compiledMain } from "./circuit.ts";
 
 export interface CompiledBatch2 {
   inst: Batch2Instance;
@@ -30,22 +28,7 @@ export function compiledBatch2(name: string): Promise<CompiledBatch2> {
   if (!p) {
     p = (async () => {
       const inst = loadBatch2Instance(name);
-      const src = batch2Source(inst);
-      const dir = path.join(
-        REPO_ROOT,
-        "circuits",
-        "build",
-        `batch2-${name}-${(await sourcesHash(src)).slice(0, 12)}`,
-      );
-      if (!existsSync(path.join(dir, "main.r1cs")))
-        await buildMain(src, dir, `batch2 ${name}`, (m) => process.stderr.write(`${m}\n`));
-      const r1csPath = path.join(dir, "main.r1cs");
-      return {
-        inst,
-        wasmPath: path.join(dir, "main_js", "main.wasm"),
-        r1csPath,
-        constraints: await r1csConstraints(r1csPath),
-      };
+      return { inst, ...(await compiledMain(`batch2-${name}`, batch2Source(inst))) };
     })();
     compiled.set(name, p);
   }

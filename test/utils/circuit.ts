@@ -1,13 +1,16 @@
 /** Shared helpers for circuit tests: compile an instance once (cached on disk), compute witnesses. */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as snarkjs from "snarkjs";
 import {
+  buildMain,
   type CircuitInstance,
   type CompileResult,
   compileInstance,
   loadInstance,
   REPO_ROOT,
+  r1csConstraints,
+  sourcesHash,
 } from "../../circuits/compile.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { P } from "../../sequencer/state/field.ts";
@@ -23,6 +26,29 @@ export function compiledInstance(name: string): Promise<{ inst: CircuitInstance 
     compiled.set(name, p);
   }
   return p.then((r) => ({ inst, ...r }));
+}
+
+/**
+ * Compiles a small main of the project's templates (one template under test) into the build cache,
+ * keyed by its source and every circuit source, and returns its witness generator and size.
+ */
+export async function compiledMain(
+  name: string,
+  source: string,
+): Promise<{ wasmPath: string; r1csPath: string; constraints: number }> {
+  const dir = path.join(
+    REPO_ROOT,
+    "circuits",
+    "build",
+    `${name}-${(await sourcesHash(source)).slice(0, 12)}`,
+  );
+  const r1csPath = path.join(dir, "main.r1cs");
+  if (!existsSync(r1csPath)) await buildMain(source, dir, name, (m) => process.stderr.write(`${m}\n`));
+  return {
+    wasmPath: path.join(dir, "main_js", "main.wasm"),
+    r1csPath,
+    constraints: await r1csConstraints(r1csPath),
+  };
 }
 
 /** Computes the witness; throws if any constraint of the circuit fails. Returns the wire values. */
