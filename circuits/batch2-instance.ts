@@ -26,6 +26,8 @@ export interface Batch2Instance {
   imfBps: number[];
   mmfBps: number[];
   penaltyBps: number;
+  /** An on-book liquidation fill is at most this far from the mark on the liquidated account's side. */
+  liquidationBandBps: number;
   markBandBps: number;
   fundingCapPpb: number;
   fundingMinGapMs: number;
@@ -87,6 +89,7 @@ export function batch2Source(inst: Batch2Instance): string {
     `[${inst.imfBps.join(", ")}]`,
     `[${inst.mmfBps.join(", ")}]`,
     inst.penaltyBps,
+    inst.liquidationBandBps,
     inst.markBandBps,
     inst.fundingCapPpb,
     inst.fundingMinGapMs,

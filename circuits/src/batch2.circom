@@ -54,8 +54,8 @@ template GlobalRoot2(M) {
     out <== h.out;
 }
 
-// Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, BAND_BPS, CAP_PPB, MIN_GAP_MS,
-// EMPTY_ORDERS_ROOT): one batch
+// Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, BAND_BPS, CAP_PPB,
+// MIN_GAP_MS, EMPTY_ORDERS_ROOT): one batch
 // of proven transactions (docs/PROOF.md). In order: the M price slots move the market fields; the N
 // account slots open their leaves under the old root and settle funding where `settle` says (a rule:
 // snapshot := F, collateral += size·(F − snapshot)); the T ops run on that table; the S message slots
@@ -71,7 +71,7 @@ template GlobalRoot2(M) {
 // Cost: see the constraint counts asserted in test/circuits/batch2.test.ts and BENCHMARKS.md.
 // NOTE: dataHash is bound, not checked against the diffs (issue 12); batchTimeMs is the L1
 // contract's to check against block time.
-template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, BAND_BPS, CAP_PPB, MIN_GAP_MS, EMPTY_ORDERS_ROOT) {
+template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, BAND_BPS, CAP_PPB, MIN_GAP_MS, EMPTY_ORDERS_ROOT) {
     var L = 5 + 3 * M;
     var R = L + 2;
     var G = 6 * M + 4;
@@ -197,7 +197,7 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, BAND_BPS, CAP_P
     depCount[0] <== 0;
     wdCount[0] <== 0;
     for (var t = 0; t < T; t++) {
-        ops[t] = Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS);
+        ops[t] = Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS);
         for (var i = 0; i < N; i++) {
             for (var f = 0; f < R; f++) ops[t].rows[i][f] <== rows[t][i][f];
             ops[t].index[i] <== index[i];

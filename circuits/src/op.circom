@@ -6,14 +6,16 @@ include "margin.circom";
 include "select.circom";
 include "trade.circom";
 
-// Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS): one proven transaction of docs/PROOF.md, applied to the
+// Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS): one proven transaction of docs/PROOF.md, applied to the
 // batch's account table. Every state change it makes is computed here from the op and the rules;
 // none is an input. Kinds (kind[k] one-hot, all zero = no-op):
 //   0 deposit      A gets the next L1 deposit; A has its key or is empty and gets it
 //   1 withdrawal   A's signed withdrawal (message msgA): nonce above A's, paid to the signed address ≠ 0
 //   2 transfer     A's signed transfer to B: B has A's key or is empty (then the signed `to` is unset)
 //   3 fill         A's order (msgA, taker) against B's (msgB, maker): t lots for A at price
-//   4 liq-book     A below maintenance, reduced against B's signed order (msgB)
+//   4 liq-book     A below maintenance, reduced against B's signed order (msgB), within LIQ_BAND_BPS of
+//                  the mark on A's side (the operator's own maker order cannot take a liquidated
+//                  account's equity at any price)
 //   5 liq-vault    A below maintenance, reduced against the vault (B = account 0) at the mark
 //   6 liq-adl      A below maintenance, reduced at its bankruptcy price against B, which only reduces
 //   7 penalty      A pays `amount` to the insurance fund, within the penalty cap of what it had closed
@@ -28,7 +30,7 @@ include "trade.circom";
 // it); test/circuits/batch2.test.ts asserts the batch total.
 // NOTE: marks and funding indexes are constant within a batch (the price slots run first), which is
 // what lets funding be settled when the table is loaded.
-template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
+template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS) {
     var L = 5 + 3 * M;
     var R = L + 2;
     var LIQN = L;
@@ -304,6 +306,19 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS) {
     // Only an account below maintenance is reduced without its signature, and never grown or flipped.
     liq * mmA.ok === 0;
     liq * tradeA.opened === 0;
+    // On the book, the liquidated account trades no worse than LIQ_BAND_BPS from the mark: selling,
+    // price·10000 >= mark·(10000 − band); buying, price·10000 <= mark·(10000 + band).
+    signal bookSells <== isBook * (1 - tradeA.tNeg);
+    signal bookSellsA <== isBook - bookSells;
+    component floorOk = LessEqThan(60);
+    floorOk.in[0] <== bookSellsA * markM.out * (10000 - LIQ_BAND_BPS);
+    floorOk.in[1] <== bookSellsA * price * 10000;
+    floorOk.out === 1;
+    component capOk = LessEqThan(60);
+    signal bookBuyPrice <== bookSells * price;
+    capOk.in[0] <== bookBuyPrice * 10000;
+    capOk.in[1] <== bookSells * markM.out * (10000 + LIQ_BAND_BPS);
+    capOk.out === 1;
     // The vault takes over at the mark.
     isVault * idxB.out === 0;
     isVault * (price - markM.out) === 0;

@@ -26,6 +26,8 @@ export interface ProofRules {
   markets: readonly Pick<MarketParams, "imfBps" | "mmfBps">[];
   /** The liquidation penalty cap, bps of the notional closed on the book or by the vault. */
   penaltyBps: number;
+  /** An on-book liquidation fill is at most this far from the mark on the liquidated side (bps). */
+  liquidationBandBps: number;
   /** Each account's order-fill tree has 2^orderBits slots, indexed by nonce mod 2^orderBits. */
   orderBits: number;
   /** The backstop vault's account id. */
@@ -359,6 +361,11 @@ export class ProofModel {
         if (!op.counterOrder)
           fail("ORDER_WRONG_ACCOUNT", "an on-book liquidation fill needs the maker's order", {});
         this.fillOrder(op.counterOrder, cp, m, op.size < 0n, abs(op.size), op.price, op.counterFee);
+        const band = BigInt(this.rules.liquidationBandBps);
+        if (op.size < 0n ? op.price * BPS < mark * (BPS - band) : op.price * BPS > mark * (BPS + band))
+          fail("LIQUIDATION_OUTSIDE_BAND", `price ${op.price} is past the liquidation band of mark ${mark}`, {
+            accountId: id,
+          });
         break;
       }
       case "vault":

@@ -96,7 +96,7 @@ export class ProofChain {
 
   constructor(
     readonly inst: Batch2Instance,
-    rules: Omit<ProofRules, "markets" | "penaltyBps" | "orderBits">,
+    rules: Omit<ProofRules, "markets" | "penaltyBps" | "orderBits" | "liquidationBandBps">,
     private readonly genesis: ProofGenesis,
   ) {
     this.model = new ProofModel(
@@ -104,6 +104,7 @@ export class ProofChain {
         ...rules,
         markets: inst.imfBps.map((imfBps, m) => ({ imfBps, mmfBps: inst.mmfBps[m] as number })),
         penaltyBps: inst.penaltyBps,
+        liquidationBandBps: inst.liquidationBandBps,
         orderBits: inst.K,
       },
       genesis,

@@ -29,6 +29,7 @@ const AT = {
   initialMargin: failsAt("Op", "op.circom", "(isWd + isTr + grewA) * (1 - imA.ok) === 0"),
   liquidatable: failsAt("Op", "op.circom", "liq * mmA.ok === 0"),
   liqReduces: failsAt("Op", "op.circom", "liq * tradeA.opened === 0"),
+  liqBand: failsAt("Op", "op.circom", "floorOk.out === 1"),
   vaultAtMark: failsAt("Op", "op.circom", "isVault * (price - markM.out) === 0"),
   adlNotGain: failsAt("Op", "op.circom", "isAdl * (1 - notGain.nonNeg) === 0"),
   adlFloor: failsAt("Op", "op.circom", "isAdl * (1 - aboveFloor.nonNeg) === 0"),
@@ -251,6 +252,17 @@ describe("Batch2 refuses the hostile operator's batches (tiny instance)", () => 
   it("a liquidation that flips the position (alice's 50-lot long sold 60)", async () => {
     const w = hostile(4, (h) => liq(h, (o) => ({ ...o, size: -60n })));
     await refused(w, AT.liqReduces, "LIQUIDATION_GROWS");
+  });
+
+  it("a liquidation on the book at half the mark, against the operator's own signed bid", async () => {
+    const w = hostile(4, (h, s) => {
+      const bid = s.order(
+        OPERATOR,
+        order({ accountId: 0, nonce: 1n, side: "buy", size: 50n, price: 42n * USDC }),
+      );
+      return liq(h, (o) => ({ ...o, tier: "on-book", counterOrder: bid, price: 42n * USDC }));
+    });
+    await refused(w, AT.liqBand, "LIQUIDATION_OUTSIDE_BAND");
   });
 
   it("a vault takeover away from the mark", async () => {
