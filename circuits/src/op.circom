@@ -307,18 +307,18 @@ template Op(N, M, S, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS) {
     liq * mmA.ok === 0;
     liq * tradeA.opened === 0;
     // On the book, the liquidated account trades no worse than LIQ_BAND_BPS from the mark: selling,
-    // price·10000 >= mark·(10000 − band); buying, price·10000 <= mark·(10000 + band).
-    signal bookSells <== isBook * (1 - tradeA.tNeg);
-    signal bookSellsA <== isBook - bookSells;
-    component floorOk = LessEqThan(60);
-    floorOk.in[0] <== bookSellsA * markM.out * (10000 - LIQ_BAND_BPS);
-    floorOk.in[1] <== bookSellsA * price * 10000;
-    floorOk.out === 1;
-    component capOk = LessEqThan(60);
-    signal bookBuyPrice <== bookSells * price;
-    capOk.in[0] <== bookBuyPrice * 10000;
-    capOk.in[1] <== bookSells * markM.out * (10000 + LIQ_BAND_BPS);
-    capOk.out === 1;
+    // mark·(10000 − band) <= price·10000; buying, price·10000 <= mark·(10000 + band). One comparison
+    // serves both: its sides are picked by the direction (both 0 for any other kind).
+    signal bookBuys <== isBook * (1 - tradeA.tNeg);
+    signal bookSellsA <== isBook - bookBuys;
+    signal sellMark <== bookSellsA * markM.out;
+    signal sellPrice <== bookSellsA * price;
+    signal buyMark <== bookBuys * markM.out;
+    signal buyPrice <== bookBuys * price;
+    component bandOk = LessEqThan(60);
+    bandOk.in[0] <== sellMark * (10000 - LIQ_BAND_BPS) + buyPrice * 10000;
+    bandOk.in[1] <== sellPrice * 10000 + buyMark * (10000 + LIQ_BAND_BPS);
+    bandOk.out === 1;
     // The vault takes over at the mark.
     isVault * idxB.out === 0;
     isVault * (price - markM.out) === 0;

@@ -57,7 +57,8 @@ export interface Devnet {
   sequencer: () => Child;
   provers: Child[];
   restartSequencer(signal?: NodeJS.Signals): Promise<void>;
-  startProver(): Child;
+  /** Starts one more prover worker; `env` overrides its environment (e.g. `PROVER: "snarkjs"`). */
+  startProver(env?: Record<string, string>): Child;
   stop(): Promise<void>;
 }
 
@@ -150,11 +151,11 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     await operatorL1.deposit(devKey(backstopSeed).pubKey, BACKSTOP_FUNDING);
 
     const provers: Child[] = [];
-    const startProver = () => {
+    const startProver = (env: Record<string, string> = {}) => {
       const c = startTsProcess(
         `prover-${provers.length + 1}`,
         "prover/main.ts",
-        { ...common, ...(o.proverEnv ?? {}) },
+        { ...common, ...(o.proverEnv ?? {}), ...env },
         join(o.dir, `prover-${provers.length + 1}.log`),
         o.echo,
       );

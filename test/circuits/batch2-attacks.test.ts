@@ -29,7 +29,7 @@ const AT = {
   initialMargin: failsAt("Op", "op.circom", "(isWd + isTr + grewA) * (1 - imA.ok) === 0"),
   liquidatable: failsAt("Op", "op.circom", "liq * mmA.ok === 0"),
   liqReduces: failsAt("Op", "op.circom", "liq * tradeA.opened === 0"),
-  liqBand: failsAt("Op", "op.circom", "floorOk.out === 1"),
+  liqBand: failsAt("Op", "op.circom", "bandOk.out === 1"),
   vaultAtMark: failsAt("Op", "op.circom", "isVault * (price - markM.out) === 0"),
   adlNotGain: failsAt("Op", "op.circom", "isAdl * (1 - notGain.nonNeg) === 0"),
   adlFloor: failsAt("Op", "op.circom", "isAdl * (1 - aboveFloor.nonNeg) === 0"),
