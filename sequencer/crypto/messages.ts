@@ -50,9 +50,9 @@ export interface PriceMessageFields {
   timestampMs: bigint;
 }
 
-/** Poseidon([1, accountId, nonce, marketId, side, type, tif, price, size]). */
-export function orderMessage(o: OrderMessageFields): bigint {
-  return poseidon([
+/** [1, accountId, nonce, marketId, side, type, tif, price, size]: the order's signed terms, in order. */
+export function orderMessageFields(o: OrderMessageFields): bigint[] {
+  return [
     MESSAGE_KIND.order,
     BigInt(o.accountId),
     o.nonce,
@@ -62,7 +62,12 @@ export function orderMessage(o: OrderMessageFields): bigint {
     TIF_CODE[o.tif],
     o.price,
     o.size,
-  ]);
+  ];
+}
+
+/** Poseidon(orderMessageFields). */
+export function orderMessage(o: OrderMessageFields): bigint {
+  return poseidon(orderMessageFields(o));
 }
 
 /** Poseidon([2, accountId, nonce, marketId, orderId]). */

@@ -1,30 +1,20 @@
 /**
  * The v2 signed messages (SPEC.md "Signed requests"): every kind is one Poseidon over 11 fields, so
  * the circuit hashes each message slot once whatever its kind. The order message adds the fee cap
- * and the expiry that the proof checks.
+ * and the expiry that the proof checks. The keeper's price message is v1's (crypto/messages.ts
+ * `priceMessage`).
  */
 
-import { MESSAGE_KIND, ORDER_TYPE_CODE, SIDE_CODE, TIF_CODE } from "../crypto/messages.ts";
+import { MESSAGE_KIND, orderMessageFields } from "../crypto/messages.ts";
 import { poseidon } from "../crypto/poseidon.ts";
 import { toField } from "../state/field.ts";
 import type { OrderTerms } from "./ops.ts";
 
 export const MESSAGE_FIELDS = 11;
 
+/** The v1 order terms followed by the fee cap and the expiry. */
 export function orderFields(o: OrderTerms): bigint[] {
-  return [
-    MESSAGE_KIND.order,
-    BigInt(o.accountId),
-    o.nonce,
-    BigInt(o.marketId),
-    SIDE_CODE[o.side],
-    ORDER_TYPE_CODE[o.type],
-    TIF_CODE[o.tif],
-    o.price,
-    o.size,
-    BigInt(o.maxFeeBps),
-    o.expiryMs,
-  ];
+  return [...orderMessageFields(o), BigInt(o.maxFeeBps), o.expiryMs];
 }
 
 export function withdrawalFields(w: {
@@ -55,9 +45,4 @@ function pad(fields: bigint[]): bigint[] {
 /** The field element the owner signs. */
 export function messageHash(fields: readonly bigint[]): bigint {
   return poseidon(fields.map(toField));
-}
-
-/** The keeper's price message, unchanged from v1: Poseidon(4, marketId, price, timestampMs). */
-export function priceHash(marketId: number, price: bigint, timestampMs: bigint): bigint {
-  return poseidon([MESSAGE_KIND.price, BigInt(marketId), price, timestampMs]);
 }

@@ -4,9 +4,11 @@
  * market fields the price slots move, the L1 deposit chain) and runs every op through ProofModel
  * first, so a batch the circuit would refuse fails here with the rule's code.
  */
+
 import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
 import { emptyOrdersRoot } from "../../circuits/batch2-instance.ts";
 import type { Signature } from "../crypto/eddsa.ts";
+import { priceMessage } from "../crypto/messages.ts";
 import { poseidon } from "../crypto/poseidon.ts";
 import { BaseError } from "../errors.ts";
 import { toField } from "../state/field.ts";
@@ -14,7 +16,7 @@ import type { MarketState } from "../state/global-state.ts";
 import type { AccountLeaf } from "../state/leaf.ts";
 import { ProofRuleError } from "./errors.ts";
 import { MemorySmt } from "./memory-smt.ts";
-import { messageHash, orderFields, priceHash, transferFields, withdrawalFields } from "./messages.ts";
+import { messageHash, orderFields, transferFields, withdrawalFields } from "./messages.ts";
 import { type OrderSlot, ProofModel, type ProofRules } from "./model.ts";
 import type { ProofOp } from "./ops.ts";
 
@@ -200,7 +202,10 @@ export class ProofChain {
         throw new WitnessError("WITNESS_BAD_BATCH", "a batch holds at most one price per market", {
           details: { marketId: op.marketId },
         });
-      const s = sig(priceHash(op.marketId, op.indexPrice, op.timestampMs), `price of market ${op.marketId}`);
+      const s = sig(
+        priceMessage({ marketId: op.marketId, price: op.indexPrice, timestampMs: op.timestampMs }),
+        `price of market ${op.marketId}`,
+      );
       Object.assign(slot, {
         enabled: 1n,
         price: op.indexPrice,

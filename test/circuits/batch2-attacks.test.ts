@@ -3,10 +3,12 @@
  * changed, and the witness must fail at the constraint that states the rule. The model (TS) refuses
  * the same batch with the rule's code, so an engine bug is caught before proving too.
  */
+
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { signPoseidon } from "../../sequencer/crypto/eddsa.ts";
-import { messageHash, orderFields, priceHash, withdrawalFields } from "../../sequencer/proof/messages.ts";
+import { priceMessage } from "../../sequencer/crypto/messages.ts";
+import { messageHash, orderFields, withdrawalFields } from "../../sequencer/proof/messages.ts";
 import type { ProofOp } from "../../sequencer/proof/ops.ts";
 import type { Batch2Witness } from "../../sequencer/proof/witness.ts";
 import { type CompiledBatch2, compiledBatch2, OPERATOR } from "../utils/batch2.ts";
@@ -306,7 +308,7 @@ describe("Batch2 refuses the hostile operator's batches (tiny instance)", () => 
 
   it("a keeper price signed by anyone but the keeper", async () => {
     const w = hostile(4, (h, s) => {
-      const hsh = priceHash(0, 50n * USDC, 4_000n);
+      const hsh = priceMessage({ marketId: 0, price: 50n * USDC, timestampMs: 4_000n });
       s.sigs.set(hsh, signPoseidon(OPERATOR.prv, hsh));
       return {
         ...h,

@@ -4,15 +4,16 @@
  * tx that would overflow any of the instance's tables. Every message the trace needs is signed with
  * the real key of its account, every price with the keeper's, so the circuit checks real signatures.
  */
+
 import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
 import { type Signature, signPoseidon } from "../../sequencer/crypto/eddsa.ts";
 import type { DevKey } from "../../sequencer/crypto/keys.ts";
+import { priceMessage } from "../../sequencer/crypto/messages.ts";
 import type { Engine } from "../../sequencer/engine/engine.ts";
 import type { AccountLeaf, ApplyResult, EngineTx } from "../../sequencer/engine/types.ts";
 import {
   messageHash,
   orderFields,
-  priceHash,
   transferFields,
   withdrawalFields,
 } from "../../sequencer/proof/messages.ts";
@@ -138,7 +139,7 @@ export class TraceBatcher {
   private signOps(ops: readonly ProofOp[]): void {
     for (const op of ops) {
       if (op.kind === "price") {
-        const h = priceHash(op.marketId, op.indexPrice, op.timestampMs);
+        const h = priceMessage({ marketId: op.marketId, price: op.indexPrice, timestampMs: op.timestampMs });
         this.sigs.set(h, signPoseidon(KEEPER.prv, h));
       } else if (op.kind === "withdrawal") this.sign(op.accountId, withdrawalFields(op));
       else if (op.kind === "transfer") this.sign(op.from, transferFields({ ...op, accountId: op.from }));

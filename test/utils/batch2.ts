@@ -1,11 +1,12 @@
 /** Shared helpers for the Batch2 (proven transactions) circuit tests: compile once, sign, run batches. */
+
 import { type Batch2Instance, batch2Source, loadBatch2Instance } from "../../circuits/batch2-instance.ts";
 import { type Signature, signPoseidon } from "../../sequencer/crypto/eddsa.ts";
 import { type DevKey, devKey } from "../../sequencer/crypto/keys.ts";
+import { priceMessage } from "../../sequencer/crypto/messages.ts";
 import {
   messageHash,
   orderFields,
-  priceHash,
   transferFields,
   withdrawalFields,
 } from "../../sequencer/proof/messages.ts";
@@ -75,7 +76,7 @@ export class Signer {
     mark = indexPrice,
     fundingIndex = 0n,
   ): ProofOp {
-    this.sign(KEEPER, priceHash(marketId, indexPrice, timestampMs));
+    this.sign(KEEPER, priceMessage({ marketId, price: indexPrice, timestampMs }));
     return { kind: "price", marketId, indexPrice, timestampMs, mark, fundingIndex };
   }
 }
