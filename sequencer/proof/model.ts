@@ -40,12 +40,6 @@ export interface OrderSlot {
   filled: bigint;
 }
 
-export interface WithdrawalOut {
-  accountId: number;
-  l1Address: bigint;
-  amount: bigint;
-}
-
 function fail(code: ProofRule, message: string, details: Record<string, unknown> = {}): never {
   throw new ProofRuleError(code, message, details);
 }
@@ -71,8 +65,6 @@ export class ProofModel {
   private touched = new Set<number>();
   private liqNotional = new Map<number, bigint>();
   private penalised = new Map<number, bigint>();
-  private withdrawals: WithdrawalOut[] = [];
-  private depositsInBatch = 0;
 
   constructor(
     readonly rules: ProofRules,
@@ -113,8 +105,6 @@ export class ProofModel {
     this.touched = new Set();
     this.liqNotional = new Map();
     this.penalised = new Map();
-    this.withdrawals = [];
-    this.depositsInBatch = 0;
   }
 
   apply(op: ProofOp): void {
@@ -158,11 +148,7 @@ export class ProofModel {
    * entry), the pools ≥ 0. `nonces` gives each touched account's final nonce, which may only have
    * grown: the engine counts every signed request, the proof only the ones it sees.
    */
-  endBatch(nonces: ReadonlyMap<number, bigint> = new Map()): {
-    touched: number[];
-    withdrawals: WithdrawalOut[];
-    deposits: number;
-  } {
+  endBatch(nonces: ReadonlyMap<number, bigint> = new Map()): void {
     // An account whose only change is its nonce (a cancel, an order that rested unfilled) is in the
     // batch's account table too: its new leaf has the new nonce, so the proof must write it.
     for (const id of nonces.keys()) this.touch(id);
@@ -188,11 +174,6 @@ export class ProofModel {
       this.feePool >= POOL_LIMIT
     )
       fail("NEGATIVE_BALANCE", "a pool leaves [0, 2^80)", {});
-    return {
-      touched: [...this.touched].sort((a, b) => a - b),
-      withdrawals: this.withdrawals,
-      deposits: this.depositsInBatch,
-    };
   }
 
   private touch(id: number): void {
@@ -213,7 +194,6 @@ export class ProofModel {
     this.takeKey(a, op.pubKeyX, op.pubKeyY, "DEPOSIT_WRONG_KEY", op.accountId);
     a.collateral += op.amount;
     this.nextDepositIndex += 1n;
-    this.depositsInBatch += 1;
     this.touch(op.accountId);
   }
 
@@ -239,7 +219,6 @@ export class ProofModel {
     this.useNonce(a, op.nonce, op.accountId);
     a.collateral -= op.amount;
     this.requireInitial(op.accountId);
-    this.withdrawals.push({ accountId: op.accountId, l1Address: op.l1Address, amount: op.amount });
     this.touch(op.accountId);
   }
 

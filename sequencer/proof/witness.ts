@@ -6,7 +6,6 @@
  */
 
 import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
-import { emptyOrdersRoot } from "../../circuits/batch2-instance.ts";
 import type { Signature } from "../crypto/eddsa.ts";
 import { priceMessage } from "../crypto/messages.ts";
 import { poseidon } from "../crypto/poseidon.ts";
@@ -380,7 +379,6 @@ export class ProofChain {
     // needs its slot: its new leaf carries the new nonce.
     for (const [id, n] of p.nonces ?? []) if (n !== model.leaf(id).nonce) slotFor(id);
     checked(() => model.endBatch(p.nonces));
-    const end = { withdrawals: paid };
 
     // 3. Message slots and the order-fill trees, in slot order (the circuit's order).
     const msgInputs = msgs.map((mg) => {
@@ -440,7 +438,7 @@ export class ProofChain {
     // 5. L1 queues, the new state, the public hash.
     const depositHashNew = deposits.reduce((h, d) => poseidon([h, d.x, d.y, d.amount]), depositHashOld);
     this.depositHash = depositHashNew;
-    const withdrawalHash = end.withdrawals.reduce(
+    const withdrawalHash = paid.reduce(
       (h, w) => poseidon([h, BigInt(w.accountId), w.l1Address, w.amount]),
       0n,
     );
@@ -470,7 +468,7 @@ export class ProofChain {
     ];
     const col = (name: string) => opsAll.map((o) => dec(o[name] as bigint));
     const depPad = (i: number) => deposits[i] ?? { x: 0n, y: 0n, amount: 0n };
-    const wdPad = (i: number) => end.withdrawals[i] ?? { accountId: 0, l1Address: 0n, amount: 0n };
+    const wdPad = (i: number) => paid[i] ?? { accountId: 0, l1Address: 0n, amount: 0n };
 
     const input: Record<string, unknown> = {
       publicHash: dec(publicHash),
@@ -516,7 +514,7 @@ export class ProofChain {
       depositPubKeyX: Array.from({ length: inst.ND }, (_, i) => dec(depPad(i).x)),
       depositPubKeyY: Array.from({ length: inst.ND }, (_, i) => dec(depPad(i).y)),
       depositAmount: Array.from({ length: inst.ND }, (_, i) => dec(depPad(i).amount)),
-      withdrawalEnabled: Array.from({ length: inst.NW }, (_, i) => (end.withdrawals[i] ? "1" : "0")),
+      withdrawalEnabled: Array.from({ length: inst.NW }, (_, i) => (paid[i] ? "1" : "0")),
       withdrawalAccountId: Array.from({ length: inst.NW }, (_, i) => dec(BigInt(wdPad(i).accountId))),
       withdrawalL1Address: Array.from({ length: inst.NW }, (_, i) => dec(wdPad(i).l1Address)),
       withdrawalAmount: Array.from({ length: inst.NW }, (_, i) => dec(wdPad(i).amount)),
@@ -528,10 +526,8 @@ export class ProofChain {
       publicHash,
       depositHashNew,
       withdrawalHash,
-      withdrawals: end.withdrawals,
+      withdrawals: paid,
       violations,
     };
   }
 }
-
-export { emptyOrdersRoot };
