@@ -6,9 +6,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { poseidon } from "../sequencer/crypto/poseidon.ts";
-import { CircuitError, REPO_ROOT } from "./compile.ts";
+import { CircuitError, REPO_ROOT } from "./paths.ts";
 
 export interface Batch2Instance {
+  circuit: "batch2";
   name: string;
   /** Account tree depth. */
   D: number;
@@ -38,7 +39,7 @@ const SIZES = ["D", "N", "M", "S", "T", "K", "ND", "NW"] as const;
 export function loadBatch2Instance(name: string): Batch2Instance {
   const all = JSON.parse(readFileSync(path.join(REPO_ROOT, "circuits", "batch2.json"), "utf8")) as Record<
     string,
-    Omit<Batch2Instance, "name">
+    Omit<Batch2Instance, "name" | "circuit">
   >;
   const p = all[name];
   if (!p) {
@@ -46,7 +47,7 @@ export function loadBatch2Instance(name: string): Batch2Instance {
       details: { name, known: Object.keys(all) },
     });
   }
-  const inst: Batch2Instance = { name, ...p };
+  const inst: Batch2Instance = { circuit: "batch2", name, ...p };
   for (const key of SIZES) {
     if (!Number.isInteger(inst[key]) || inst[key] < 1)
       throw new CircuitError(

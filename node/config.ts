@@ -17,7 +17,7 @@ const intFromEnv = (def: number) => z.coerce.number().int().nonnegative().defaul
 const common = {
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   PROVE_QUEUE: z.string().min(1).default("prove"),
-  CIRCUIT_INSTANCE: z.string().min(1).default("default"),
+  CIRCUIT_INSTANCE: z.string().min(1).default("v1default"),
   BUILD_ROOT: z.string().default(`${REPO_ROOT}circuits/build`),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 };

@@ -162,8 +162,8 @@ async function witnessFile(input: Record<string, unknown>, wasmPath: string, out
 
 async function defaultCase(dir: string): Promise<Case> {
   log("default: building the instance (cached)...");
-  const m = await buildCircuit("default", { onProgress: log });
-  const { input } = await sampleBatchInput("default");
+  const m = await buildCircuit("v1default", { onProgress: log });
+  const { input } = await sampleBatchInput("v1default");
   const wtnsPath = join(dir, "default.wtns");
   const witnessMs = await witnessFile(input, m.wasmPath, wtnsPath);
   return {

@@ -13,7 +13,11 @@ export { type BuildCircuitOptions, buildCircuit, DEFAULT_DEV_SEED } from "../pro
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name("build-circuits")
-    .option("--instance <name>", "instance from circuits/circuits.json", "default")
+    .option(
+      "--instance <name>",
+      "instance from circuits/batch2.json (tiny, trace, default) or circuits/circuits.json (v1tiny, v1small, v1default)",
+      "default",
+    )
     .option("--ptau <file>", "prepared powers-of-tau file of a real ceremony (default: INSECURE dev setup)")
     .option("--seed <seed>", "seed of the INSECURE dev setup's toxic waste")
     .option("--force", "redo the setup even if cached", false)

@@ -20,7 +20,7 @@ import type { EngineTx } from "../sequencer/engine/types.ts";
 export const FIXTURE_PATH = join(REPO_ROOT, "contracts/test/fixtures/tiny-batch.json");
 
 export async function writeProofFixture(o: { onProgress?: (m: string) => void } = {}): Promise<void> {
-  const inst = loadInstance("tiny");
+  const inst = loadInstance("v1tiny");
   const shape = batchShapeOf(inst, 0);
   const g = await buildGenesis(inst, shape, "devnet-backstop");
   const [x, y] = devKey("fixture-alice").pubKey;
@@ -36,7 +36,7 @@ export async function writeProofFixture(o: { onProgress?: (m: string) => void } 
   const rec = await buildBatchRecord(g.tree, inst, captureSeal(batch, g.engine, g.committed, inst.M, 0));
 
   o.onProgress?.("proving tiny batch 1 with snarkjs");
-  const art = loadArtifacts("tiny");
+  const art = loadArtifacts("v1tiny");
   const { proof, publicSignals } = await snarkjs.groth16.fullProve(rec.input, art.wasmPath, art.zkeyPath);
   if (publicSignals[0] !== rec.publicHash.toString()) throw new Error("fixture: public hash mismatch");
 

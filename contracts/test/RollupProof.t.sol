@@ -6,8 +6,8 @@ import {IRollup} from "../src/IRollup.sol";
 import {Rollup} from "../src/Rollup.sol";
 import {MockUSDC} from "../src/MockUSDC.sol";
 
-/// @notice The real-proof path: the snarkjs-exported verifier of the `tiny` circuit instance
-///         (src/generated/Groth16Verifier_tiny.sol) and a proof of batch 1 from the circuit pipeline
+/// @notice The real-proof path: the snarkjs-exported verifier of the `v1tiny` circuit instance
+///         (src/generated/Groth16Verifier_v1tiny.sol) and a proof of batch 1 from the circuit pipeline
 ///         (test/fixtures/tiny-batch.json). Until both exist these tests skip themselves; exclude them
 ///         outright with `forge test --no-match-path test/RollupProof.t.sol`.
 ///
@@ -19,7 +19,7 @@ import {MockUSDC} from "../src/MockUSDC.sol";
 ///           batchData (0x hex bytes), proof: [a0, a1, b00, b01, b10, b11, c0, c1] (exportSolidityCallData order) }
 contract RollupProofTest is Test {
     string internal constant FIXTURE = "/test/fixtures/tiny-batch.json";
-    string internal constant VERIFIER_ARTIFACT = "/out/Groth16Verifier_tiny.sol/Groth16Verifier_tiny.json";
+    string internal constant VERIFIER_ARTIFACT = "/out/Groth16Verifier_v1tiny.sol/Groth16Verifier_v1tiny.json";
     address internal constant OPERATOR = address(0x0b0b);
     address internal constant DEPOSITOR = address(0xd0d0);
 
@@ -51,7 +51,7 @@ contract RollupProofTest is Test {
         assertEq(batchNumber, 1, "fixture batchNumber");
         assertEq(oldRoot, genesis, "fixture oldStateRoot == genesisRoot");
 
-        address verifier = vm.deployCode("Groth16Verifier_tiny.sol:Groth16Verifier_tiny");
+        address verifier = vm.deployCode("Groth16Verifier_v1tiny.sol:Groth16Verifier_v1tiny");
         MockUSDC usdc = new MockUSDC();
         rollup = new Rollup(_genesisParams(), genesis, verifier, address(usdc), OPERATOR);
 

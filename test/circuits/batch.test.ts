@@ -19,7 +19,7 @@ const ALICE_SLOT = 0;
 const BOB_SLOT = 1;
 
 before(async () => {
-  c = await compiledInstance("tiny");
+  c = await compiledInstance("v1tiny");
   sc = await runScenario(c.inst);
 });
 
@@ -269,7 +269,7 @@ describe("batch circuit (default instance)", {
   skip: process.env.CIRCUIT_DEFAULT !== "1" && "set CIRCUIT_DEFAULT=1 to compile the default instance",
 }, () => {
   it("compiles the default instance with the expected constraint count and accepts the transition", async () => {
-    const d = await compiledInstance("default");
+    const d = await compiledInstance("v1default");
     assert.equal(d.constraints, 79441);
     assert.ok(d.constraints <= 90_000);
     const s = await runScenario(d.inst);

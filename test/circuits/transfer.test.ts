@@ -20,7 +20,7 @@ const records: BatchRecord[] = [];
 const COLLATERAL = 3;
 
 before(async () => {
-  c = await compiledInstance("tiny");
+  c = await compiledInstance("v1tiny");
   const shape = batchShapeOf(c.inst, 0);
   const g = await buildGenesis(c.inst, shape, "devnet-backstop");
   const [x, y] = devKey("isolated-alice").pubKey;

@@ -12,7 +12,15 @@ import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { DEPLOYER_KEY, ensureBuilt, OPERATOR, OPERATOR_KEY } from "./l1-setup.ts";
 
-const INST: CircuitInstance = { name: "l1-genesis", D: 5, N: 2, M: 2, ND: 1, NW: 1 };
+const INST: CircuitInstance = {
+  circuit: "batch" as const,
+  name: "l1-genesis",
+  D: 5,
+  N: 2,
+  M: 2,
+  ND: 1,
+  NW: 1,
+};
 const SHAPE = { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 };
 const KEEPER = devKey("l1-genesis-keeper").pubKey;
 

@@ -24,7 +24,15 @@ export const OPERATOR_KEY = ANVIL_KEYS[1];
 export const USER_KEY = ANVIL_KEYS[2];
 export const OPERATOR = privateKeyToAccount(OPERATOR_KEY).address;
 /** A small genesis (the same code as the devnet's): the Rollup refuses any root but the one it computes. */
-const E2E_INSTANCE: CircuitInstance = { name: "l1-e2e", D: 4, N: 2, M: 2, ND: 1, NW: 1 };
+const E2E_INSTANCE: CircuitInstance = {
+  circuit: "batch" as const,
+  name: "l1-e2e",
+  D: 4,
+  N: 2,
+  M: 2,
+  ND: 1,
+  NW: 1,
+};
 const GENESIS = await buildGenesis(
   E2E_INSTANCE,
   { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 },

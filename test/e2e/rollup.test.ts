@@ -41,7 +41,7 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "zk-perps-e2e-"));
     devnet = await startDevnet({
-      instance: "small",
+      instance: "v1small",
       dir,
       redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
       provers: 1,

@@ -13,7 +13,7 @@ import { compilePoseidonChain } from "./fixtures/compile-fixture.ts";
 let buildRoot: string;
 let generatedDir: string;
 let compiles = 0;
-const instance = { name: "fixture", D: 1, N: 1, M: 1, ND: 1, NW: 1 };
+const instance = { circuit: "batch" as const, name: "fixture", D: 1, N: 1, M: 1, ND: 1, NW: 1 };
 
 // The toy circuit stands in for compileInstance, so the pipeline runs in seconds.
 async function compile(): Promise<CompileResult> {

@@ -31,7 +31,7 @@ test("buildCircuit with --ptau makes a snarkjs key (with a local contribution) w
     force: true,
     buildRoot: join(fx.dir, "ptau-build"),
     generatedDir: join(fx.dir, "ptau-generated"),
-    instance: { name: "ptau_fixture", D: 1, N: 1, M: 1, ND: 1, NW: 1 },
+    instance: { circuit: "batch" as const, name: "ptau_fixture", D: 1, N: 1, M: 1, ND: 1, NW: 1 },
     compile: async () => ({
       dir: fx.dir,
       r1csPath: fx.r1csPath,

@@ -24,12 +24,12 @@ const queueName = `native-processor-${process.pid}-${Date.now()}`;
 before(async () => {
   if (SKIP_NATIVE) return;
   redis = await ensureRedis(loadProverConfig().REDIS_URL);
-  const m = await buildCircuit("tiny", { onProgress: () => {} });
+  const m = await buildCircuit("v1tiny", { onProgress: () => {} });
   vkey = await snarkjs.zKey.exportVerificationKey(m.zkeyPath);
-  const { input, publicHash } = await sampleBatchInput("tiny");
+  const { input, publicHash } = await sampleBatchInput("v1tiny");
   data = {
     batchNumber: "1",
-    instance: "tiny",
+    instance: "v1tiny",
     circuitHash: m.hash,
     publicHash: publicHash.toString(),
     input,

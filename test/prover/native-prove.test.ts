@@ -31,7 +31,7 @@ let tmp: string;
 before(async () => {
   if (SKIP_NATIVE) return;
   tmp = await mkdtemp(join(tmpdir(), "native-prove-"));
-  for (const inst of ["tiny", "small"]) {
+  for (const inst of ["v1tiny", "v1small"]) {
     const m = await buildCircuit(inst, { onProgress: () => {} });
     const { input, publicHash } = await sampleBatchInput(inst);
     const w = { type: "mem" } as { type: "mem"; data?: Uint8Array };
@@ -65,7 +65,7 @@ function cli(args: string[]) {
   return spawnSync(NATIVE_BIN, args, { encoding: "utf8" });
 }
 
-for (const inst of ["tiny", "small"]) {
+for (const inst of ["v1tiny", "v1small"]) {
   test(`every native proof of the ${inst} instance verifies in snarkjs, with the zkey loaded once`, {
     skip: SKIP_NATIVE,
   }, async () => {
@@ -97,7 +97,7 @@ for (const inst of ["tiny", "small"]) {
 test("the CLI writes proof.json and public.json in the form snarkjs groth16 prove writes them", {
   skip: SKIP_NATIVE,
 }, async () => {
-  const c = get("tiny");
+  const c = get("v1tiny");
   const wtnsPath = join(tmp, "tiny.wtns");
   await writeFile(wtnsPath, c.wtns);
   const [proofPath, publicPath] = [join(tmp, "proof.json"), join(tmp, "public.json")];
@@ -112,7 +112,7 @@ test("the CLI writes proof.json and public.json in the form snarkjs groth16 prov
 });
 
 test("a wrong witness gives a proof that fails verification", { skip: SKIP_NATIVE }, async () => {
-  const c = get("small");
+  const c = get("v1small");
   const producer = await NativeProducer.start(c.zkeyPath, { bin: NATIVE_BIN, threads: 0 });
   try {
     for (const i of [c.nPublic + 1, c.nPublic + 40]) {
@@ -128,7 +128,7 @@ test("a wrong witness gives a proof that fails verification", { skip: SKIP_NATIV
 test("the serve mode rejects a corrupt witness with WitnessRejectedError and keeps serving", {
   skip: SKIP_NATIVE,
 }, async () => {
-  const c = get("tiny");
+  const c = get("v1tiny");
   const producer = await NativeProducer.start(c.zkeyPath, { bin: NATIVE_BIN, threads: 0 });
   try {
     await assert.rejects(producer.prove(c.wtns.subarray(0, 100)), (e: unknown) => {
@@ -137,7 +137,7 @@ test("the serve mode rejects a corrupt witness with WitnessRejectedError and kee
       return true;
     });
     await assert.rejects(
-      producer.prove(get("small").wtns),
+      producer.prove(get("v1small").wtns),
       /witness has \d+ values but the zkey's circuit has \d+/,
     );
     await assert.rejects(
@@ -154,7 +154,7 @@ test("the serve mode rejects a corrupt witness with WitnessRejectedError and kee
 test("a truncated or corrupt zkey or wtns: non-zero exit naming the file and the fault, and no proof", {
   skip: SKIP_NATIVE,
 }, async () => {
-  const c = get("tiny");
+  const c = get("v1tiny");
   const zkey = await readFile(c.zkeyPath);
   const files: Record<string, Uint8Array> = {
     "good.wtns": c.wtns,
@@ -164,7 +164,7 @@ test("a truncated or corrupt zkey or wtns: non-zero exit naming the file and the
     "magic.zkey": Buffer.concat([Buffer.from("zkex"), zkey.subarray(4)]),
     "half.wtns": c.wtns.subarray(0, c.wtns.length - 64),
     "magic.wtns": Buffer.concat([Buffer.from("wtnx"), c.wtns.subarray(4)]),
-    "other.wtns": get("small").wtns,
+    "other.wtns": get("v1small").wtns,
     "empty.wtns": new Uint8Array(0),
   };
   for (const [name, data] of Object.entries(files)) await writeFile(join(tmp, name), data);
@@ -190,7 +190,7 @@ test("a truncated or corrupt zkey or wtns: non-zero exit naming the file and the
 test("a native prover that dies mid-proof fails that proof as NativeProverCrashedError; the next one restarts it", {
   skip: SKIP_NATIVE,
 }, async () => {
-  const c = get("small");
+  const c = get("v1small");
   const producer = await NativeProducer.start(c.zkeyPath, { bin: NATIVE_BIN, threads: 0 });
   try {
     const first = producer.pid!;

@@ -15,8 +15,8 @@ let pub: bigint[];
 
 before(async () => {
   if (SKIP_NATIVE) return;
-  const m = await buildCircuit("tiny", { onProgress: () => {} });
-  const { input } = await sampleBatchInput("tiny");
+  const m = await buildCircuit("v1tiny", { onProgress: () => {} });
+  const { input } = await sampleBatchInput("v1tiny");
   const w = { type: "mem" } as { type: "mem"; data?: Uint8Array };
   await snarkjs.wtns.calculate(input, m.wasmPath, w);
   const producer = await NativeProducer.start(m.zkeyPath, { bin: NATIVE_BIN, threads: 0 });

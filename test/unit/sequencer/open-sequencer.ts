@@ -7,7 +7,15 @@ import { Sequencer } from "../../../sequencer/sequencer.ts";
 import { LevelNodeStore } from "../../../sequencer/state/level-node-store.ts";
 
 // The sequencer needs only the circuit's shape, not its artifacts: no compile here.
-export const unitInst: CircuitInstance = { name: "unit", D: 6, N: 4, M: 2, ND: 2, NW: 1 };
+export const unitInst: CircuitInstance = {
+  circuit: "batch" as const,
+  name: "unit",
+  D: 6,
+  N: 4,
+  M: 2,
+  ND: 2,
+  NW: 1,
+};
 export const unitShape: BatchShape = { N: 4, ND: 2, NW: 1, reservedForLiquidations: 1 };
 
 /** A real sequencer on a LevelDB in `dir` (reopening the same dir replays its WAL), clock fixed at 1 s. */

@@ -143,7 +143,15 @@ describe("sequencer", () => {
   it("seals a batch of only oracle prices even when every leaf of the tree is taken", async () => {
     const dir = mkdtempSync(join(tmpdir(), "seq-full-"));
     dirs.push(dir);
-    const full: CircuitInstance = { name: "unit-full", D: 2, N: 2, M: 2, ND: 2, NW: 1 };
+    const full: CircuitInstance = {
+      circuit: "batch" as const,
+      name: "unit-full",
+      D: 2,
+      N: 2,
+      M: 2,
+      ND: 2,
+      NW: 1,
+    };
     const a = await open(dir, 0, full, { N: 2, ND: 2, NW: 1, reservedForLiquidations: 0 });
     for (let i = 0; i < 3; i++) {
       const [x, y] = key(i);

@@ -16,7 +16,7 @@ import { type AccountLeaf, emptyLeaf, leafFields, leafHash } from "../../../sequ
 import { SparseMerkleTree } from "../../../sequencer/state/merkle-tree.ts";
 import { MemoryNodeStore } from "../../../sequencer/state/node-store.ts";
 
-const inst = loadInstance("tiny");
+const inst = loadInstance("v1tiny");
 const { D, M } = inst;
 const g = emptyGlobal(M);
 
