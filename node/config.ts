@@ -17,7 +17,7 @@ const intFromEnv = (def: number) => z.coerce.number().int().nonnegative().defaul
 const common = {
   REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
   PROVE_QUEUE: z.string().min(1).default("prove"),
-  CIRCUIT_INSTANCE: z.string().min(1).default("v1default"),
+  CIRCUIT_INSTANCE: z.string().min(1).default("default"),
   BUILD_ROOT: z.string().default(`${REPO_ROOT}circuits/build`),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 };
@@ -36,6 +36,8 @@ const sequencerSchema = z.object({
   KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
   BATCH_MAX_WAIT_MS: intFromEnv(2000),
   PRICE_BATCH_WAIT_MS: intFromEnv(30_000),
+  /** A keeper price moving the mark this much seals a price-only batch at once (Sequencer docs). */
+  URGENT_PRICE_MOVE_BPS: intFromEnv(50),
   LIQ_RESERVED_SLOTS: intFromEnv(2),
   /** Risk policy (mark, funding, liquidation waterfall) by name: simple, ftx, backpack, hyperliquid, dydx. */
   RISK_POLICY: z

@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
+import type { Batch2Instance } from "../circuits/batch2-instance.ts";
 import type { CircuitInstance } from "../circuits/compile.ts";
 import type { BatchShape } from "../sequencer/batches/open-batch.ts";
 import type { CommittedState } from "../sequencer/batches/sealer.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
 import { Engine, type EngineGenesis } from "../sequencer/engine/engine.ts";
 import { type EngineParams, parseEngineParams } from "../sequencer/engine/params.ts";
+import { ProofChain } from "../sequencer/proof/witness.ts";
 import { policyParams } from "../sequencer/sim/policies.ts";
 import { globalRoot, stateRoot } from "../sequencer/state/global-state.ts";
 import type { AccountLeaf } from "../sequencer/state/leaf.ts";
@@ -89,6 +91,110 @@ export function rollupGenesisOf(g: Genesis, keeperPubKey: readonly [bigint, bigi
   const global = g.engine.global();
   return {
     accountsDepth: BigInt(g.tree.depth),
+    vaultPubKeyX: vault.pubKeyX,
+    vaultPubKeyY: vault.pubKeyY,
+    vaultCollateral: vault.collateral,
+    insuranceFund: global.insuranceFund,
+    markPrices: global.markets.map((m) => m.markPrice),
+    keeperPubKeyX: keeperPubKey[0],
+    keeperPubKeyY: keeperPubKey[1],
+  };
+}
+
+export interface Genesis2 {
+  params: EngineParams;
+  engine: Engine;
+  /** The proof's view of the state (docs/PROOF.md); its root is the one Rollup.sol recomputes. */
+  chain: ProofChain;
+  root: bigint;
+  fingerprint: string;
+  accountsDepth: number;
+}
+
+/**
+ * The devnet's engine params for a Batch2 instance: the policy's, with the order-fill tree's depth
+ * the circuit's K, and at most as many makers per order as a batch has message slots (with the
+ * taker's) and op slots (with a liquidation's penalty and cover), so one tx always fits one batch.
+ */
+export function engineParams2For(
+  inst: Batch2Instance,
+  backstopSeed: string,
+  riskPolicy = "simple",
+): EngineParams {
+  const p = engineParamsFor(inst, backstopSeed, riskPolicy);
+  p.markets.forEach((m, i) => {
+    if (m.imfBps !== inst.imfBps[i] || m.mmfBps !== inst.mmfBps[i])
+      throw new RangeError(
+        `market ${i}: the policy's margin (${m.imfBps}/${m.mmfBps} bps) is not the circuit's (${inst.imfBps[i]}/${inst.mmfBps[i]})`,
+      );
+  });
+  if (p.liquidationPenaltyBps > inst.penaltyBps)
+    throw new RangeError(
+      `the policy's penalty ${p.liquidationPenaltyBps} bps exceeds the circuit's ${inst.penaltyBps}`,
+    );
+  return parseEngineParams({
+    ...p,
+    markets: p.markets.map((m) => ({ ...m })),
+    orderSlotBits: inst.K,
+    maxMakersPerOrder: Math.max(1, Math.min(p.maxMakersPerOrder, inst.S - 1, inst.T - 2)),
+  });
+}
+
+/**
+ * The Batch2 state before batch 1: the backstop vault (account 0) with the operator's key, markets
+ * without prices (unless `values` says otherwise), the oracle keeper's key fixed in the global state.
+ */
+export function buildGenesis2(
+  inst: Batch2Instance,
+  o: {
+    backstopSeed: string;
+    keeperPubKey: readonly [bigint, bigint];
+    reservedForLiquidations: number;
+    riskPolicy?: string;
+    values?: EngineGenesis;
+  },
+): Genesis2 {
+  const params = engineParams2For(inst, o.backstopSeed, o.riskPolicy);
+  const values = o.values ?? {};
+  const engine = new Engine(params, values);
+  const accounts = new Map<number, AccountLeaf>();
+  for (let id = 0; id < engine.accountCount(); id++) accounts.set(id, engine.account(id)!);
+  const g = engine.global();
+  const chain = new ProofChain(
+    inst,
+    { vaultId: params.backstopAccountId },
+    {
+      accounts,
+      markets: g.markets,
+      insuranceFund: g.insuranceFund,
+      feePool: g.feePool,
+      keeper: o.keeperPubKey,
+    },
+  );
+  const fingerprint = createHash("sha256")
+    .update(
+      JSON.stringify(
+        {
+          params,
+          inst,
+          reserved: o.reservedForLiquidations,
+          keeper: o.keeperPubKey,
+          ...(Object.keys(values).length ? { values } : {}),
+        },
+        (_k, v) => (typeof v === "bigint" ? v.toString() : v),
+      ),
+    )
+    .digest("hex");
+  return { params, engine, chain, root: chain.stateRoot(), fingerprint, accountsDepth: inst.D };
+}
+
+/** Rollup.sol's genesis parameters of a Batch2 genesis (see `rollupGenesisOf`). */
+export function rollupGenesis2Of(g: Genesis2, keeperPubKey: readonly [bigint, bigint]): RollupGenesisParams {
+  const vault = g.engine.account(g.params.backstopAccountId);
+  if (!vault) throw new RangeError("genesis has no backstop vault account");
+  const global = g.engine.global();
+  return {
+    accountsDepth: BigInt(g.accountsDepth),
     vaultPubKeyX: vault.pubKeyX,
     vaultPubKeyY: vault.pubKeyY,
     vaultCollateral: vault.collateral,

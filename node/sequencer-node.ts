@@ -6,12 +6,10 @@ import type { ProveJobResult } from "../prover/job.ts";
 import { ProofQueue } from "../prover/queue.ts";
 import { buildServer } from "../sequencer/api/server.ts";
 import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
-import { batchShapeOf } from "../sequencer/batches/open-batch.ts";
 import { devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
-import { LevelNodeStore } from "../sequencer/state/level-node-store.ts";
-import type { SequencerConfig } from "./config.ts";
-import { buildGenesis } from "./genesis.ts";
+import { ConfigError, type SequencerConfig } from "./config.ts";
+import { buildGenesis2 } from "./genesis.ts";
 import { createL1Clients } from "./l1/clients.ts";
 import { checkDeployedGenesis } from "./l1/genesis-check.ts";
 import { rollupAbi } from "./l1/rollup-abi.ts";
@@ -31,22 +29,26 @@ export interface SequencerNode {
  */
 export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Promise<SequencerNode> {
   const inst = loadInstance(cfg.CIRCUIT_INSTANCE);
+  if (inst.circuit !== "batch2")
+    throw new ConfigError(
+      "CONFIG_V1_INSTANCE",
+      `instance "${inst.name}" is a v1 circuit instance, kept for the v1 circuit tests; the sequencer proves Batch2 (tiny, trace, default)`,
+      { details: { instance: inst.name } },
+    );
   const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
-  const shape = batchShapeOf(inst, cfg.LIQ_RESERVED_SLOTS);
   const metrics = createMetrics();
   warmUpCrypto();
 
   const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
   await db.open();
-  // The tree is derived data: rebuild it from the WAL so it can never disagree with the log.
-  await db.sublevel("tree").clear();
-  const genesis = await buildGenesis(
-    inst,
-    shape,
-    cfg.BACKSTOP_SEED,
-    new LevelNodeStore(db as unknown as Level<string, string>),
-    cfg.RISK_POLICY,
-  );
+  // The proof's state is derived data: the sequencer rebuilds it from the WAL at start.
+  const keeperPubKey = devKey(cfg.KEEPER_SEED).pubKey;
+  const genesis = buildGenesis2(inst, {
+    backstopSeed: cfg.BACKSTOP_SEED,
+    keeperPubKey,
+    reservedForLiquidations: cfg.LIQ_RESERVED_SLOTS,
+    riskPolicy: cfg.RISK_POLICY,
+  });
 
   // Before the WAL is replayed or anything is queued: this config must describe the deployed genesis.
   try {
@@ -56,7 +58,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       genesisRoot: genesis.root,
       accountsDepth: inst.D,
       markets: inst.M,
-      keeperPubKey: devKey(cfg.KEEPER_SEED).pubKey,
+      keeperPubKey,
     });
   } catch (err) {
     await db.close();
@@ -68,12 +70,13 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   const sequencer = new Sequencer({
     db,
     engine: genesis.engine,
-    tree: genesis.tree,
+    chain: genesis.chain,
     instance: inst,
-    shape,
+    reservedForLiquidations: cfg.LIQ_RESERVED_SLOTS,
     fingerprint: genesis.fingerprint,
     maxBatchWaitMs: cfg.BATCH_MAX_WAIT_MS,
     maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
+    urgentPriceMoveBps: cfg.URGENT_PRICE_MOVE_BPS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
     clock,
@@ -156,7 +159,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     log.warn({ jobId, failedReason }, "proof job failed"),
   );
 
-  const started = await sequencer.start(genesis.committed);
+  const started = await sequencer.start();
   log.info(
     { replayed: started.replayed, batches: started.batches.toString() },
     "state rebuilt from the write-ahead log",
@@ -190,6 +193,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
         newStateRoot: r.newStateRoot,
         depositCount: r.depositCount,
         withdrawals: r.withdrawals,
+        batchTimeMs: r.batchTimeMs,
         batchData: r.batchData,
         proof: r.proof,
       };
@@ -264,10 +268,10 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   const app = buildServer({
     sequencer,
     now: clock,
-    keeperPubKey: devKey(cfg.KEEPER_SEED).pubKey,
+    keeperPubKey,
     registry: metrics.registry,
     status: {
-      stateRoot: () => sequencer.lastSealed?.newStateRoot ?? genesis.root,
+      stateRoot: () => sequencer.stateRoot,
       lastProvenBatch: () => lastProven,
       lastVerifiedBatch: () => lastVerified,
     },

@@ -18,7 +18,7 @@ import { waitFor } from "../node/devnet/processes.ts";
 import { devKey } from "../sequencer/crypto/keys.ts";
 
 const o = new Command()
-  .option("--instance <name>", "circuit instance", "v1default")
+  .option("--instance <name>", "circuit instance", "default")
   .option("--rounds <n>", "trades, each waited on until verified", "5")
   .option("--fresh", "delete this instance's cached build first (fresh-machine time to first verified batch)")
   .parse()

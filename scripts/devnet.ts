@@ -9,7 +9,11 @@ import { DEFAULT_DEVNET_DIR, startDevnet } from "../node/devnet/devnet.ts";
 const program = new Command()
   .name("devnet")
   .description("Run the zk perps rollup locally")
-  .option("--instance <name>", "circuit instance from circuits/circuits.json", "v1default")
+  .option(
+    "--instance <name>",
+    "Batch2 circuit instance from circuits/batch2.json (tiny, trace, default)",
+    "default",
+  )
   .option("--provers <n>", "prover worker processes", "1")
   .option("--ptau <file>", "use a real powers-of-tau file instead of the insecure dev setup")
   .option("--api-port <port>", "sequencer HTTP port", "8080")

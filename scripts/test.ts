@@ -14,7 +14,7 @@ import { writeProofFixture } from "./gen-proof-fixture.ts";
 
 const log = (m: string) => console.log(`[test] ${m}`);
 const only = process.argv.slice(2);
-const TEST_INSTANCES = ["v1tiny", "v1small", "tiny"];
+const TEST_INSTANCES = ["v1tiny", "v1small", "tiny", "small"];
 
 const redis = await ensureRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 if (redis.private) log(`no Redis at the default URL; using a private one at ${redis.url}`);

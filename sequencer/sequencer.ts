@@ -1,20 +1,30 @@
 import { EventEmitter } from "node:events";
 import type { Level } from "level";
 import type { Logger } from "pino";
-import type { CircuitInstance } from "../circuits/compile.ts";
+import type { Batch2Instance } from "../circuits/batch2-instance.ts";
 import type { BatchRecord } from "./batches/batch-record.ts";
 import { BatchStore } from "./batches/batch-store.ts";
-import { type BatchShape, OpenBatch } from "./batches/open-batch.ts";
-import { buildBatchRecord, type CommittedState, captureSeal, type SealedBatch } from "./batches/sealer.ts";
+import { OpenBatch2 } from "./batches/open-batch2.ts";
+import { buildBatch2Record } from "./batches/sealer2.ts";
+import type { Signature } from "./crypto/eddsa.ts";
 import type { Engine } from "./engine/engine.ts";
-import type { ApplyResult, EngineTx } from "./engine/types.ts";
+import type { ApplyLimits, ApplyResult, EngineTx } from "./engine/types.ts";
 import { BaseError } from "./errors.ts";
 import { type LaneName, Lanes, type PendingTx } from "./mempool/lanes.ts";
-import type { SparseMerkleTree } from "./state/merkle-tree.ts";
-import { type SealReason, type WalEntry, WriteAheadLog } from "./wal.ts";
+import { signedMessageOf } from "./proof/signed-message.ts";
+import type { ProofChain } from "./proof/witness.ts";
+import { type SealBefore, type SealReason, type WalEntry, WriteAheadLog } from "./wal.ts";
 
 export class ReplayDivergedError extends BaseError {
   override name = "ReplayDivergedError";
+}
+
+export class SequencerStoppedError extends BaseError {
+  override name = "SequencerStoppedError";
+}
+
+export class SignatureRequiredError extends BaseError {
+  override name = "SignatureRequiredError";
 }
 
 export class DepositGapError extends BaseError {
@@ -24,9 +34,11 @@ export class DepositGapError extends BaseError {
 export interface SequencerOptions {
   db: Level<string, Buffer>;
   engine: Engine;
-  tree: SparseMerkleTree;
-  instance: CircuitInstance;
-  shape: BatchShape;
+  /** The proof's view of the state at genesis; the sequencer moves it batch by batch. */
+  chain: ProofChain;
+  instance: Batch2Instance;
+  /** Account slots per batch that only the liquidation lane may fill. */
+  reservedForLiquidations: number;
   /** Identifies engine params and circuit shape: a WAL written under other settings must not replay. */
   fingerprint: string;
   maxBatchWaitMs: number;
@@ -36,6 +48,13 @@ export interface SequencerOptions {
    */
   maxPriceOnlyWaitMs: number;
   maxNormalQueue: number;
+  /**
+   * A keeper price for a market the open price-only batch already priced waits for that batch to
+   * seal (the newest per market wins), unless it moves the mark by at least this much: then the
+   * batch seals at once, so a crash reaches the engine and the liquidation lane without delay.
+   * Each price would otherwise cut its own batch, a proof per keeper tick. Default 50 bps.
+   */
+  urgentPriceMoveBps?: number;
   /**
    * Every this many ms the liquidation lane gets a liquidation tx for each account with negative equity
    * (the zombie sweep, forcing the vault/ADL tiers) and for each open liquidation event (its next on-book
@@ -64,15 +83,21 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   readonly lanes: Lanes;
   readonly #wal: WriteAheadLog;
   readonly #o: SequencerOptions;
+  /** Every signature the proof may need, by the message hash it signs (a maker's, batches later). */
+  readonly #signatures = new Map<bigint, Signature>();
+  readonly #limits: Record<LaneName, ApplyLimits>;
   #seq = 0n;
-  #open!: OpenBatch;
-  #committed!: CommittedState;
+  #open!: OpenBatch2;
+  /** Keeper prices waiting for the open price-only batch to seal, oldest first, by market. */
+  readonly #deferredPrices = new Map<number, PendingTx[]>();
   #pendingLiquidations = new Set<number>();
   #treeChain: Promise<void> = Promise.resolve();
   #running = false;
   #loopDone: Promise<void> = Promise.resolve();
   #lastSealedRecord: BatchRecord | undefined;
   #fatal: unknown;
+  #genesisRoot = 0n;
+  readonly #sealedAt = new WeakMap<OpenBatch2, number>();
   #sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(o: SequencerOptions) {
@@ -81,6 +106,16 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     this.#wal = new WriteAheadLog(o.db);
     this.batches = new BatchStore(o.db);
     this.lanes = new Lanes(o.maxNormalQueue);
+    // Per tx: one tx must fit an empty batch. Whether it fits the open one is decided after it
+    // applies, from its proof ops (OpenBatch2.fits); a tx that does not starts the next batch.
+    const none = new Set<number>();
+    this.#limits = {
+      liquidation: { touchedInBatch: none, maxTouched: o.instance.N },
+      normal: {
+        touchedInBatch: none,
+        maxTouched: Math.max(2, o.instance.N - o.reservedForLiquidations),
+      },
+    };
   }
 
   get engine(): Engine {
@@ -96,18 +131,18 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   get openBatchTxCount(): number {
     return this.#open.txCount;
   }
+  /** The state root of the last sealed batch (the genesis root before batch 1). */
+  get stateRoot(): bigint {
+    return this.#lastSealedRecord?.newStateRoot ?? this.#genesisRoot;
+  }
   get lastSealed(): BatchRecord | undefined {
     return this.#lastSealedRecord;
   }
 
   /** Rebuilds everything from the WAL, then starts taking requests. */
-  async start(genesis: CommittedState): Promise<{ replayed: number; batches: bigint }> {
-    this.#committed = {
-      leaves: new Map(genesis.leaves),
-      global: genesis.global,
-      depositHash: genesis.depositHash,
-    };
-    this.#open = new OpenBatch(1n, this.#o.shape, this.#o.clock());
+  async start(): Promise<{ replayed: number; batches: bigint }> {
+    this.#genesisRoot = this.#o.chain.stateRoot();
+    this.#open = this.#newBatch(1n, this.#o.clock());
     let replayed = 0;
     let sawGenesis = false;
     for await (const entry of this.#wal.replay()) {
@@ -123,6 +158,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
         }
         sawGenesis = true;
       } else if (entry.kind === "tx") {
+        if (entry.sealBefore) this.#seal(entry.sealBefore.at, true);
         this.#replayTx(entry);
       } else {
         this.#seal(entry.at, true);
@@ -146,16 +182,37 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     this.#running = false;
     this.lanes.interrupt();
     await this.#loopDone;
+    const stopped = new SequencerStoppedError(
+      "SEQUENCER_STOPPED",
+      "the sequencer stopped before applying it",
+    );
+    for (const waiting of this.#deferredPrices.values()) for (const item of waiting) item.reject(stopped);
+    this.#deferredPrices.clear();
     await this.#treeChain;
   }
 
-  /** Queues a request; resolves once it is applied and durably logged, rejects with a typed error. */
-  submit(lane: LaneName, tx: EngineTx): Promise<ApplyResult> {
+  /**
+   * Queues a request; resolves once it is applied and durably logged, rejects with a typed error.
+   * `signature` is the owner's (or the keeper's) over `signedMessageOf(tx)`, checked by the caller;
+   * it is logged with the tx, because the proof of a later batch may need it (a resting maker order).
+   */
+  submit(lane: LaneName, tx: EngineTx, signature?: Signature): Promise<ApplyResult> {
     if (this.#fatal) return Promise.reject(this.#fatal);
+    if (!signature && tx.kind !== "cancel" && signedMessageOf(tx) !== undefined)
+      return Promise.reject(
+        new SignatureRequiredError(
+          "SIGNATURE_REQUIRED",
+          `a ${tx.kind} needs its signature: the proof checks it`,
+          {
+            details: { kind: tx.kind },
+          },
+        ),
+      );
     return new Promise((resolve, reject) => {
       this.lanes.push({
         lane,
         tx,
+        ...(signature ? { signature } : {}),
         receivedAt: this.#o.clock(),
         resolve: resolve as (v: unknown) => void,
         reject,
@@ -181,21 +238,42 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     });
   }
 
+  #newBatch(n: bigint, openedAt: number): OpenBatch2 {
+    return new OpenBatch2(
+      n,
+      this.#o.instance,
+      this.#o.reservedForLiquidations,
+      this.#o.engine.params.backstopAccountId,
+      openedAt,
+    );
+  }
+
   #replayTx(entry: Extract<WalEntry, { kind: "tx" }>): void {
     const { tx, lane } = entry;
     let result: ApplyResult;
     try {
-      result = this.#o.engine.apply(tx, entry.seq, this.#open.limitsFor(lane));
+      result = this.#o.engine.apply(tx, entry.seq, this.#limits[lane]);
     } catch (err) {
       throw new ReplayDivergedError("REPLAY_DIVERGED", `logged tx ${entry.seq} no longer applies`, {
         cause: err,
       });
     }
-    this.#afterApply(entry.seq, tx, result, true);
+    // The logged seals are the batch boundaries: replay does not decide them again.
+    this.#afterApply(entry.seq, tx, result, entry.signature, true);
   }
 
-  #afterApply(seq: bigint, tx: EngineTx, result: ApplyResult, replaying: boolean): void {
-    this.#open.record(seq, tx, result);
+  #afterApply(
+    seq: bigint,
+    tx: EngineTx,
+    result: ApplyResult,
+    signature: Signature | undefined,
+    replaying: boolean,
+  ): void {
+    if (signature) {
+      const h = signedMessageOf(tx);
+      if (h !== undefined) this.#signatures.set(h, signature);
+    }
+    this.#open.record(seq, tx, result, this.#o.engine);
     if (tx.kind === "liquidation") this.#pendingLiquidations.delete(tx.accountId);
     for (const id of result.liquidationsDetected) {
       if (this.#pendingLiquidations.has(id)) continue;
@@ -244,49 +322,97 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
         this.#running = false;
         this.#o.log.fatal({ err }, "sequencer loop failed; restart replays the log");
         for (const item of this.lanes.take(Number.MAX_SAFE_INTEGER)) item.reject(err);
+        for (const waiting of this.#deferredPrices.values()) for (const item of waiting) item.reject(err);
+        this.#deferredPrices.clear();
       }
     }
   }
 
+  /** A price the open batch cannot take yet: defer it, unless it is urgent or the batch has work. */
+  #shouldDefer(item: PendingTx): boolean {
+    const { tx } = item;
+    if (tx.kind !== "price" || this.#open.acceptsPrice(tx.marketId) || !this.#open.onlyPrices) return false;
+    const mark = this.#o.engine.global().markets[tx.marketId]?.markPrice ?? 0n;
+    const move = tx.price > mark ? tx.price - mark : mark - tx.price;
+    return move * 10_000n < BigInt(this.#o.urgentPriceMoveBps ?? 50) * mark;
+  }
+
+  /** Deferred prices the open batch can take now, the newest per market with the older it replaces. */
+  #readyDeferred(): PendingTx[] {
+    const out: PendingTx[] = [];
+    for (const [m, waiting] of this.#deferredPrices) {
+      if (!this.#open.acceptsPrice(m)) continue;
+      this.#deferredPrices.delete(m);
+      const newest = waiting[waiting.length - 1]!;
+      const older = waiting.slice(0, -1);
+      // The older ones were never applied: they resolve with the price that superseded them.
+      out.push({
+        ...newest,
+        resolve: (v) => {
+          newest.resolve(v);
+          for (const o of older) o.resolve(v);
+        },
+        reject: (e) => {
+          newest.reject(e);
+          for (const o of older) o.reject(e);
+        },
+      });
+    }
+    return out;
+  }
+
   async #step(): Promise<void> {
     const now = this.#o.clock();
-    const items = this.lanes.take(GROUP_COMMIT);
+    const items = [...this.#readyDeferred(), ...this.lanes.take(GROUP_COMMIT)];
     const entries: WalEntry[] = [];
     const acks: { item: PendingTx; result: ApplyResult }[] = [];
-    const sealed: SealedBatch[] = [];
+    const sealed: OpenBatch2[] = [];
     const seal = (reason: SealReason) => {
       entries.push({ kind: "seal", seq: this.#seq++, batchNumber: this.#open.batchNumber, reason, at: now });
       sealed.push(this.#seal(now, false));
     };
 
     for (const item of items) {
-      const { tx, lane } = item;
-      if (this.#open.slotsExhaustedFor(tx)) seal("slots");
-      let result: ApplyResult | undefined;
+      const { tx, lane, signature } = item;
+      if (this.#shouldDefer(item)) {
+        const m = (tx as { marketId: number }).marketId;
+        this.#deferredPrices.set(m, [...(this.#deferredPrices.get(m) ?? []), item]);
+        continue;
+      }
+      let result: ApplyResult;
       try {
-        result = this.#o.engine.apply(tx, this.#seq, this.#open.limitsFor(lane));
+        result = this.#o.engine.apply(tx, this.#seq, this.#limits[lane]);
       } catch (err) {
-        if (err instanceof BaseError && err.code === "BATCH_CAPACITY" && !this.#open.isEmpty) {
-          seal("capacity");
-          try {
-            result = this.#o.engine.apply(tx, this.#seq, this.#open.limitsFor(lane));
-          } catch (err2) {
-            this.#reject(item, err2);
-            continue;
-          }
-        } else {
-          this.#reject(item, err);
-          continue;
-        }
+        this.#reject(item, err);
+        continue;
+      }
+      // The tx is applied; if its ops overflow the open batch, that batch ends just before it. The
+      // seal rides on the tx's entry: the tx keeps the seq the engine applied it with.
+      let sealBefore: SealBefore | undefined;
+      if (!this.#open.fits(tx, result, lane)) {
+        sealBefore = {
+          batchNumber: this.#open.batchNumber,
+          reason: tx.kind === "price" ? "price" : "capacity",
+          at: now,
+        };
+        sealed.push(this.#seal(now, false));
       }
       const seq = this.#seq++;
-      entries.push({ kind: "tx", seq, lane, tx, receivedAt: item.receivedAt });
-      this.#afterApply(seq, tx, result, false);
+      entries.push({
+        kind: "tx",
+        seq,
+        lane,
+        tx,
+        receivedAt: item.receivedAt,
+        ...(signature ? { signature } : {}),
+        ...(sealBefore ? { sealBefore } : {}),
+      });
+      this.#afterApply(seq, tx, result, signature, false);
       acks.push({ item, result });
       this.emit("applied", { tx, result, lane, queuedMs: now - item.receivedAt });
       if (this.#open.isFull) seal("full");
     }
-    const wait = this.#open.touched.size > 0 ? this.#o.maxBatchWaitMs : this.#o.maxPriceOnlyWaitMs;
+    const wait = this.#open.onlyPrices ? this.#o.maxPriceOnlyWaitMs : this.#o.maxBatchWaitMs;
     if (!this.#open.isEmpty && now - this.#open.openedAt >= wait) seal("timer");
 
     await this.#wal.append(entries);
@@ -300,17 +426,23 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     item.reject(err);
   }
 
-  #seal(now: number, replaying: boolean): SealedBatch {
-    const sealed = captureSeal(this.#open, this.#o.engine, this.#committed, this.#o.instance.M, now);
-    this.#open = new OpenBatch(this.#open.batchNumber + 1n, this.#o.shape, now);
+  #seal(now: number, replaying: boolean): OpenBatch2 {
+    const sealed = this.#open;
+    this.#sealedAt.set(sealed, now);
+    this.#open = this.#newBatch(sealed.batchNumber + 1n, now);
     if (replaying) this.#queueTreeWork(sealed);
     return sealed;
   }
 
-  /** Tree updates are async (LevelDB) and must happen in batch order: one promise chain. */
-  #queueTreeWork(s: SealedBatch): void {
+  /**
+   * Builds the batch's witness (moving the proof's state) and stores its record, in batch order on
+   * one promise chain, after the batch's txs are durable in the WAL.
+   */
+  #queueTreeWork(batch: OpenBatch2): void {
+    const sealedAt = this.#sealedAt.get(batch) ?? this.#o.clock();
+    this.#sealedAt.delete(batch);
     this.#treeChain = this.#treeChain.then(async () => {
-      const fresh = await buildBatchRecord(this.#o.tree, this.#o.instance, s);
+      const fresh = buildBatch2Record(this.#o.chain, batch, this.#signatures, sealedAt);
       const stored = await this.batches.get(fresh.batchNumber);
       if (stored && stored.newStateRoot !== fresh.newStateRoot) {
         throw new ReplayDivergedError(

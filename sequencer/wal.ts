@@ -4,19 +4,36 @@ import type { Level } from "level";
 type Sub = AbstractSublevel<Level<string, Buffer>, string | Buffer | Uint8Array, string, Buffer>;
 
 import { decode, encode } from "./codec.ts";
+import type { Signature } from "./crypto/eddsa.ts";
 import type { EngineTx } from "./engine/types.ts";
 
 /**
  * The write-ahead log is the source of truth: the engine state, the batch boundaries and the Merkle
- * tree are all derived by replaying it. Batch seals are logged too, because the engine caps fills by
- * the open batch's capacity: replay must see the same boundaries to make the same calls.
+ * proof's state are all derived by replaying it. Batch seals are logged too, so replay cuts the same
+ * batches without deciding again (a seal's timer depends on the clock).
  */
 export type WalEntry =
   | { kind: "genesis"; seq: bigint; fingerprint: string }
-  | { kind: "tx"; seq: bigint; lane: "liquidation" | "normal"; tx: EngineTx; receivedAt: number }
+  | {
+      kind: "tx";
+      seq: bigint;
+      lane: "liquidation" | "normal";
+      tx: EngineTx;
+      receivedAt: number;
+      /** The signature the proof checks (docs/PROOF.md): a batch sealed later may need it. */
+      signature?: Signature;
+      /** The open batch was sealed just before this tx (it did not fit). */
+      sealBefore?: SealBefore;
+    }
   | { kind: "seal"; seq: bigint; batchNumber: bigint; reason: SealReason; at: number };
 
-export type SealReason = "full" | "capacity" | "slots" | "timer";
+export type SealReason = "full" | "capacity" | "price" | "timer";
+
+export interface SealBefore {
+  batchNumber: bigint;
+  reason: SealReason;
+  at: number;
+}
 
 const KEY_WIDTH = 20;
 const key = (seq: bigint) => seq.toString().padStart(KEY_WIDTH, "0");

@@ -1,11 +1,6 @@
 import { signMessage } from "../../sequencer/crypto/keys.ts";
-import {
-  cancelMessage,
-  orderMessage,
-  priceMessage,
-  transferMessage,
-  withdrawalMessage,
-} from "../../sequencer/crypto/messages.ts";
+import { DEFAULT_MAX_FEE_BPS, type EngineTx, NO_EXPIRY_MS } from "../../sequencer/engine/types.ts";
+import { signedMessageOf } from "../../sequencer/proof/signed-message.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -119,6 +114,13 @@ export class ApiClient {
   }
 }
 
+/** Signs what the proof checks for this request (sequencer/proof/signed-message.ts). */
+function sign(prv: Uint8Array, tx: EngineTx) {
+  const msg = signedMessageOf(tx);
+  if (msg === undefined) throw new TypeError(`a ${tx.kind} is not a signed request`);
+  return signMessage(prv, msg);
+}
+
 /** An L2 trader: its key, its account id, and the nonce it will sign next. */
 export class Trader {
   constructor(
@@ -150,8 +152,13 @@ export class Trader {
     tif?: "GTC" | "IOC";
     price?: bigint;
     size: bigint;
+    /** The most fee this order pays, bps of a fill's notional (signed; default: no cap). */
+    maxFeeBps?: number;
+    /** The order fills only in batches proven before this time, ms (signed; default: never expires). */
+    expiryMs?: bigint;
   }) {
-    const req = {
+    const tx = {
+      kind: "order" as const,
       accountId: this.accountId,
       nonce: this.nonce,
       marketId: o.marketId,
@@ -160,13 +167,17 @@ export class Trader {
       tif: o.tif ?? (o.type === "market" ? "IOC" : "GTC"),
       price: o.price ?? 0n,
       size: o.size,
+      maxFeeBps: o.maxFeeBps ?? DEFAULT_MAX_FEE_BPS,
+      expiryMs: o.expiryMs ?? NO_EXPIRY_MS,
     };
-    const signature = signMessage(this.prv, orderMessage(req));
+    const signature = sign(this.prv, tx);
+    const { kind: _kind, ...req } = tx;
     const res = await this.api.post<Json>("/orders", {
       ...req,
       nonce: req.nonce.toString(),
       price: req.price.toString(),
       size: req.size.toString(),
+      expiryMs: req.expiryMs.toString(),
       signature,
     });
     this.nonce++;
@@ -175,7 +186,7 @@ export class Trader {
 
   async cancel(marketId: number, orderId: bigint) {
     const req = { accountId: this.accountId, nonce: this.nonce, marketId, orderId };
-    const signature = signMessage(this.prv, cancelMessage(req));
+    const signature = sign(this.prv, { kind: "cancel", ...req });
     const res = await this.api.post<Json>("/cancels", {
       ...req,
       nonce: req.nonce.toString(),
@@ -192,7 +203,7 @@ export class Trader {
    */
   async transfer(amount: bigint, dest: { to: number } | { isolatedMarket: number }) {
     const req = { accountId: this.accountId, nonce: this.nonce, amount, ...dest };
-    const signature = signMessage(this.prv, transferMessage(req));
+    const signature = sign(this.prv, { kind: "transfer", ...req });
     const res = await this.api.post<Json & { transfer?: { to: number } }>("/transfers", {
       ...req,
       nonce: req.nonce.toString(),
@@ -210,7 +221,7 @@ export class Trader {
 
   async withdraw(amount: bigint, l1Address: `0x${string}`) {
     const req = { accountId: this.accountId, nonce: this.nonce, amount, l1Address: BigInt(l1Address) };
-    const signature = signMessage(this.prv, withdrawalMessage(req));
+    const signature = sign(this.prv, { kind: "withdrawal", ...req });
     const res = await this.api.post<Json>("/withdrawals", {
       accountId: this.accountId,
       nonce: req.nonce.toString(),
@@ -231,7 +242,7 @@ export async function postPrice(
   price: bigint,
   timestampMs: bigint,
 ) {
-  const signature = signMessage(keeperPrv, priceMessage({ marketId, price, timestampMs }));
+  const signature = sign(keeperPrv, { kind: "price", marketId, price, timestampMs });
   return api.post("/prices", {
     marketId,
     price: price.toString(),

@@ -2,11 +2,10 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
-import { batchShapeOf } from "../../sequencer/batches/open-batch.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { l1User } from "../client/l1-user.ts";
 import { REPO_ROOT } from "../config.ts";
-import { buildGenesis, rollupGenesisOf } from "../genesis.ts";
+import { buildGenesis2, rollupGenesis2Of } from "../genesis.ts";
 import { freePort, startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";
 import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
@@ -65,6 +64,10 @@ export interface Devnet {
 export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   const t0 = Date.now();
   const inst = loadInstance(o.instance);
+  if (inst.circuit !== "batch2")
+    throw new RangeError(
+      `instance "${inst.name}" is a v1 circuit instance; the devnet proves Batch2 (tiny, trace, default)`,
+    );
   const cleanup: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const fn of cleanup.reverse()) await fn().catch(() => {});
@@ -87,10 +90,10 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const anvil = await startAnvil({ ...(o.anvilPort ? { port: o.anvilPort } : {}) });
     cleanup.push(async () => anvil.stop());
 
-    const shape = batchShapeOf(inst, 2);
     const backstopSeed = "devnet-backstop";
     const keeperSeed = "devnet-keeper";
-    const genesis = await buildGenesis(inst, shape, backstopSeed);
+    const keeperPubKey = devKey(keeperSeed).pubKey;
+    const genesis = buildGenesis2(inst, { backstopSeed, keeperPubKey, reservedForLiquidations: 2 });
     o.onProgress("deploying contracts");
     const operatorKey = devAccountKey(DEV_ROLES.operator);
     const { privateKeyToAccount } = await import("viem/accounts");
@@ -98,7 +101,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       rpcUrl: anvil.rpcUrl,
       deployerKey: devAccountKey(DEV_ROLES.deployer),
       operator: privateKeyToAccount(operatorKey).address,
-      genesis: rollupGenesisOf(genesis, devKey(keeperSeed).pubKey),
+      genesis: rollupGenesis2Of(genesis, keeperPubKey),
       genesisRoot: genesis.root,
       verifierContract: `Groth16Verifier_${inst.name}`,
     });

@@ -3,6 +3,8 @@ import { FIELD_MODULUS } from "../crypto/field.ts";
 import { signatureJsonSchema } from "../crypto/signature-json.ts";
 
 const MAX_U80 = (1n << 80n) - 1n;
+/** The engine's NO_EXPIRY_MS: the proof range-checks expiries to 48 bits. */
+const MAX_EXPIRY_MS = (1n << 48n) - 1n;
 
 /** Decimal string → bigint; JSON numbers lose precision past 2^53, so amounts travel as strings. */
 export const uint = (max: bigint = FIELD_MODULUS - 1n) =>
@@ -26,6 +28,10 @@ export const orderBody = z
     tif: z.enum(["GTC", "IOC"]).default("GTC"),
     price: uint(MAX_U80).optional(),
     size: uint(MAX_U80),
+    /** Signed (v2): the most fee the owner pays, bps of each fill's notional. */
+    maxFeeBps: z.number().int().min(0).max(10_000).default(10_000),
+    /** Signed (v2): the order fills only in batches whose proven time is before this (ms). */
+    expiryMs: uint(MAX_EXPIRY_MS).default(MAX_EXPIRY_MS),
     signature: signatureSchema,
   })
   .strict();

@@ -22,6 +22,8 @@ export interface BatchRecord {
   depositCount: bigint;
   depositHashOld: bigint;
   depositHashNew: bigint;
+  /** The batch's proven time (ms): order expiry is checked against it, L1 keeps it monotonic. */
+  batchTimeMs: bigint;
   withdrawals: BatchWithdrawal[];
   batchData: `0x${string}`;
   /** Circuit input (decimal strings), kept so a restart can re-enqueue the proof without recomputing. */

@@ -94,6 +94,7 @@ export async function buildBatchRecord(
     depositCount: BigInt(batch.deposits.length),
     depositHashOld: s.depositHashOld,
     depositHashNew: out.depositHashNew,
+    batchTimeMs: 0n,
     withdrawals: batch.withdrawals.map((w) => ({
       accountId: w.accountId,
       to: address(w.l1Address),

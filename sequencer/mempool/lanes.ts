@@ -1,3 +1,4 @@
+import type { Signature } from "../crypto/eddsa.ts";
 import type { EngineTx } from "../engine/types.ts";
 import { BaseError } from "../errors.ts";
 
@@ -6,6 +7,8 @@ export type LaneName = "liquidation" | "normal";
 export interface PendingTx {
   lane: LaneName;
   tx: EngineTx;
+  /** The signature the proof checks, over `signedMessageOf(tx)`; the API verified it. */
+  signature?: Signature;
   receivedAt: number;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;

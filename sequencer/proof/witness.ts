@@ -10,9 +10,11 @@ import type { Signature } from "../crypto/eddsa.ts";
 import { priceMessage } from "../crypto/messages.ts";
 import { poseidon } from "../crypto/poseidon.ts";
 import { BaseError } from "../errors.ts";
+import { dataHash as hashBatchData } from "../state/batch-data.ts";
 import { toField } from "../state/field.ts";
 import type { MarketState } from "../state/global-state.ts";
 import type { AccountLeaf } from "../state/leaf.ts";
+import type { PublishedAccount } from "./batch-data.ts";
 import { ProofRuleError } from "./errors.ts";
 import { MemorySmt } from "./memory-smt.ts";
 import { messageHash, orderFields, transferFields, withdrawalFields } from "./messages.ts";
@@ -54,6 +56,11 @@ export interface BuildBatchParams {
   nonces?: ReadonlyMap<number, bigint>;
   dataHash?: bigint;
   /**
+   * The bytes the batch publishes, from its accounts' new leaves (slot order) and the new global
+   * fields; their hash (`dataHash` of state/batch-data.ts) becomes the public input's dataHash.
+   */
+  publish?: (accounts: PublishedAccount[], global: bigint[]) => Uint8Array;
+  /**
    * Build the witness even where the model refuses an op (its errors are returned in `violations`).
    * For tests that write a hostile batch and show the circuit refuses it at the matching constraint.
    */
@@ -70,6 +77,10 @@ export interface Batch2Witness {
   withdrawals: { accountId: number; l1Address: bigint; amount: bigint }[];
   /** The model's refusals, with `unchecked` (empty otherwise: a refusal throws). */
   violations: ProofRuleError[];
+  /** What `publish` made (empty without it). */
+  batchData: Uint8Array;
+  /** The account ids of the slots the batch used, in slot order. */
+  accounts: number[];
 }
 
 type OpFields = { kind: number } & Partial<
@@ -443,7 +454,13 @@ export class ProofChain {
       0n,
     );
     const newStateRoot = this.stateRoot();
-    const dataHash = p.dataHash ?? 0n;
+    const batchData = p.publish
+      ? p.publish(
+          slots.map((index) => ({ index, fields: this.leafFields(index) })),
+          this.globalFields(),
+        )
+      : new Uint8Array(0);
+    const dataHash = p.publish ? hashBatchData(batchData) : (p.dataHash ?? 0n);
     const l1Hash = poseidon([depositHashOld, depositHashNew, withdrawalHash, p.batchTimeMs]);
     const publicHash = poseidon([oldStateRoot, newStateRoot, p.batchNumber, l1Hash, dataHash]);
 
@@ -528,6 +545,8 @@ export class ProofChain {
       withdrawalHash,
       withdrawals: paid,
       violations,
+      batchData,
+      accounts: [...slots],
     };
   }
 }

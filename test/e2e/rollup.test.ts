@@ -1,5 +1,5 @@
 /**
- * End to end on real Redis, real Anvil, a real circuit (the `small` instance), real Groth16 proofs and
+ * End to end on real Redis, real Anvil, a real circuit (the Batch2 `small` instance), real Groth16 proofs and
  * the real generated verifier: signed orders → batches → proofs on BullMQ workers → verified on L1.
  */
 import assert from "node:assert/strict";
@@ -41,7 +41,7 @@ describe("rollup end to end (small circuit, real Redis and Anvil)", { timeout: 9
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "zk-perps-e2e-"));
     devnet = await startDevnet({
-      instance: "v1small",
+      instance: "small",
       dir,
       redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
       provers: 1,

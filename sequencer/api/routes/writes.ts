@@ -1,14 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
+import type { Signature } from "../../crypto/eddsa.ts";
 import { verifyMessage } from "../../crypto/keys.ts";
-import {
-  cancelMessage,
-  orderMessage,
-  priceMessage,
-  transferMessage,
-  withdrawalMessage,
-} from "../../crypto/messages.ts";
+import { signatureFromJson } from "../../crypto/signature-json.ts";
 import type { EngineTx } from "../../engine/types.ts";
+import { signedMessageOf } from "../../proof/signed-message.ts";
 import type { Sequencer } from "../../sequencer.ts";
 import { BadSignatureError, NotFoundError } from "../http-errors.ts";
 import { cancelBody, orderBody, priceBody, transferBody, withdrawalBody } from "../schemas.ts";
@@ -23,29 +19,41 @@ type Sig = { r8x: bigint; r8y: bigint; s: bigint };
  */
 export type WriteRouteDeps = ApiDeps;
 
-/** Checked before anything is queued: a bad signature must not cost the sequencer a lane slot. */
-function requireAccountSignature(seq: Sequencer, accountId: number, msg: bigint, sig: Sig): void {
+/**
+ * Checked before anything is queued: a bad signature must not cost the sequencer a lane slot. The
+ * message is the one the proof checks (`signedMessageOf`); the signature goes on with the tx.
+ */
+function requireSignature(tx: EngineTx, sig: Sig, key: readonly [bigint, bigint]): Signature {
+  const msg = signedMessageOf(tx);
+  if (msg === undefined || !verifyMessage(msg, sig, key)) throw new BadSignatureError();
+  return signatureFromJson(sig);
+}
+
+function accountKey(seq: Sequencer, accountId: number): [bigint, bigint] {
   if (accountId >= seq.engine.accountCount()) {
     throw new NotFoundError("UNKNOWN_ACCOUNT", `account ${accountId} does not exist; deposit on L1 first`, {
       details: { accountId },
     });
   }
   const { pubKeyX, pubKeyY } = seq.engine.account(accountId)!;
-  if (!verifyMessage(msg, sig, [pubKeyX, pubKeyY])) throw new BadSignatureError();
+  return [pubKeyX, pubKeyY];
 }
 
 export function registerWriteRoutes(app: FastifyInstance, d: WriteRouteDeps): void {
   const { sequencer } = d;
   const now = d.now ?? Date.now;
   // The proof ops stay with the batcher: they carry other accounts' order terms (a maker's nonce, cap).
-  const run = async (lane: "normal" | "liquidation", tx: EngineTx) => {
-    const { ops: _ops, ...result } = await sequencer.submit(lane, tx);
+  const run = async (lane: "normal" | "liquidation", tx: EngineTx, sig: Signature) => {
+    const { ops: _ops, ...result } = await sequencer.submit(lane, tx, sig);
     return toJsonSafe(result);
   };
+  const signed = (accountId: number, tx: EngineTx, sig: Sig) =>
+    run("normal", tx, requireSignature(tx, sig, accountKey(sequencer, accountId)));
 
   app.post("/orders", async (req) => {
     const b = orderBody.parse(req.body);
-    const order = {
+    const tx: EngineTx = {
+      kind: "order",
       accountId: b.accountId,
       nonce: b.nonce,
       marketId: b.marketId,
@@ -54,23 +62,22 @@ export function registerWriteRoutes(app: FastifyInstance, d: WriteRouteDeps): vo
       tif: b.tif,
       price: b.price ?? 0n,
       size: b.size,
+      maxFeeBps: b.maxFeeBps,
+      expiryMs: b.expiryMs,
     };
-    requireAccountSignature(sequencer, b.accountId, orderMessage(order), b.signature);
-    return run("normal", { kind: "order", ...order });
+    return signed(b.accountId, tx, b.signature);
   });
 
   app.post("/cancels", async (req) => {
     const b = cancelBody.parse(req.body);
     const c = { accountId: b.accountId, nonce: b.nonce, marketId: b.marketId, orderId: b.orderId };
-    requireAccountSignature(sequencer, b.accountId, cancelMessage(c), b.signature);
-    return run("normal", { kind: "cancel", ...c });
+    return signed(b.accountId, { kind: "cancel", ...c }, b.signature);
   });
 
   app.post("/withdrawals", async (req) => {
     const b = withdrawalBody.parse(req.body);
     const w = { accountId: b.accountId, nonce: b.nonce, amount: b.amount, l1Address: BigInt(b.l1Address) };
-    requireAccountSignature(sequencer, b.accountId, withdrawalMessage(w), b.signature);
-    return run("normal", { kind: "withdrawal", ...w });
+    return signed(b.accountId, { kind: "withdrawal", ...w }, b.signature);
   });
 
   // Between accounts of one key: to fund or drain an isolated sub-account (isolated margin).
@@ -83,16 +90,20 @@ export function registerWriteRoutes(app: FastifyInstance, d: WriteRouteDeps): vo
       ...(b.to === undefined ? {} : { to: b.to }),
       ...(b.isolatedMarket === undefined ? {} : { isolatedMarket: b.isolatedMarket }),
     };
-    requireAccountSignature(sequencer, b.accountId, transferMessage(t), b.signature);
-    return run("normal", { kind: "transfer", ...t });
+    return signed(b.accountId, { kind: "transfer", ...t }, b.signature);
   });
 
   // Oracle prices share the liquidation lane: a price is what makes accounts liquidatable. Only the
   // keeper's key signs prices; nowMs is ours, outside the signed message and not accepted from the body.
   app.post("/prices", async (req) => {
     const b = priceBody.parse(req.body);
-    const p = { marketId: b.marketId, price: b.price, timestampMs: b.timestampMs };
-    if (!verifyMessage(priceMessage(p), b.signature, d.keeperPubKey)) throw new BadSignatureError();
-    return run("liquidation", { kind: "price", ...p, nowMs: BigInt(Math.floor(now())) });
+    const tx: EngineTx = {
+      kind: "price",
+      marketId: b.marketId,
+      price: b.price,
+      timestampMs: b.timestampMs,
+      nowMs: BigInt(Math.floor(now())),
+    };
+    return run("liquidation", tx, requireSignature(tx, b.signature, d.keeperPubKey));
   });
 }

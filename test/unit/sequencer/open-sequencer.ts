@@ -1,45 +1,57 @@
 import { Level } from "level";
 import pino from "pino";
-import type { CircuitInstance } from "../../../circuits/compile.ts";
-import { buildGenesis } from "../../../node/genesis.ts";
-import type { BatchShape } from "../../../sequencer/batches/open-batch.ts";
-import { Sequencer } from "../../../sequencer/sequencer.ts";
-import { LevelNodeStore } from "../../../sequencer/state/level-node-store.ts";
+import type { Batch2Instance } from "../../../circuits/batch2-instance.ts";
+import { buildGenesis2 } from "../../../node/genesis.ts";
+import { signPoseidon } from "../../../sequencer/crypto/eddsa.ts";
+import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
+import type { ApplyResult, EngineTx } from "../../../sequencer/engine/types.ts";
+import type { LaneName } from "../../../sequencer/mempool/lanes.ts";
+import { signedMessageOf } from "../../../sequencer/proof/signed-message.ts";
+import type { Sequencer } from "../../../sequencer/sequencer.ts";
+import { Sequencer as SequencerClass } from "../../../sequencer/sequencer.ts";
 
 // The sequencer needs only the circuit's shape, not its artifacts: no compile here.
-export const unitInst: CircuitInstance = {
-  circuit: "batch" as const,
+export const unitInst: Batch2Instance = {
+  circuit: "batch2",
   name: "unit",
   D: 6,
   N: 4,
   M: 2,
+  S: 4,
+  T: 6,
+  K: 2,
   ND: 2,
   NW: 1,
+  imfBps: [1000, 1000],
+  mmfBps: [500, 500],
+  penaltyBps: 100,
+  liquidationBandBps: 1000,
+  markBandBps: 1000,
+  fundingCapPpb: 300_000_000,
+  fundingMinGapMs: 1_800_000,
 };
-export const unitShape: BatchShape = { N: 4, ND: 2, NW: 1, reservedForLiquidations: 1 };
+export const UNIT_KEEPER = devKey("unit-keeper");
 
 /** A real sequencer on a LevelDB in `dir` (reopening the same dir replays its WAL), clock fixed at 1 s. */
 export async function openSequencer(
   dir: string,
   maxBatchWaitMs = 60_000,
-  inst: CircuitInstance = unitInst,
-  shape: BatchShape = unitShape,
+  inst: Batch2Instance = unitInst,
+  reservedForLiquidations = 1,
 ) {
   const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
   await db.open();
-  await db.sublevel("tree").clear();
-  const genesis = await buildGenesis(
-    inst,
-    shape,
-    "unit-backstop",
-    new LevelNodeStore(db as unknown as Level<string, string>),
-  );
-  const seq = new Sequencer({
+  const genesis = buildGenesis2(inst, {
+    backstopSeed: "unit-backstop",
+    keeperPubKey: UNIT_KEEPER.pubKey,
+    reservedForLiquidations,
+  });
+  const seq = new SequencerClass({
     db,
     engine: genesis.engine,
-    tree: genesis.tree,
+    chain: genesis.chain,
     instance: inst,
-    shape,
+    reservedForLiquidations,
     fingerprint: genesis.fingerprint,
     maxBatchWaitMs,
     maxPriceOnlyWaitMs: maxBatchWaitMs,
@@ -48,4 +60,15 @@ export async function openSequencer(
     log: pino({ level: "silent" }),
   });
   return { db, seq, genesis };
+}
+
+/** Submits `tx` signed as the API would have it: by `key` (the account's owner, or the keeper). */
+export function submitSigned(
+  seq: Sequencer,
+  lane: LaneName,
+  tx: EngineTx,
+  key: DevKey,
+): Promise<ApplyResult> {
+  const msg = signedMessageOf(tx);
+  return seq.submit(lane, tx, msg === undefined ? undefined : signPoseidon(key.prv, msg));
 }

@@ -6,7 +6,8 @@ import { after, describe, it } from "node:test";
 import { Registry } from "prom-client";
 import { buildServer } from "../../../sequencer/api/server.ts";
 import { devKey, signMessage } from "../../../sequencer/crypto/keys.ts";
-import { type TransferMessageFields, transferMessage } from "../../../sequencer/crypto/messages.ts";
+import type { TransferMessageFields } from "../../../sequencer/crypto/messages.ts";
+import { signedMessageOf } from "../../../sequencer/proof/signed-message.ts";
 import { openSequencer } from "./open-sequencer.ts";
 
 /** POST /transfers through the real sequencer (LevelDB WAL, engine, tree), no Redis or L1 needed. */
@@ -16,8 +17,8 @@ after(() => {
 });
 
 async function open(dir: string) {
-  const { db, seq, genesis: g } = await openSequencer(dir);
-  await seq.start(g.committed);
+  const { db, seq } = await openSequencer(dir);
+  await seq.start();
   const app = buildServer({
     sequencer: seq,
     keeperPubKey: devKey("unit-keeper").pubKey,
@@ -42,7 +43,7 @@ function body(prv: Uint8Array, t: TransferMessageFields, extra: Record<string, u
     amount: t.amount.toString(),
     ...(t.to === undefined ? {} : { to: t.to }),
     ...(t.isolatedMarket === undefined ? {} : { isolatedMarket: t.isolatedMarket }),
-    signature: signMessage(prv, transferMessage(t)),
+    signature: signMessage(prv, signedMessageOf({ kind: "transfer", ...t })!),
     ...extra,
   };
 }

@@ -6,7 +6,7 @@ import { after, describe, it } from "node:test";
 import { Registry } from "prom-client";
 import { buildServer } from "../../../sequencer/api/server.ts";
 import { devKey, signMessage } from "../../../sequencer/crypto/keys.ts";
-import { withdrawalMessage } from "../../../sequencer/crypto/messages.ts";
+import { signedMessageOf } from "../../../sequencer/proof/signed-message.ts";
 import { openSequencer } from "./open-sequencer.ts";
 
 /** POST /withdrawals through the real sequencer (LevelDB WAL, engine, tree), no Redis or L1 needed. */
@@ -20,7 +20,13 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 const PAYEE = "0x00000000000000000000000000000000000a11ce";
 
 function body(accountId: number, nonce: bigint, amount: bigint, l1Address: string) {
-  const msg = withdrawalMessage({ accountId, nonce, amount, l1Address: BigInt(l1Address) });
+  const msg = signedMessageOf({
+    kind: "withdrawal",
+    accountId,
+    nonce,
+    amount,
+    l1Address: BigInt(l1Address),
+  })!;
   return {
     accountId,
     nonce: nonce.toString(),
@@ -34,8 +40,8 @@ describe("POST /withdrawals", () => {
   it("refuses a correctly signed withdrawal to address 0 with 422 BAD_ADDRESS and changes nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "seq-withdrawal-"));
     dirs.push(dir);
-    const { db, seq, genesis } = await openSequencer(dir);
-    await seq.start(genesis.committed);
+    const { db, seq } = await openSequencer(dir);
+    await seq.start();
     const registry = new Registry();
     const rejected: string[] = [];
     seq.on("rejected", ({ code }) => rejected.push(code));
