@@ -6,6 +6,7 @@
  */
 
 import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
+import { proofNeeds } from "../../sequencer/batches/proof-needs.ts";
 import { type Signature, signPoseidon } from "../../sequencer/crypto/eddsa.ts";
 import type { DevKey } from "../../sequencer/crypto/keys.ts";
 import { priceMessage } from "../../sequencer/crypto/messages.ts";
@@ -31,59 +32,6 @@ interface Pending {
   withdrawals: number;
   prices: Set<number>;
   nonces: Map<number, bigint>;
-}
-
-/** The accounts, messages and op slots one tx's ops need. */
-function needs(ops: readonly ProofOp[], vaultId: number) {
-  const accounts = new Set<number>();
-  const messages = new Set<bigint>();
-  let slots = 0;
-  let deposits = 0;
-  let withdrawals = 0;
-  for (const op of ops) {
-    switch (op.kind) {
-      case "price":
-        break;
-      case "settle":
-        accounts.add(op.accountId);
-        break;
-      case "deposit":
-        accounts.add(op.accountId);
-        slots++;
-        deposits++;
-        break;
-      case "withdrawal":
-        accounts.add(op.accountId);
-        messages.add(messageHash(withdrawalFields(op)));
-        slots++;
-        withdrawals++;
-        break;
-      case "transfer":
-        accounts.add(op.from).add(op.to);
-        messages.add(messageHash(transferFields({ ...op, accountId: op.from })));
-        slots++;
-        break;
-      case "fill":
-        accounts.add(op.taker.accountId).add(op.maker.accountId);
-        messages.add(messageHash(orderFields(op.taker))).add(messageHash(orderFields(op.maker)));
-        slots++;
-        break;
-      case "liquidation-fill":
-        accounts.add(op.liquidated).add(op.counterparty);
-        if (op.counterOrder) messages.add(messageHash(orderFields(op.counterOrder)));
-        slots++;
-        break;
-      case "penalty":
-        accounts.add(op.accountId);
-        slots++;
-        break;
-      case "cover":
-        accounts.add(op.accountId).add(vaultId);
-        slots++;
-        break;
-    }
-  }
-  return { accounts, messages, slots, deposits, withdrawals };
 }
 
 export class TraceBatcher {
@@ -153,7 +101,7 @@ export class TraceBatcher {
 
   /** After every accepted tx, in order. */
   applied(tx: EngineTx, r: ApplyResult): void {
-    const n = needs(r.ops, this.engine.params.backstopAccountId);
+    const n = proofNeeds(r.ops, this.engine.params.backstopAccountId);
     const o = this.open;
     const union = new Set([...o.accounts, ...n.accounts, ...r.touched]);
     const msgs = new Set([...o.messages, ...n.messages]);
@@ -162,7 +110,7 @@ export class TraceBatcher {
       (isPrice && (o.slots > 0 || o.prices.has(tx.marketId) || o.accounts.size > 0)) ||
       union.size > this.inst.N ||
       msgs.size > this.inst.S ||
-      o.slots + n.slots > this.inst.T ||
+      o.slots + n.opSlots > this.inst.T ||
       o.deposits + n.deposits > this.inst.ND ||
       o.withdrawals + n.withdrawals > this.inst.NW;
     if (mustCut) this.flush(isPrice ? this.engine.nowMs() : o.time);
@@ -171,7 +119,7 @@ export class TraceBatcher {
     for (const a of n.accounts) p.accounts.add(a);
     for (const a of r.touched) p.accounts.add(a);
     for (const m of n.messages) p.messages.add(m);
-    p.slots += n.slots;
+    p.slots += n.opSlots;
     p.deposits += n.deposits;
     p.withdrawals += n.withdrawals;
     if (isPrice) p.prices.add(tx.marketId);

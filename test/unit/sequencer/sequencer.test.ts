@@ -224,11 +224,12 @@ describe("sequencer", () => {
     const small2 = submit(a.seq, "liquidation", price(1_002_000n, 3n));
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(a.seq.engine.global().markets[0]?.markPrice, 1_000_000n, "small moves wait");
-    assert.equal(a.seq.lastSealed, undefined, "nothing sealed yet");
-    // −10%: seals the price-only batch and applies first in the next one; the waiting ones follow it.
+    assert.equal(a.seq.openBatchNumber, 1n, "nothing sealed yet");
+    // −10%: seals the price-only batch and applies first in the next one.
     await submit(a.seq, "liquidation", price(900_000n, 4n));
     await a.seq.settled();
-    assert.equal(a.seq.lastSealed?.batchNumber, 1n, "the crash price sealed batch 1");
+    assert.equal(a.seq.openBatchNumber, 2n, "the crash price sealed batch 1");
+    assert.equal((await a.seq.batches.get(1n))?.txCount, 1, "batch 1 holds only the first price");
     assert.equal(a.seq.engine.global().markets[0]?.markPrice, 900_000n);
     await a.seq.stop();
     // The deferred ones never applied: stopping refuses them with a typed error, nothing is lost silently.
