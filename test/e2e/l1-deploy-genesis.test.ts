@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { CircuitInstance } from "../../circuits/compile.ts";
-import { buildGenesis, rollupGenesisOf } from "../../node/genesis.ts";
+import { type Batch2Instance, loadBatch2Instance } from "../../circuits/batch2-instance.ts";
+import { buildGenesis2, rollupGenesis2Of } from "../../node/genesis.ts";
 import { type StartAnvilReturnType, startAnvil } from "../../node/l1/anvil.ts";
 import { createL1Clients } from "../../node/l1/clients.ts";
 import { deployRollup } from "../../node/l1/deploy.ts";
@@ -10,19 +10,13 @@ import { checkDeployedGenesis, GenesisMismatchError } from "../../node/l1/genesi
 import { decodeRollupRevert } from "../../node/l1/revert.ts";
 import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
+import type { EngineGenesis } from "../../sequencer/engine/engine.ts";
 import { DEPLOYER_KEY, ensureBuilt, OPERATOR, OPERATOR_KEY } from "./l1-setup.ts";
 
-const INST: CircuitInstance = {
-  circuit: "batch" as const,
-  name: "l1-genesis",
-  D: 5,
-  N: 2,
-  M: 2,
-  ND: 1,
-  NW: 1,
-};
-const SHAPE = { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 };
+const INST: Batch2Instance = { ...loadBatch2Instance("tiny"), name: "l1-genesis", D: 5 };
 const KEEPER = devKey("l1-genesis-keeper").pubKey;
+const genesisOf = (backstopSeed: string, values: EngineGenesis = {}) =>
+  buildGenesis2(INST, { backstopSeed, keeperPubKey: KEEPER, reservedForLiquidations: 0, values });
 
 describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDouble verifier)", () => {
   let anvil: StartAnvilReturnType;
@@ -36,12 +30,12 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
 
   it("deploys a funded genesis: pays its cash to the Rollup first, and the contract computes the TS root", async () => {
     const values = { backstopCollateral: 3_000_000n, insuranceFund: 250_000n, markPrices: [61_000_000n, 0n] };
-    const g = await buildGenesis(INST, SHAPE, "l1-genesis-backstop", undefined, "simple", values);
+    const g = genesisOf("l1-genesis-backstop", values);
     const d = await deployRollup({
       rpcUrl: anvil.rpcUrl,
       deployerKey: DEPLOYER_KEY,
       operator: OPERATOR,
-      genesis: rollupGenesisOf(g, KEEPER),
+      genesis: rollupGenesis2Of(g, KEEPER),
       genesisRoot: g.root,
       verifierContract: "VerifierDouble",
     });
@@ -62,12 +56,12 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
   });
 
   it("checkDeployedGenesis accepts the deployed genesis and names what differs otherwise", async () => {
-    const g = await buildGenesis(INST, SHAPE, "l1-genesis-backstop");
+    const g = genesisOf("l1-genesis-backstop");
     const d = await deployRollup({
       rpcUrl: anvil.rpcUrl,
       deployerKey: DEPLOYER_KEY,
       operator: OPERATOR,
-      genesis: rollupGenesisOf(g, KEEPER),
+      genesis: rollupGenesis2Of(g, KEEPER),
       genesisRoot: g.root,
       verifierContract: "VerifierDouble",
     });
@@ -94,7 +88,7 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
     });
     assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
     await checkDeployedGenesis(ok);
-    const other = await buildGenesis(INST, SHAPE, "another-backstop");
+    const other = genesisOf("another-backstop");
     const cases: [Partial<typeof ok>, string][] = [
       [{ genesisRoot: other.root }, "L1_GENESIS_ROOT_MISMATCH"],
       [{ accountsDepth: INST.D + 1 }, "L1_GENESIS_DEPTH_MISMATCH"],
@@ -111,8 +105,8 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
   });
 
   it("fails with BadGenesis when the root handed in is not the state's", async () => {
-    const g = await buildGenesis(INST, SHAPE, "l1-genesis-backstop");
-    const params = rollupGenesisOf(g, KEEPER);
+    const g = genesisOf("l1-genesis-backstop");
+    const params = rollupGenesis2Of(g, KEEPER);
     await assert.rejects(
       deployRollup({
         rpcUrl: anvil.rpcUrl,

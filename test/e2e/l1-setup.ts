@@ -4,8 +4,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { CircuitInstance } from "../../circuits/compile.ts";
-import { buildGenesis, rollupGenesisOf } from "../../node/genesis.ts";
+import { loadBatch2Instance } from "../../circuits/batch2-instance.ts";
+import { buildGenesis2, rollupGenesis2Of } from "../../node/genesis.ts";
 import {
   ANVIL_KEYS,
   type StartAnvilParameters,
@@ -24,21 +24,12 @@ export const OPERATOR_KEY = ANVIL_KEYS[1];
 export const USER_KEY = ANVIL_KEYS[2];
 export const OPERATOR = privateKeyToAccount(OPERATOR_KEY).address;
 /** A small genesis (the same code as the devnet's): the Rollup refuses any root but the one it computes. */
-const E2E_INSTANCE: CircuitInstance = {
-  circuit: "batch" as const,
-  name: "l1-e2e",
-  D: 4,
-  N: 2,
-  M: 2,
-  ND: 1,
-  NW: 1,
-};
-const GENESIS = await buildGenesis(
-  E2E_INSTANCE,
-  { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 },
-  "l1-e2e-backstop",
+const E2E_KEEPER = devKey("l1-e2e-keeper").pubKey;
+const GENESIS = buildGenesis2(
+  { ...loadBatch2Instance("tiny"), name: "l1-e2e", D: 4 },
+  { backstopSeed: "l1-e2e-backstop", keeperPubKey: E2E_KEEPER, reservedForLiquidations: 0 },
 );
-export const GENESIS_PARAMS = rollupGenesisOf(GENESIS, devKey("l1-e2e-keeper").pubKey);
+export const GENESIS_PARAMS = rollupGenesis2Of(GENESIS, E2E_KEEPER);
 export const GENESIS_ROOT = GENESIS.root;
 
 /** A BabyJubjub dev key as deposit fields: the Rollup refuses keys that are not curve points. */
