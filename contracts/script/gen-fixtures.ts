@@ -6,9 +6,11 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { keccak256, toHex } from "viem";
-import { buildGenesis, rollupGenesisOf } from "../../node/genesis.ts";
+import { loadBatch2Instance } from "../../circuits/batch2-instance.ts";
+import { buildGenesis2, rollupGenesis2Of } from "../../node/genesis.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
+import type { EngineGenesis } from "../../sequencer/engine/engine.ts";
 
 const P = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
@@ -34,18 +36,18 @@ const withdrawals = [
 let withdrawalHash = 0n;
 for (const w of withdrawals) withdrawalHash = poseidon([withdrawalHash, w.accountId, BigInt(w.to), w.amount]);
 
-// Genesis states built by node/genesis.ts (the devnet's code), with the roots the Rollup must recompute.
-const genesisCase = async (D: number, values: Parameters<typeof buildGenesis>[5] = {}) => {
-  const inst = { name: `vector-d${D}`, D, N: 2, M: 2, ND: 1, NW: 1 };
-  const g = await buildGenesis(
-    inst,
-    { N: 2, ND: 1, NW: 1, reservedForLiquidations: 0 },
-    "vector-backstop",
-    undefined,
-    "simple",
+// Batch2 genesis states built by node/genesis.ts (the devnet's code), with the roots the Rollup must
+// recompute; the keeper's key is part of the root.
+const keeper = devKey("vector-keeper").pubKey;
+const genesisCase = async (D: number, values: EngineGenesis = {}) => {
+  const inst = { ...loadBatch2Instance("tiny"), name: `vector-d${D}`, D };
+  const g = buildGenesis2(inst, {
+    backstopSeed: "vector-backstop",
+    keeperPubKey: keeper,
+    reservedForLiquidations: 0,
     values,
-  );
-  const p = rollupGenesisOf(g, devKey("vector-keeper").pubKey);
+  });
+  const p = rollupGenesis2Of(g, keeper);
   return {
     root: g.root.toString(),
     params: {
@@ -78,7 +80,9 @@ const oldStateRoot = BigInt(genesis.tiny.root);
 const newStateRoot = P - 2n;
 const batchNumber = 1n;
 const depositCount = 2n;
-const l1Hash = poseidon([depositHashes[0] ?? 0n, depositHashes[2] ?? 0n, withdrawalHash]);
+// Within forge's default block time (1 s) plus the Rollup's 60 s clock skew.
+const batchTimeMs = 42_000n;
+const l1Hash = poseidon([depositHashes[0] ?? 0n, depositHashes[2] ?? 0n, withdrawalHash, batchTimeMs]);
 const publicHash = poseidon([oldStateRoot, newStateRoot, batchNumber, l1Hash, dataHash]);
 
 const str = (v: bigint) => v.toString();
@@ -99,6 +103,7 @@ const out = {
     oldStateRoot: str(oldStateRoot),
     newStateRoot: str(newStateRoot),
     depositCount: str(depositCount),
+    batchTimeMs: str(batchTimeMs),
     batchData,
     dataHash: str(dataHash),
     l1Hash: str(l1Hash),

@@ -6,21 +6,24 @@ import {PoseidonN} from "../generated/PoseidonN.sol";
 import {IRollup} from "./IRollup.sol";
 
 /// @title GenesisState
-/// @notice The state root of `IRollup.GenesisParams`, encoded as docs/SPEC.md fixes it ("Account leaf",
-///         "Account tree", "Global state"). Internal, so it lands in the Rollup's creation code only.
+/// @notice The state root of `IRollup.GenesisParams` in the Batch2 encoding (docs/PROOF.md "State"; TS:
+///         sequencer/proof/witness.ts ProofChain). Internal, so it lands in the Rollup's creation code only.
 /// @dev To add a leaf or global field: change the layout constants and the two `*Fields` builders (and the
 ///      TS encoding in sequencer/state); the generated PoseidonN follows the TS widths on the next build.
 library GenesisState {
-    /// @dev pubKeyX, pubKeyY, nonce, collateral: the leaf fields before the positions.
-    uint256 internal constant LEAF_HEAD_FIELDS = 4;
+    /// @dev pubKeyX, pubKeyY, nonce, collateral, ordersRoot: the leaf fields before the positions.
+    uint256 internal constant LEAF_HEAD_FIELDS = 5;
     /// @dev size, entryNotional, fundingSnapshot of each market.
     uint256 internal constant FIELDS_PER_POSITION = 3;
-    /// @dev markPrice, fundingIndex, openInterest of each market.
-    uint256 internal constant FIELDS_PER_MARKET = 3;
-    /// @dev insuranceFund, feePool after the markets.
-    uint256 internal constant GLOBAL_TAIL_FIELDS = 2;
+    /// @dev indexPrice, markPrice, fundingIndex, openInterest, priceTime, fundingTime of each market,
+    ///      hashed per market.
+    uint256 internal constant FIELDS_PER_MARKET = 6;
+    uint256 internal constant MARKET_MARK = 1;
+    /// @dev insuranceFund, feePool, keeperPubKeyX, keeperPubKeyY after the market hashes.
+    uint256 internal constant GLOBAL_TAIL_FIELDS = 4;
 
-    /// @notice A leaf holding only a key and collateral: nonce 0, every position flat.
+    /// @notice A leaf holding only a key and collateral: nonce 0, no order fills (ordersRoot 0), every
+    ///         position flat.
     function leafFields(uint256 markets, uint256 pubKeyX, uint256 pubKeyY, uint256 collateral)
         internal
         pure
@@ -32,18 +35,24 @@ library GenesisState {
         f[3] = collateral;
     }
 
-    /// @notice Global fields with the given marks and insurance fund; funding, open interest and fees 0.
-    function globalFields(uint256[] memory markPrices, uint256 insuranceFund)
+    /// @notice The global root: Poseidon over each market's hash (index 0, the mark, funding, open
+    ///         interest and times 0) and the insurance fund, the fee pool (0) and the keeper's key.
+    function globalRoot(uint256[] memory markPrices, uint256 insuranceFund, uint256 keeperX, uint256 keeperY)
         internal
         pure
-        returns (uint256[] memory f)
+        returns (uint256)
     {
         uint256 m = markPrices.length;
-        f = new uint256[](FIELDS_PER_MARKET * m + GLOBAL_TAIL_FIELDS);
+        uint256[] memory top = new uint256[](m + GLOBAL_TAIL_FIELDS);
+        uint256[] memory market = new uint256[](FIELDS_PER_MARKET);
         for (uint256 i = 0; i < m; i++) {
-            f[FIELDS_PER_MARKET * i] = markPrices[i];
+            market[MARKET_MARK] = markPrices[i];
+            top[i] = PoseidonN.hash(market);
         }
-        f[FIELDS_PER_MARKET * m] = insuranceFund;
+        top[m] = insuranceFund;
+        top[m + 2] = keeperX;
+        top[m + 3] = keeperY;
+        return PoseidonN.hash(top);
     }
 
     /// @notice Poseidon(accountsRoot, globalRoot) of the genesis state. The caller checks the ranges.
@@ -57,6 +66,6 @@ library GenesisState {
             node = PoseidonT3.hash([node, zero]);
             if (level + 1 < g.accountsDepth) zero = PoseidonT3.hash([zero, zero]);
         }
-        return PoseidonT3.hash([node, PoseidonN.hash(globalFields(g.markPrices, g.insuranceFund))]);
+        return PoseidonT3.hash([node, globalRoot(g.markPrices, g.insuranceFund, g.keeperPubKeyX, g.keeperPubKeyY)]);
     }
 }

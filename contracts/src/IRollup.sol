@@ -74,6 +74,10 @@ interface IRollup {
     error WithdrawalToZeroAddress(uint256 index, uint256 accountId);
     /// @notice Thrown when the Groth16 verifier rejects the proof (or reverts).
     error InvalidProof();
+    /// @notice Thrown when a batch's proven time is before the last verified batch's.
+    error BatchTimeWentBack(uint256 last, uint256 given);
+    /// @notice Thrown when a batch's proven time is past the block's time plus the allowed skew.
+    error BatchTimeInFuture(uint256 latest, uint256 given);
     /// @notice Thrown when a deposit amount is 0 or not below 2^80.
     error InvalidDepositAmount(uint256 amount);
     /// @notice Thrown when a key coordinate is not a field element, or pubKeyX is 0: (0, 0) is the empty key
@@ -110,6 +114,8 @@ interface IRollup {
 
     /// @notice Verifies and applies batch `batchNumber`. Only the operator may call it.
     /// @param depositCount How many queued deposits, after `depositsConsumed`, the batch credits.
+    /// @param batchTimeMs The batch's proven time (ms): at least the last batch's, at most
+    ///        block.timestamp·1000 + MAX_CLOCK_SKEW_MS (BatchTimeWentBack, BatchTimeInFuture).
     /// @param proof Groth16 proof `[a0, a1, b00, b01, b10, b11, c0, c1]` as snarkjs `exportSolidityCallData` prints it.
     function submitBatch(
         uint256 batchNumber,
@@ -117,6 +123,7 @@ interface IRollup {
         uint256 newStateRoot,
         uint256 depositCount,
         Withdrawal[] calldata withdrawals,
+        uint256 batchTimeMs,
         bytes calldata batchData,
         uint256[8] calldata proof
     ) external;
@@ -144,6 +151,8 @@ interface IRollup {
     function depositCount() external view returns (uint256);
     /// @notice Number of queued deposits already credited by verified batches.
     function depositsConsumed() external view returns (uint256);
+    /// @notice The proven time (ms) of the last verified batch.
+    function lastBatchTimeMs() external view returns (uint256);
     /// @notice Queue hash after the first `k` deposits; `depositHashes(0) == 0`.
     function depositHashes(uint256 k) external view returns (uint256);
     function withdrawable(address account) external view returns (uint256);

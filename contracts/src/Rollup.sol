@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {PoseidonT4} from "poseidon-solidity/PoseidonT4.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {BabyJubjub} from "./BabyJubjub.sol";
@@ -22,6 +21,9 @@ contract Rollup is IRollup {
     /// @dev The TS tree's limits (sequencer/state/merkle-tree.ts) and SPEC.md's M.
     uint256 internal constant MAX_DEPTH = 64;
     uint256 internal constant MAX_MARKETS = 4;
+    /// @dev How far past the block's time a batch's proven time may be (the sequencer's clock against
+    ///      the chain's). The circuit checks order expiry and funding gaps against batchTimeMs.
+    uint256 public constant MAX_CLOCK_SKEW_MS = 60_000;
 
     IGroth16Verifier internal immutable _verifier;
     IERC20Minimal internal immutable _token;
@@ -36,6 +38,8 @@ contract Rollup is IRollup {
     uint256 public lastVerifiedBatch;
     uint256 public depositCount;
     uint256 public depositsConsumed;
+    /// @notice The proven time of the last verified batch (ms); the next may not be earlier.
+    uint256 public lastBatchTimeMs;
     /// @dev depositHashes[0] is 0 by default, as the spec's chain starts at 0.
     mapping(uint256 => uint256) public depositHashes;
     mapping(address => uint256) public withdrawable;
@@ -50,7 +54,9 @@ contract Rollup is IRollup {
         address token_,
         address operator_
     ) {
-        if (verifier_ == address(0) || token_ == address(0) || operator_ == address(0)) revert ZeroAddress();
+        if (verifier_ == address(0) || token_ == address(0) || operator_ == address(0)) {
+            revert ZeroAddress();
+        }
         uint256 m = genesis.markPrices.length;
         if (genesis.accountsDepth == 0 || genesis.accountsDepth > MAX_DEPTH || m == 0 || m > MAX_MARKETS) {
             revert InvalidGenesisShape(genesis.accountsDepth, m);
@@ -112,29 +118,44 @@ contract Rollup is IRollup {
         uint256 newStateRoot,
         uint256 depositCount_,
         Withdrawal[] calldata withdrawals,
+        uint256 batchTimeMs,
         bytes calldata batchData,
         uint256[8] calldata proof
     ) external {
         if (msg.sender != operator) revert NotOperator();
-        uint256 last = lastVerifiedBatch;
-        if (batchNumber <= last) revert BatchAlreadyVerified(batchNumber);
-        if (batchNumber != last + 1) revert BatchOutOfOrder(last + 1, batchNumber);
-        if (oldStateRoot != stateRoot) revert StaleRoot(stateRoot, oldStateRoot);
+        _checkOrder(batchNumber, oldStateRoot);
         uint256 consumed = depositsConsumed;
         uint256 newConsumed = consumed + depositCount_;
         if (newConsumed > depositCount) revert UnknownDeposits(newConsumed, depositCount);
         if (newStateRoot >= FIELD) revert NotFieldElement(newStateRoot);
+        _checkBatchTime(batchTimeMs);
 
-        uint256 publicHash = _publicHash(
-            batchNumber, oldStateRoot, newStateRoot, consumed, newConsumed, withdrawals, batchData
-        );
-        _verify(proof, publicHash);
+        {
+            uint256 l1Hash = _l1Hash(consumed, newConsumed, withdrawals, batchTimeMs);
+            _verify(proof, _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, batchData));
+        }
 
         stateRoot = newStateRoot;
         lastVerifiedBatch = batchNumber;
         depositsConsumed = newConsumed;
+        lastBatchTimeMs = batchTimeMs;
         _credit(batchNumber, withdrawals);
         emit BatchVerified(batchNumber, newStateRoot);
+    }
+
+    function _checkOrder(uint256 batchNumber, uint256 oldStateRoot) internal view {
+        uint256 last = lastVerifiedBatch;
+        if (batchNumber <= last) revert BatchAlreadyVerified(batchNumber);
+        if (batchNumber != last + 1) revert BatchOutOfOrder(last + 1, batchNumber);
+        if (oldStateRoot != stateRoot) revert StaleRoot(stateRoot, oldStateRoot);
+    }
+
+    /// @dev Time only moves forward, and not past the chain's: an operator could otherwise fill an expired
+    ///      order by proving an earlier time, or expire orders and accrue funding by proving a later one.
+    function _checkBatchTime(uint256 batchTimeMs) internal view {
+        if (batchTimeMs < lastBatchTimeMs) revert BatchTimeWentBack(lastBatchTimeMs, batchTimeMs);
+        uint256 latest = block.timestamp * 1000 + MAX_CLOCK_SKEW_MS;
+        if (batchTimeMs > latest) revert BatchTimeInFuture(latest, batchTimeMs);
     }
 
     /// @dev The pull pattern keeps a reverting recipient from blocking the batch.
@@ -164,23 +185,34 @@ contract Rollup is IRollup {
         uint256 fromDeposit,
         uint256 toDeposit,
         Withdrawal[] calldata withdrawals,
+        uint256 batchTimeMs,
         bytes calldata batchData
     ) external view returns (uint256) {
-        if (toDeposit < fromDeposit || toDeposit > depositCount) revert UnknownDeposits(toDeposit, depositCount);
-        return _publicHash(batchNumber, oldStateRoot, newStateRoot, fromDeposit, toDeposit, withdrawals, batchData);
+        if (toDeposit < fromDeposit || toDeposit > depositCount) {
+            revert UnknownDeposits(toDeposit, depositCount);
+        }
+        uint256 l1Hash = _l1Hash(fromDeposit, toDeposit, withdrawals, batchTimeMs);
+        return _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, batchData);
+    }
+
+    /// @dev The L1 part of the public input: the deposits consumed, the withdrawals paid, the proven time.
+    function _l1Hash(uint256 fromDeposit, uint256 toDeposit, Withdrawal[] calldata withdrawals, uint256 batchTimeMs)
+        internal
+        view
+        returns (uint256)
+    {
+        return PoseidonT5.hash(
+            [depositHashes[fromDeposit], depositHashes[toDeposit], _withdrawalHash(withdrawals), batchTimeMs]
+        );
     }
 
     function _publicHash(
         uint256 batchNumber,
         uint256 oldStateRoot,
         uint256 newStateRoot,
-        uint256 fromDeposit,
-        uint256 toDeposit,
-        Withdrawal[] calldata withdrawals,
+        uint256 l1Hash,
         bytes calldata batchData
-    ) internal view returns (uint256) {
-        uint256 l1Hash =
-            PoseidonT4.hash([depositHashes[fromDeposit], depositHashes[toDeposit], _withdrawalHash(withdrawals)]);
+    ) internal pure returns (uint256) {
         // Shifted to fit below the field modulus; the circuit takes it as an opaque input.
         uint256 dataHash = uint256(keccak256(batchData)) >> 8;
         return PoseidonT6.hash([oldStateRoot, newStateRoot, batchNumber, l1Hash, dataHash]);
@@ -198,9 +230,9 @@ contract Rollup is IRollup {
     }
 
     function _verify(uint256[8] calldata p, uint256 publicHash) internal view {
-        try _verifier.verifyProof(
-            [p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], [publicHash]
-        ) returns (bool ok) {
+        try _verifier.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], [publicHash]) returns (
+            bool ok
+        ) {
             if (!ok) revert InvalidProof();
         } catch {
             revert InvalidProof();

@@ -33,7 +33,9 @@ contract RollupTest is Test {
         usdc.mint(ALICE, 1 << 100);
         vm.prank(ALICE);
         usdc.approve(address(rollup), type(uint256).max);
-        for (uint256 i = 0; i < 8; i++) proof[i] = i + 1;
+        for (uint256 i = 0; i < 8; i++) {
+            proof[i] = i + 1;
+        }
     }
 
     // ------------------------------------------------------------------ helpers
@@ -124,7 +126,7 @@ contract RollupTest is Test {
 
     function _submit(uint256 batch, uint256 oldRoot, uint256 newRoot, uint256 deposits) internal {
         vm.prank(OPERATOR);
-        rollup.submitBatch(batch, oldRoot, newRoot, deposits, _none(), "", proof);
+        rollup.submitBatch(batch, oldRoot, newRoot, deposits, _none(), 0, "", proof);
     }
 
     // ------------------------------------------------------------------ deposits
@@ -235,13 +237,13 @@ contract RollupTest is Test {
     function test_submitBatch_revertsForNonOperator() public {
         vm.expectRevert(IRollup.NotOperator.selector);
         vm.prank(ALICE);
-        rollup.submitBatch(1, GENESIS, 5, 0, _none(), "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, _none(), 0, "", proof);
     }
 
     function test_submitBatch_checksOperatorBeforeEverythingElse() public {
         vm.expectRevert(IRollup.NotOperator.selector);
         vm.prank(ALICE);
-        rollup.submitBatch(7, 999, 5, 99, _none(), "", proof);
+        rollup.submitBatch(7, 999, 5, 99, _none(), 0, "", proof);
     }
 
     function test_submitBatch_revertsOnBatchZero() public {
@@ -300,7 +302,7 @@ contract RollupTest is Test {
         ws[0] = IRollup.Withdrawal({accountId: 1, to: ALICE, amount: P + 5});
         vm.expectRevert(abi.encodeWithSelector(IRollup.NotFieldElement.selector, P + 5));
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, ws, 0, "", proof);
     }
 
     function test_submitBatch_revertsOnWithdrawalToZeroAddress() public {
@@ -308,7 +310,7 @@ contract RollupTest is Test {
         ws[1].to = address(0);
         vm.expectRevert(abi.encodeWithSelector(IRollup.WithdrawalToZeroAddress.selector, 1, ws[1].accountId));
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, ws, 0, "", proof);
         assertEq(rollup.lastVerifiedBatch(), 0, "nothing verified");
     }
 
@@ -336,6 +338,7 @@ contract RollupTest is Test {
             0,
             2,
             _fixtureWithdrawals(),
+            vm.parseJsonUint(vectors, ".batch.batchTimeMs"),
             vm.parseJsonBytes(vectors, ".batch.batchData")
         );
         assertEq(got, want, "publicHash");
@@ -347,26 +350,57 @@ contract RollupTest is Test {
         uint256 newRoot = vm.parseJsonUint(vectors, ".batch.newStateRoot");
         bytes memory data = vm.parseJsonBytes(vectors, ".batch.batchData");
         IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
+        uint256 t = vm.parseJsonUint(vectors, ".batch.batchTimeMs");
 
         // Any change to what the proof binds must change the public input.
         bytes memory other = bytes.concat(data, hex"00");
         vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, other, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t, other, proof);
 
         vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 3, ws, data, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 3, ws, t, data, proof);
 
         ws[1].amount += 1;
         vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, data, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t, data, proof);
         ws[1].amount -= 1;
 
+        // The proven time is bound too: the same proof with another time is not this batch's.
+        vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, data, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t + 1, data, proof);
+
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t, data, proof);
         assertEq(rollup.stateRoot(), newRoot, "stateRoot");
+        assertEq(rollup.lastBatchTimeMs(), t, "lastBatchTimeMs");
+    }
+
+    // ------------------------------------------------------------------ submitBatch: proven time
+
+    function test_submitBatch_revertsWhenTimeGoesBack() public {
+        vm.warp(1_000);
+        _submitAt(1, GENESIS, 5, 500_000);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BatchTimeWentBack.selector, 500_000, 499_999));
+        _submitAt(2, 5, 6, 499_999);
+        _submitAt(2, 5, 6, 500_000); // equal is fine: a batch without a price keeps the last one's time
+        assertEq(rollup.lastBatchTimeMs(), 500_000, "lastBatchTimeMs");
+    }
+
+    function test_submitBatch_revertsWhenTimeIsPastTheBlockPlusSkew() public {
+        vm.warp(1_000);
+        uint256 latest = 1_000_000 + rollup.MAX_CLOCK_SKEW_MS();
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BatchTimeInFuture.selector, latest, latest + 1));
+        _submitAt(1, GENESIS, 5, latest + 1);
+        _submitAt(1, GENESIS, 5, latest);
+    }
+
+    function _submitAt(uint256 batch, uint256 oldRoot, uint256 newRoot, uint256 timeMs) internal {
+        vm.prank(OPERATOR);
+        rollup.submitBatch(batch, oldRoot, newRoot, 0, _none(), timeMs, "", proof);
     }
 
     // ------------------------------------------------------------------ submitBatch: effects
@@ -395,7 +429,7 @@ contract RollupTest is Test {
         vm.expectEmit(true, true, true, true, address(rollup));
         emit IRollup.BatchVerified(1, 5);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 0, ws, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, ws, 0, "", proof);
 
         assertEq(rollup.withdrawable(ws[0].to), ws[0].amount + ws[1].amount, "withdrawable");
     }
@@ -407,7 +441,7 @@ contract RollupTest is Test {
         IRollup.Withdrawal[] memory ws = new IRollup.Withdrawal[](1);
         ws[0] = IRollup.Withdrawal({accountId: 3, to: ALICE, amount: 400_000});
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 1, ws, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 1, ws, 0, "", proof);
         uint256 before = usdc.balanceOf(ALICE);
 
         vm.expectEmit(true, true, true, true, address(rollup));
@@ -497,10 +531,14 @@ contract RollupTest is Test {
         _expectBadGenesis(g, root, "markPrices[1]");
         g.markPrices[1] = 0;
 
-        // The keeper key is stored, not hashed into the state: changing it keeps the root.
+        // The keeper key is part of the state (Batch2 proves every price against it): another key is
+        // another root.
+        uint256 kx = g.keeperPubKeyX;
+        uint256 ky = g.keeperPubKeyY;
         (g.keeperPubKeyX, g.keeperPubKeyY) = _key();
+        _expectBadGenesis(g, root, "keeperPubKey");
+        (g.keeperPubKeyX, g.keeperPubKeyY) = (kx, ky);
         Rollup r = Rollup(this.deployExternal(g, root));
-        (uint256 kx,) = _key();
         assertEq(r.keeperPubKeyX(), kx, "keeper key stored");
     }
 
@@ -520,9 +558,7 @@ contract RollupTest is Test {
     function test_constructor_revertsOnAKeeperKeyOffTheCurve() public {
         (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
         g.keeperPubKeyY += 1;
-        vm.expectRevert(
-            abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, g.keeperPubKeyX, g.keeperPubKeyY)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IRollup.PubKeyNotOnCurve.selector, g.keeperPubKeyX, g.keeperPubKeyY));
         _deploy(g, root);
     }
 
@@ -581,11 +617,15 @@ contract RollupTest is Test {
     function test_gas_submitBatchWithZeroAndTwoWithdrawals() public {
         _depositFixture(3);
         _submit(1, GENESIS, 5, 1);
-        emit log_named_uint("submitBatch, 0 withdrawals, 1 deposit", vm.snapshotGasLastCall("submitBatch_0_withdrawals"));
+        emit log_named_uint(
+            "submitBatch, 0 withdrawals, 1 deposit", vm.snapshotGasLastCall("submitBatch_0_withdrawals")
+        );
 
         IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
         vm.prank(OPERATOR);
-        rollup.submitBatch(2, 5, 6, 2, ws, new bytes(512), proof);
-        emit log_named_uint("submitBatch, 2 withdrawals, 2 deposits", vm.snapshotGasLastCall("submitBatch_2_withdrawals"));
+        rollup.submitBatch(2, 5, 6, 2, ws, 0, new bytes(512), proof);
+        emit log_named_uint(
+            "submitBatch, 2 withdrawals, 2 deposits", vm.snapshotGasLastCall("submitBatch_2_withdrawals")
+        );
     }
 }

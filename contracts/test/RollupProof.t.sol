@@ -6,8 +6,8 @@ import {IRollup} from "../src/IRollup.sol";
 import {Rollup} from "../src/Rollup.sol";
 import {MockUSDC} from "../src/MockUSDC.sol";
 
-/// @notice The real-proof path: the snarkjs-exported verifier of the `v1tiny` circuit instance
-///         (src/generated/Groth16Verifier_v1tiny.sol) and a proof of batch 1 from the circuit pipeline
+/// @notice The real-proof path: the snarkjs-exported verifier of the Batch2 `tiny` circuit instance
+///         (src/generated/Groth16Verifier_tiny.sol) and a proof of batch 1 from the circuit pipeline
 ///         (test/fixtures/tiny-batch.json). Until both exist these tests skip themselves; exclude them
 ///         outright with `forge test --no-match-path test/RollupProof.t.sol`.
 ///
@@ -19,7 +19,7 @@ import {MockUSDC} from "../src/MockUSDC.sol";
 ///           batchData (0x hex bytes), proof: [a0, a1, b00, b01, b10, b11, c0, c1] (exportSolidityCallData order) }
 contract RollupProofTest is Test {
     string internal constant FIXTURE = "/test/fixtures/tiny-batch.json";
-    string internal constant VERIFIER_ARTIFACT = "/out/Groth16Verifier_v1tiny.sol/Groth16Verifier_v1tiny.json";
+    string internal constant VERIFIER_ARTIFACT = "/out/Groth16Verifier_tiny.sol/Groth16Verifier_tiny.json";
     address internal constant OPERATOR = address(0x0b0b);
     address internal constant DEPOSITOR = address(0xd0d0);
 
@@ -29,6 +29,7 @@ contract RollupProofTest is Test {
     uint256 internal oldRoot;
     uint256 internal newRoot;
     uint256 internal depositCount;
+    uint256 internal batchTimeMs;
     IRollup.Withdrawal[] internal withdrawals;
     bytes internal batchData;
     uint256[8] internal proof;
@@ -44,14 +45,17 @@ contract RollupProofTest is Test {
         batchNumber = vm.parseJsonUint(json, ".batchNumber");
         oldRoot = vm.parseJsonUint(json, ".oldStateRoot");
         newRoot = vm.parseJsonUint(json, ".newStateRoot");
+        batchTimeMs = vm.parseJsonUint(json, ".batchTimeMs");
         batchData = vm.parseJsonBytes(json, ".batchData");
         uint256[] memory p = vm.parseJsonUintArray(json, ".proof");
         assertEq(p.length, 8, "fixture proof length");
-        for (uint256 i = 0; i < 8; i++) proof[i] = p[i];
+        for (uint256 i = 0; i < 8; i++) {
+            proof[i] = p[i];
+        }
         assertEq(batchNumber, 1, "fixture batchNumber");
         assertEq(oldRoot, genesis, "fixture oldStateRoot == genesisRoot");
 
-        address verifier = vm.deployCode("Groth16Verifier_v1tiny.sol:Groth16Verifier_v1tiny");
+        address verifier = vm.deployCode("Groth16Verifier_tiny.sol:Groth16Verifier_tiny");
         MockUSDC usdc = new MockUSDC();
         rollup = new Rollup(_genesisParams(), genesis, verifier, address(usdc), OPERATOR);
 
@@ -105,7 +109,9 @@ contract RollupProofTest is Test {
         vm.prank(OPERATOR);
         // A failing precompile burns all the gas it is given; a fixed budget per call keeps one rejected
         // proof from starving the rest of the test (as a real tx's gas limit would).
-        rollup.submitBatch{gas: 3_000_000}(batchNumber, oldRoot, newRoot, depositCount, withdrawals, data, p);
+        rollup.submitBatch{gas: 3_000_000}(
+            batchNumber, oldRoot, newRoot, depositCount, withdrawals, batchTimeMs, data, p
+        );
     }
 
     function test_realProof_validProofIsAccepted() public {
@@ -135,5 +141,54 @@ contract RollupProofTest is Test {
         _skipWithoutFixture();
         vm.expectRevert(IRollup.InvalidProof.selector);
         _submit(proof, bytes.concat(batchData, hex"01"));
+    }
+
+    function test_realProof_redirectedWithdrawalIsRejected() public {
+        _skipWithoutFixture();
+        // The operator keeps the proof of alice's signed withdrawal but pays it to itself.
+        withdrawals[0].to = OPERATOR;
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        _submit(proof, batchData);
+        withdrawals[0].amount += 1;
+        withdrawals[0].to = address(0xa11ce);
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        _submit(proof, batchData);
+        assertEq(rollup.withdrawable(OPERATOR), 0, "nothing paid to the operator");
+    }
+
+    function test_realProof_misroutedDepositIsRejected() public {
+        _skipWithoutFixture();
+        // A second Rollup whose queue holds another key's deposit of the same amount: the proof, which
+        // credited alice's key, does not verify against that queue.
+        MockUSDC usdc = new MockUSDC();
+        Rollup other = new Rollup(
+            _genesisParams(),
+            oldRoot,
+            vm.deployCode("Groth16Verifier_tiny.sol:Groth16Verifier_tiny"),
+            address(usdc),
+            OPERATOR
+        );
+        usdc.mint(DEPOSITOR, 1 << 100);
+        vm.startPrank(DEPOSITOR);
+        usdc.approve(address(other), type(uint256).max);
+        // The genesis vault's key: a valid curve point that is not alice's.
+        other.deposit(
+            vm.parseJsonUint(json, ".genesis.vaultPubKeyX"),
+            vm.parseJsonUint(json, ".genesis.vaultPubKeyY"),
+            vm.parseJsonUint(json, ".deposits[0].amount")
+        );
+        vm.stopPrank();
+        vm.prank(OPERATOR);
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        other.submitBatch{gas: 3_000_000}(
+            batchNumber, oldRoot, newRoot, depositCount, withdrawals, batchTimeMs, batchData, proof
+        );
+    }
+
+    function test_realProof_otherBatchTimeIsRejected() public {
+        _skipWithoutFixture();
+        batchTimeMs += 1;
+        vm.expectRevert(IRollup.InvalidProof.selector);
+        _submit(proof, batchData);
     }
 }

@@ -1,6 +1,6 @@
 /**
  * Writes contracts/generated/: the circomlibjs Poseidon constants for the widths the Rollup hashes at
- * genesis (the account leaf and the global state of every instance in circuits/circuits.json), and
+ * genesis (the account leaf, a market and the global root of every instance in circuits/batch2.json), and
  * `PoseidonN.sol`, which hashes an array of one of those widths with contracts/src/PoseidonWide.sol.
  *
  * Why not poseidon-solidity: it ships T2..T6 only, and an unrolled library with every constant inlined
@@ -9,16 +9,14 @@
  * them. The libraries are linked like PoseidonT4..T6: forge links them in tests, node/l1/deploy.ts
  * deploys them from the Rollup artifact's link references.
  *
- * Widths come from the TypeScript leaf and global encodings (sequencer/state), so a field added there is
- * a width generated here on the next build. The folder is git-ignored; `forgeBuild` (npm run
+ * Widths follow the Batch2 encoding (`genesisHashWidths`, the same as sequencer/proof/witness.ts and
+ * the circuit); a cross-check test keeps them equal to the TS encoding's lengths. The folder is git-ignored; `forgeBuild` (npm run
  * build:contracts, npm test, the devnet) writes it before forge runs.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
-import { emptyGlobal, globalFields } from "../../sequencer/state/global-state.ts";
-import { emptyLeaf, leafFields } from "../../sequencer/state/leaf.ts";
 import { L1Error } from "./errors.ts";
 import { CONTRACTS_DIR } from "./paths.ts";
 
@@ -33,20 +31,24 @@ export const POSEIDON_SOL_DIR = join(CONTRACTS_DIR, "generated");
 const CONSTANTS_JSON = fileURLToPath(
   new URL("../../node_modules/circomlibjs/src/poseidon_constants_opt.json", import.meta.url),
 );
-const CIRCUITS_JSON = fileURLToPath(new URL("../../circuits/circuits.json", import.meta.url));
+const CIRCUITS_JSON = fileURLToPath(new URL("../../circuits/batch2.json", import.meta.url));
 
-/** Leaf and global widths of M markets: the lengths of the TS encodings (SPEC.md). */
-export function genesisHashWidths(M: number): { leaf: number; global: number } {
-  return { leaf: leafFields(emptyLeaf(M), M).length, global: globalFields(emptyGlobal(M)).length };
+/**
+ * The Poseidon widths of the Batch2 genesis hash of M markets (sequencer/proof/witness.ts): the v2 leaf,
+ * a market's six fields, and the global root over M market hashes and four tail fields.
+ */
+export function genesisHashWidths(M: number): { leaf: number; market: number; global: number } {
+  return { leaf: 5 + 3 * M, market: 6, global: M + 4 };
 }
 
-/** Every width any circuit instance hashes at genesis, ascending. */
+/** Every width any Batch2 instance hashes at genesis, ascending. */
 export function instanceWidths(): number[] {
   const all = JSON.parse(readFileSync(CIRCUITS_JSON, "utf8")) as Record<string, { M: number }>;
   const widths = new Set<number>();
   for (const { M } of Object.values(all)) {
     const w = genesisHashWidths(M);
     widths.add(w.leaf);
+    widths.add(w.market);
     widths.add(w.global);
   }
   return [...widths].sort((a, b) => a - b);

@@ -10,6 +10,8 @@ export type ProvenBatch = {
   newStateRoot: bigint;
   depositCount: bigint;
   withdrawals: { accountId: bigint; to: Address; amount: bigint }[];
+  /** The batch's proven time (ms), which the Rollup keeps monotonic and near its block time. */
+  batchTimeMs: bigint;
   batchData: Hex;
   /** [a0, a1, b00, b01, b10, b11, c0, c1] in snarkjs `exportSolidityCallData` order. */
   proof: readonly bigint[];
@@ -177,6 +179,7 @@ export class L1Submitter {
           batch.newStateRoot,
           batch.depositCount,
           batch.withdrawals,
+          batch.batchTimeMs,
           batch.batchData,
           proof,
         ],

@@ -31,6 +31,7 @@ function batch(n: bigint, extra: Partial<ProvenBatch> = {}): ProvenBatch {
     newStateRoot: GENESIS_ROOT + n,
     depositCount: 0n,
     withdrawals: [],
+    batchTimeMs: n,
     batchData: "0x",
     proof: PROOF,
     ...extra,
@@ -184,7 +185,7 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
             address: env.deployed.rollupAddress,
             abi: rollupAbi,
             functionName: "submitBatch",
-            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, [], "0x", PROOF],
+            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, [], 0n, "0x", PROOF],
             chain: null,
           });
           await publicClient.waitForTransactionReceipt({ hash });

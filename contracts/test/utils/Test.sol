@@ -5,13 +5,13 @@ pragma solidity ^0.8.28;
 ///         copy is a 2022 fork), so this declares just what we call; forge serves them at the Vm address.
 interface Vm {
     function prank(address sender) external;
+    function warp(uint256 timestamp) external;
     function startPrank(address sender) external;
     function stopPrank() external;
     function expectRevert(bytes4 selector) external;
     function expectRevert(bytes calldata revertData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
-    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter)
-        external;
+    function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
     function readFile(string calldata path) external view returns (string memory);
     function exists(string calldata path) external view returns (bool);
     function projectRoot() external view returns (string memory);

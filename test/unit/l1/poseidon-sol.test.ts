@@ -3,14 +3,25 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { loadBatch2Instance } from "../../../circuits/batch2-instance.ts";
+import { buildGenesis2 } from "../../../node/genesis.ts";
 import { genesisHashWidths, instanceWidths, writePoseidonSol } from "../../../node/l1/poseidon-sol.ts";
+import { devKey } from "../../../sequencer/crypto/keys.ts";
 
 describe("poseidon-sol generator", () => {
-  it("derives the widths from the TS leaf (4 + 3M) and global (3M + 2) encodings", () => {
-    assert.deepEqual(genesisHashWidths(2), { leaf: 10, global: 8 });
-    assert.deepEqual(genesisHashWidths(1), { leaf: 7, global: 5 });
-    // Every instance in circuits/circuits.json has M = 2 today.
-    assert.deepEqual(instanceWidths(), [8, 10]);
+  it("derives the widths from the Batch2 encoding (leaf 5 + 3M, market 6, global M + 4)", () => {
+    assert.deepEqual(genesisHashWidths(2), { leaf: 11, market: 6, global: 6 });
+    assert.deepEqual(genesisHashWidths(1), { leaf: 8, market: 6, global: 5 });
+    // circuits/batch2.json: trace has M = 1, the others M = 2.
+    assert.deepEqual(instanceWidths(), [5, 6, 8, 11]);
+    // The TS encoding's own lengths: the leaf, and 6 fields per market plus the tail of 4.
+    const g = buildGenesis2(loadBatch2Instance("tiny"), {
+      backstopSeed: "widths",
+      keeperPubKey: devKey("widths-keeper").pubKey,
+      reservedForLiquidations: 0,
+    });
+    assert.equal(g.chain.leafFields(0).length, genesisHashWidths(2).leaf);
+    assert.equal(g.chain.globalFields().length, 2 * genesisHashWidths(2).market + 4);
   });
 
   it("splits each width's constants into libraries under the code limit and drops stale files", () => {
