@@ -185,7 +185,7 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
             address: env.deployed.rollupAddress,
             abi: rollupAbi,
             functionName: "submitBatch",
-            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, [], 0n, "0x", PROOF],
+            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, [], b6.batchTimeMs, "0x", PROOF],
             chain: null,
           });
           await publicClient.waitForTransactionReceipt({ hash });
