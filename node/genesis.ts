@@ -86,11 +86,20 @@ export async function buildGenesis(
  * with BadGenesis instead of starting the rollup from a root nobody checked.
  */
 export function rollupGenesisOf(g: Genesis, keeperPubKey: readonly [bigint, bigint]): RollupGenesisParams {
-  const vault = g.engine.account(g.params.backstopAccountId);
+  return rollupParamsOf(g.engine, g.params, g.tree.depth, keeperPubKey);
+}
+
+function rollupParamsOf(
+  engine: Engine,
+  params: EngineParams,
+  depth: number,
+  keeperPubKey: readonly [bigint, bigint],
+): RollupGenesisParams {
+  const vault = engine.account(params.backstopAccountId);
   if (!vault) throw new RangeError("genesis has no backstop vault account");
-  const global = g.engine.global();
+  const global = engine.global();
   return {
-    accountsDepth: BigInt(g.tree.depth),
+    accountsDepth: BigInt(depth),
     vaultPubKeyX: vault.pubKeyX,
     vaultPubKeyY: vault.pubKeyY,
     vaultCollateral: vault.collateral,
@@ -190,17 +199,5 @@ export function buildGenesis2(
 
 /** Rollup.sol's genesis parameters of a Batch2 genesis (see `rollupGenesisOf`). */
 export function rollupGenesis2Of(g: Genesis2, keeperPubKey: readonly [bigint, bigint]): RollupGenesisParams {
-  const vault = g.engine.account(g.params.backstopAccountId);
-  if (!vault) throw new RangeError("genesis has no backstop vault account");
-  const global = g.engine.global();
-  return {
-    accountsDepth: BigInt(g.accountsDepth),
-    vaultPubKeyX: vault.pubKeyX,
-    vaultPubKeyY: vault.pubKeyY,
-    vaultCollateral: vault.collateral,
-    insuranceFund: global.insuranceFund,
-    markPrices: global.markets.map((m) => m.markPrice),
-    keeperPubKeyX: keeperPubKey[0],
-    keeperPubKeyY: keeperPubKey[1],
-  };
+  return rollupParamsOf(g.engine, g.params, g.accountsDepth, keeperPubKey);
 }

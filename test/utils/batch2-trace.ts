@@ -1,12 +1,11 @@
 /**
- * Drives an engine run into Batch2 batches the way a sequencer must: a batch starts at a price
- * (marks and funding are constant inside it, one price per market), whole txs only, cut before the
- * tx that would overflow any of the instance's tables. Every message the trace needs is signed with
+ * Drives an engine run into Batch2 batches with the sequencer's own batch code (OpenBatch2: a batch
+ * starts at its prices, holds whole txs only, and ends before the tx that would overflow a table). Every message the trace needs is signed with
  * the real key of its account, every price with the keeper's, so the circuit checks real signatures.
  */
 
 import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
-import { proofNeeds } from "../../sequencer/batches/proof-needs.ts";
+import { OpenBatch2 } from "../../sequencer/batches/open-batch2.ts";
 import { type Signature, signPoseidon } from "../../sequencer/crypto/eddsa.ts";
 import type { DevKey } from "../../sequencer/crypto/keys.ts";
 import { priceMessage } from "../../sequencer/crypto/messages.ts";
@@ -22,23 +21,12 @@ import type { ProofOp } from "../../sequencer/proof/ops.ts";
 import { type Batch2Witness, ProofChain } from "../../sequencer/proof/witness.ts";
 import { KEEPER } from "./batch2.ts";
 
-interface Pending {
-  time: bigint;
-  ops: ProofOp[];
-  accounts: Set<number>;
-  messages: Set<bigint>;
-  slots: number;
-  deposits: number;
-  withdrawals: number;
-  prices: Set<number>;
-  nonces: Map<number, bigint>;
-}
-
 export class TraceBatcher {
   readonly chain: ProofChain;
   readonly witnesses: Batch2Witness[] = [];
   readonly sigs = new Map<bigint, Signature>();
-  private open: Pending;
+  private open: OpenBatch2;
+  private seq = 0n;
   constructor(
     readonly inst: Batch2Instance,
     private readonly engine: Engine,
@@ -59,21 +47,12 @@ export class TraceBatcher {
         keeper: KEEPER.pubKey,
       },
     );
-    this.open = this.fresh(engine.nowMs());
+    this.open = this.next();
   }
 
-  private fresh(time: bigint): Pending {
-    return {
-      time,
-      ops: [],
-      accounts: new Set(),
-      messages: new Set(),
-      slots: 0,
-      deposits: 0,
-      withdrawals: 0,
-      prices: new Set(),
-      nonces: new Map(),
-    };
+  private next(): OpenBatch2 {
+    const n = BigInt(this.witnesses.length + 1);
+    return new OpenBatch2(n, this.inst, 0, this.engine.params.backstopAccountId, 0);
   }
 
   private sign(accountId: number, fields: bigint[]): void {
@@ -99,49 +78,29 @@ export class TraceBatcher {
     }
   }
 
-  /** After every accepted tx, in order. */
+  /** After every accepted tx, in order: the sequencer's own cut (OpenBatch2.fits) and record. */
   applied(tx: EngineTx, r: ApplyResult): void {
-    const n = proofNeeds(r.ops, this.engine.params.backstopAccountId);
-    const o = this.open;
-    const union = new Set([...o.accounts, ...n.accounts, ...r.touched]);
-    const msgs = new Set([...o.messages, ...n.messages]);
-    const isPrice = tx.kind === "price";
-    const mustCut =
-      (isPrice && (o.slots > 0 || o.prices.has(tx.marketId) || o.accounts.size > 0)) ||
-      union.size > this.inst.N ||
-      msgs.size > this.inst.S ||
-      o.slots + n.opSlots > this.inst.T ||
-      o.deposits + n.deposits > this.inst.ND ||
-      o.withdrawals + n.withdrawals > this.inst.NW;
-    if (mustCut) this.flush(isPrice ? this.engine.nowMs() : o.time);
-    const p = this.open;
+    if (!this.open.fits(tx, r, "liquidation")) this.flush();
     this.signOps(r.ops);
-    for (const a of n.accounts) p.accounts.add(a);
-    for (const a of r.touched) p.accounts.add(a);
-    for (const m of n.messages) p.messages.add(m);
-    p.slots += n.opSlots;
-    p.deposits += n.deposits;
-    p.withdrawals += n.withdrawals;
-    if (isPrice) p.prices.add(tx.marketId);
-    p.ops.push(...r.ops);
-    for (const id of p.accounts) p.nonces.set(id, (this.engine.account(id) as AccountLeaf).nonce);
-    if (p.accounts.size > this.inst.N) throw new Error(`one tx needs ${p.accounts.size} accounts`);
+    this.open.record(this.seq++, tx, r, this.engine);
+    if (this.open.accounts.size > this.inst.N)
+      throw new Error(`one tx needs ${this.open.accounts.size} accounts`);
   }
 
-  /** Builds the open batch's witness (if it has anything) and opens the next at `time`. */
-  flush(time: bigint = this.engine.nowMs()): void {
+  /** Builds the open batch's witness (if it has anything) and opens the next. */
+  flush(): void {
     const o = this.open;
-    if (o.ops.length > 0 || o.accounts.size > 0) {
+    if (!o.isEmpty) {
       this.witnesses.push(
         this.chain.buildBatch({
-          batchNumber: BigInt(this.witnesses.length + 1),
-          batchTimeMs: o.time,
+          batchNumber: o.batchNumber,
+          batchTimeMs: o.timeMs ?? 0n,
           ops: o.ops,
           signatures: this.sigs,
           nonces: o.nonces,
         }),
       );
     }
-    this.open = this.fresh(time);
+    this.open = this.next();
   }
 }
