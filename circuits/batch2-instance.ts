@@ -58,10 +58,10 @@ export function loadBatch2Instance(name: string): Batch2Instance {
         },
       );
   }
-  if (inst.M > 4 || inst.imfBps.length !== inst.M || inst.mmfBps.length !== inst.M)
+  if (inst.M > 3 || inst.imfBps.length !== inst.M || inst.mmfBps.length !== inst.M)
     throw new CircuitError(
       "CIRCUIT_BAD_INSTANCE",
-      `Batch2 instance "${name}": M must be 1..4 with an IMF and MMF each`,
+      `Batch2 instance "${name}": M must be 1..3 (a leaf of 5 + 3M fields is one Poseidon of at most 16) with an IMF and MMF each`,
       {
         details: { name, M: inst.M },
       },

@@ -31,7 +31,7 @@ export async function writeProofFixture(o: { onProgress?: (m: string) => void } 
   });
   const alice = devKey("fixture-alice");
   const [x, y] = alice.pubKey;
-  const to = 0x00000000000000000000000000000000000a11ce0n;
+  const to = 0x00000000000000000000000000000000000a11cen;
   const txs: EngineTx[] = [
     { kind: "deposit", depositIndex: 0n, pubKeyX: x, pubKeyY: y, amount: 1_000_000_000n },
     { kind: "withdrawal", accountId: 1, nonce: 1n, amount: 250_000_000n, l1Address: to },

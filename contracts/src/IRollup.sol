@@ -22,9 +22,10 @@ interface IRollup {
     /// @param vaultPubKeyX The vault's L2 key (the operator's): a BabyJubjub point with x != 0.
     /// @param vaultCollateral The vault's starting collateral, < 2^80.
     /// @param insuranceFund The starting insurance fund, < 2^80.
-    /// @param markPrices Each market's starting mark (0: none yet), < 2^40; its length is M (1..4).
-    /// @param keeperPubKeyX The oracle keeper's L2 key, whose signed prices the sequencer accepts. Not part of
-    ///        the state root; stored so that a circuit can later bind prices to it.
+    /// @param markPrices Each market's starting mark (0: none yet), < 2^40; its length is M (1..3: a leaf
+    ///        of 5 + 3M fields must fit circomlib's Poseidon of at most 16 inputs).
+    /// @param keeperPubKeyX The oracle keeper's L2 key. It is in the state root, and the circuit checks every
+    ///        price a batch uses against it.
     struct GenesisParams {
         uint256 accountsDepth;
         uint256 vaultPubKeyX;
@@ -53,8 +54,9 @@ interface IRollup {
     ///         Pay it to the contract's address before deploying.
     error GenesisCashNotHeld(uint256 needed, uint256 held);
 
-    /// @notice Thrown when anyone but the operator submits a batch. The circuit does not check L2
-    ///         signatures, so only the operator's batches can be trusted to be ones users asked for.
+    /// @notice Thrown when anyone but the operator submits a batch. The proof shows users' signatures and
+    ///         the rules were followed, but not which of several valid batches comes next: one sequencer
+    ///         orders them (forced requests and an exit are issue 12's).
     error NotOperator();
     /// @notice Thrown when `batch` is at or below `lastVerifiedBatch` (a replay or an old batch).
     error BatchAlreadyVerified(uint256 batch);

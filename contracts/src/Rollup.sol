@@ -20,9 +20,12 @@ contract Rollup is IRollup {
     uint256 internal constant MAX_MARK_PRICE = 1 << 40;
     /// @dev The TS tree's limits (sequencer/state/merkle-tree.ts) and SPEC.md's M.
     uint256 internal constant MAX_DEPTH = 64;
-    uint256 internal constant MAX_MARKETS = 4;
+    /// @dev A leaf of 5 + 3M fields is one circomlib Poseidon, of at most 16 inputs.
+    uint256 internal constant MAX_MARKETS = 3;
+    /// @dev The circuit compares times in 48 bits (ms until the year 10889).
+    uint256 internal constant MAX_TIME_MS = (1 << 48) - 1;
     /// @dev How far past the block's time a batch's proven time may be (the sequencer's clock against
-    ///      the chain's). The circuit checks order expiry and funding gaps against batchTimeMs.
+    ///      the chain's). The circuit checks order expiry against batchTimeMs.
     uint256 public constant MAX_CLOCK_SKEW_MS = 60_000;
 
     IGroth16Verifier internal immutable _verifier;
@@ -151,10 +154,13 @@ contract Rollup is IRollup {
     }
 
     /// @dev Time only moves forward, and not past the chain's: an operator could otherwise fill an expired
-    ///      order by proving an earlier time, or expire orders and accrue funding by proving a later one.
+    ///      order by proving an earlier time, or expire live orders early by proving a later one. Nothing bounds
+    ///      it from below against the chain's clock (an honest batch may wait long to be proven), so a batch
+    ///      may keep the last batch's time: see the README's trust model.
     function _checkBatchTime(uint256 batchTimeMs) internal view {
         if (batchTimeMs < lastBatchTimeMs) revert BatchTimeWentBack(lastBatchTimeMs, batchTimeMs);
         uint256 latest = block.timestamp * 1000 + MAX_CLOCK_SKEW_MS;
+        if (latest > MAX_TIME_MS) latest = MAX_TIME_MS;
         if (batchTimeMs > latest) revert BatchTimeInFuture(latest, batchTimeMs);
     }
 

@@ -170,6 +170,11 @@ export class L1Submitter {
     try {
       const { request } = await publicClient.simulateContract({
         account,
+        // On the block the tx will be mined in, not the latest: the Rollup checks batchTimeMs against its
+        // block's time, and on a chain without traffic (Anvil mines only on a tx) the latest block can be
+        // minutes old. Checked there, every fresh batch would look too far ahead (BatchTimeInFuture), and
+        // as nothing would be sent, no newer block would ever come.
+        blockTag: "pending",
         address: this.#p.rollupAddress,
         abi: rollupAbi,
         functionName: "submitBatch",

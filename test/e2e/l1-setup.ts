@@ -117,7 +117,7 @@ export async function deposit(
 export async function readRollup(
   rpcUrl: string,
   rollupAddress: Address,
-  functionName: "lastVerifiedBatch" | "stateRoot" | "depositCount" | "depositsConsumed",
+  functionName: "lastVerifiedBatch" | "stateRoot" | "depositCount" | "depositsConsumed" | "lastBatchTimeMs",
 ): Promise<bigint> {
   const { publicClient } = createL1Clients({ rpcUrl });
   return publicClient.readContract({ address: rollupAddress, abi: rollupAbi, functionName });

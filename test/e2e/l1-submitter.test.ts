@@ -209,6 +209,29 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
       [],
     );
   });
+
+  it("sends a batch proven more than the clock skew after the last L1 block (an idle chain)", async () => {
+    // The Rollup checks batchTimeMs against the block that carries it. On a chain without traffic the
+    // latest block is old: checked against it, a fresh batch would look too far ahead, and since the
+    // submitter would then send nothing, no newer block would ever come (Anvil mines only on a tx).
+    const { publicClient } = createL1Clients({ rpcUrl: env.anvil.rpcUrl });
+    const latest = (await publicClient.getBlock()).timestamp;
+    const timeMs = latest * 1000n + 60_000n + 5_000n;
+    while (BigInt(Math.floor(Date.now() / 1000)) < latest + 7n) await new Promise((r) => setTimeout(r, 200));
+    const events: SubmitterEvent[] = [];
+    const s = makeSubmitter(env, new Map([[7n, batch(7n, { batchTimeMs: timeMs })]]), events);
+    s.start();
+    try {
+      await until(() => verified(events).length >= 1, 10_000, "batch 7 verified");
+    } finally {
+      await s.stop();
+    }
+    assert.deepEqual(
+      events.filter((e) => e.type === "failed"),
+      [],
+    );
+    assert.equal(await readRollup(env.anvil.rpcUrl, env.deployed.rollupAddress, "lastBatchTimeMs"), timeMs);
+  });
 });
 
 describe("L1Submitter survives an Anvil restart and a dropped transaction (VerifierDouble verifier)", () => {
