@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- prover` (or `npx tsx scripts/bench-prover.ts [--rounds 3] [--powers 16,18,20]
- * [--no-default]`): the native prover against snarkjs on the same zkey and the same witness,
+ * [--no-default] [--direct-chains]`): the native prover against snarkjs on the same zkey and the same witness,
  * interleaved (native, snarkjs, native, ...), at the default instance and at synthetic chains of
  * multiplications that fill 2^k domains (built with the dev setup and cached). Prints wall time,
  * peak RSS, the native prover's split (MSM / NTT / QAP / I/O), the ratio, the wasm witness share, and
@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
@@ -19,6 +19,7 @@ import { buildCircuit } from "../prover/setup/build-circuit.ts";
 import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
 import { devSetup } from "../prover/setup/dev-setup.ts";
 import { compileCircom } from "../test/prover/fixtures/compile-fixture.ts";
+import { mulChainWtns, writeMulChainR1cs } from "../test/prover/fixtures/mul-chain.ts";
 import { sampleBatchInput } from "../test/utils/batch-input.ts";
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -29,7 +30,8 @@ interface Case {
   zkeyPath: string;
   vkey: unknown;
   wtnsPath: string;
-  witnessMs: number;
+  /** Wasm witness calculator time; undefined when the witness was written directly. */
+  witnessMs: number | undefined;
 }
 
 interface Run {
@@ -144,8 +146,13 @@ function report(r: Result): { nativeMs: number; snarkjsMs: number; ratio: number
   console.log(
     `  native split: MSM ${pct(msm)} (A ${s(med("msmA"))}, B1 ${s(med("msmB1"))}, B2 ${s(med("msmB2"))}, C ${s(med("msmC"))}, H ${s(med("msmH"))}), NTT ${pct(ntt)}, QAP ${pct(qap)}, I/O+start ${pct(io)}`,
   );
+  const wm = r.c.witnessMs;
+  const witness =
+    wm === undefined
+      ? "witness written directly (no wasm)"
+      : `wasm witness ${s(wm)} = ${((100 * wm) / (wm + nativeMs)).toFixed(0)}% of witness + native prove`;
   console.log(
-    `  ratio ${ratio.toFixed(1)}x; verify: native ${r.verified.native}, snarkjs ${r.verified.snarkjs}; wasm witness ${s(r.c.witnessMs)} = ${((100 * r.c.witnessMs) / (r.c.witnessMs + nativeMs)).toFixed(0)}% of witness + native prove`,
+    `  ratio ${ratio.toFixed(1)}x; verify: native ${r.verified.native}, snarkjs ${r.verified.snarkjs}; ${witness}`,
   );
   return { nativeMs, snarkjsMs, ratio };
 }
@@ -192,10 +199,12 @@ component main { public [a] } = MulChain(${n});
 `;
 }
 
-async function chainCase(power: number, dir: string): Promise<Case> {
+async function chainCase(power: number, dir: string, direct: boolean): Promise<Case> {
   const n = 2 ** power - 4;
-  log(`2^${power}: compiling a chain of ${n} multiplications (cached)...`);
-  const fx = await compileCircom(`mulchain_${n}`, mulChainSource(n));
+  log(`2^${power}: ${direct ? "writing" : "compiling"} a chain of ${n} multiplications (cached)...`);
+  const fx: { dir: string; r1csPath: string; wasmPath?: string } = direct
+    ? await writeMulChainR1cs(n)
+    : await compileCircom(`mulchain_${n}`, mulChainSource(n));
   const zkeyPath = join(fx.dir, "bench-prover.zkey");
   if (!existsSync(zkeyPath)) {
     log(`2^${power}: INSECURE dev setup (cached in ${fx.dir})...`);
@@ -210,7 +219,9 @@ async function chainCase(power: number, dir: string): Promise<Case> {
     await rename(tmp, zkeyPath);
   }
   const wtnsPath = join(dir, `chain${power}.wtns`);
-  const witnessMs = await witnessFile({ a: 3, b: 5 }, fx.wasmPath, wtnsPath);
+  let witnessMs: number | undefined;
+  if (fx.wasmPath) witnessMs = await witnessFile({ a: 3, b: 5 }, fx.wasmPath, wtnsPath);
+  else await writeFile(wtnsPath, mulChainWtns(n, 3n, 5n));
   return {
     name: `mul-chain 2^${power}`,
     constraints: n,
@@ -226,8 +237,12 @@ async function main(): Promise<void> {
     .option("--rounds <n>", "rounds per engine", "3")
     .option("--powers <list>", "synthetic chain sizes as powers of two (20 takes a long dev setup)", "16,18")
     .option("--no-default", "skip the default instance")
+    .option(
+      "--direct-chains",
+      "write the chains' r1cs and witness directly instead of compiling them with circom (2^20: ~1 s, not ~40 min)",
+    )
     .parse(process.argv)
-    .opts<{ rounds: string; powers: string; default: boolean }>();
+    .opts<{ rounds: string; powers: string; default: boolean; directChains?: boolean }>();
   const cfg = loadProverConfig();
   if (!nativeProverWorks(cfg.NATIVE_PROVER_BIN)) {
     throw new Error(`the native prover ${cfg.NATIVE_PROVER_BIN} is not built: run npm run build:native`);
@@ -249,7 +264,7 @@ async function main(): Promise<void> {
       if (!r.verified.native || !r.verified.snarkjs) process.exitCode = 1;
     }
     for (const p of powers) {
-      const r = await benchCase(await chainCase(p, dir), rounds, dir);
+      const r = await benchCase(await chainCase(p, dir, o.directChains === true), rounds, dir);
       const f = report(r);
       results.push({ name: r.c.name, line: `${f.ratio.toFixed(1)}x` });
       if (!r.verified.native || !r.verified.snarkjs) process.exitCode = 1;

@@ -143,6 +143,40 @@ for (const [name, gen] of [
   });
 }
 
+test("g1 and g2: MSM with forced windows (2, 5, 15, 16 bits) equals the naive sum, with 0, 1, r−1 and repeated scalars", {
+  skip: SKIP_NATIVE,
+}, () => {
+  // Near r−1 the top windows are full, so the 16-bit digits reach their int16 edge (−2^15).
+  const edgeScalar = fc.oneof(
+    fc.constantFrom(0n, 1n, 2n, R - 1n, R - 2n, (R - 1n) / 2n, 1n << 240n, (1n << 253n) + 12345n),
+    fc.bigInt({ min: R - (1n << 40n), max: R - 1n }),
+    scalar,
+  );
+  const terms = (maxLen: number) =>
+    fc.array(fc.tuple(fc.bigInt({ min: 1n, max: 1000n }), edgeScalar), { minLength: 1, maxLength: maxLen });
+  for (const [name, gen, len] of [
+    ["g1", g1, 120],
+    ["g2", g2, 40],
+  ] as const) {
+    const cases = fc.sample(terms(len), 4);
+    cases.push([
+      [7n, R - 1n],
+      [9n, R - 1n],
+      [11n, 1n],
+    ]);
+    const lines: string[] = [];
+    const want: string[] = [];
+    for (const w of [2, 5, 15, 16]) {
+      for (const t of cases) {
+        lines.push(`${name} msmw ${w} ${t.map(([k, s]) => `${k} ${s}`).join(" ")}`);
+        const p = gen(t.reduce((acc, [k, s]) => (acc + k * s) % R, 0n));
+        want.push(`${p} | ${p} | ${p}`);
+      }
+    }
+    assert.deepEqual(selftest(lines), want);
+  }
+});
+
 test("ntt: forward is the DFT at powers of 5^((r−1)/n), and the inverse undoes it", {
   skip: SKIP_NATIVE,
 }, () => {
@@ -163,4 +197,31 @@ test("ntt: forward is the DFT at powers of 5^((r−1)/n), and the inverse undoes
   const big = fc.sample(fc.bigInt({ min: 0n, max: R - 1n }), 1 << 12);
   const [f] = selftest([`ntt 12 ${big.join(" ")}`]);
   assert.equal(selftest([`intt 12 ${f}`])[0], big.join(" "));
+});
+
+const bitrev = (xs: string[]): string[] => {
+  const bits = Math.log2(xs.length);
+  return xs.map((_, i) => {
+    let r = 0;
+    for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+    return xs[r]!;
+  });
+};
+
+test("ntt: the prover's bit-reversed halves (DIF inverse, DIT forward) match the natural transforms and undo each other", {
+  skip: SKIP_NATIVE,
+}, () => {
+  // 2^14 and 2^15 run both the in-block (2^12) stages and the streaming ones.
+  for (const logn of [0, 1, 3, 12, 14, 15]) {
+    const vals = fc.sample(fc.bigInt({ min: 0n, max: R - 1n }), 1 << logn).map(String);
+    const [inv, invBr, fwd] = selftest([
+      `intt ${logn} ${vals.join(" ")}`,
+      `intt-br ${logn} ${vals.join(" ")}`,
+      `ntt ${logn} ${vals.join(" ")}`,
+    ]);
+    assert.equal(invBr, bitrev(inv!.split(" ")).join(" "), `intt-br, n = 2^${logn}`);
+    const [fwdBr, back] = selftest([`ntt-br ${logn} ${bitrev(vals).join(" ")}`, `ntt-br ${logn} ${invBr}`]);
+    assert.equal(fwdBr, fwd, `ntt-br, n = 2^${logn}`);
+    assert.equal(back, vals.join(" "), `ntt-br undoes intt-br, n = 2^${logn}`);
+  }
 });

@@ -55,6 +55,16 @@ struct Mapped {
   }
 };
 
+// Lets the kernel drop the resident pages of a read-only file mapping inside [p, p + len) (whole
+// pages only). They stay in the page cache, and a later read faults them back in, so peak RSS is
+// the largest stage's working set rather than the whole zkey.
+inline void drop_pages(const void* p, size_t len) {
+  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t b = ((uintptr_t)p + page - 1) & ~(page - 1);
+  uintptr_t e = ((uintptr_t)p + len) & ~(page - 1);
+  if (e > b) madvise((void*)b, e - b, MADV_DONTNEED);
+}
+
 inline uint32_t rd32(const uint8_t* p) {
   uint32_t v;
   std::memcpy(&v, p, 4);
@@ -148,6 +158,7 @@ struct Zkey {
                        ", constraint " + std::to_string(c) + ", signal " + std::to_string(sig) + ")");
       }
     }
+    drop_pages(coefs, (size_t)nCoefs * 44);
     expect_size(name, s[5], 5, (uint64_t)nVars * 64, "A points");
     expect_size(name, s[6], 6, (uint64_t)nVars * 64, "B1 points");
     expect_size(name, s[7], 7, (uint64_t)nVars * 128, "B2 points");

@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
   int threads = default_threads();
   bool stats = false, serveMode = false, selftestMode = false;
   MsmOptions::Mode msmMode = MsmOptions::Auto;
+  int msmWindow = 0;
   std::string fixedGroup;
   for (int i = 1; i < argc; i++) {
     std::string a = argv[i];
@@ -160,6 +161,8 @@ int main(int argc, char** argv) {
     } else if (a == "--msm" && i + 1 < argc) {
       std::string m = argv[++i];
       msmMode = m == "jacobian" ? MsmOptions::Jacobian : m == "affine" ? MsmOptions::BatchAffine : MsmOptions::Auto;
+    } else if (a == "--msm-window" && i + 1 < argc) {
+      msmWindow = std::max(0, std::min(16, std::atoi(argv[++i])));
     } else if (a == "--stats") {
       stats = true;
     } else if (a == "--serve") {
@@ -191,6 +194,7 @@ int main(int argc, char** argv) {
     double load = ms_since(t0);
     Prover prover(z, threads);
     prover.msmOpt.mode = msmMode;
+    prover.msmOpt.window = msmWindow;
     Proof p = prover.prove(w);
     write_file(pos[2], proof_json(p));
     write_file(pos[3], public_json(p));

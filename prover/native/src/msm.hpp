@@ -26,14 +26,81 @@ inline Affine<F> load_point(const uint8_t* base, size_t i) {
 
 inline void load_scalar(const uint8_t* base, size_t i, u64* s) { std::memcpy(s, base + i * 32, 32); }
 
-// Window size minimising windows * (points + 3 * buckets), in mixed additions: a bucket costs a mixed
-// and a full addition in the running sum. (A 4.5 weight, closer to batch-affine costs, measured the same.)
-inline int choose_window(size_t m) {
+// The MSM's terms after grouping: first ns points of the input, by index (list), then the side
+// table of summed groups.
+template <class F>
+struct Entries {
+  const uint8_t* points;
+  const uint32_t* list;
+  size_t ns;
+  const Affine<F>* side;
+  ZK_INLINE Affine<F> get(size_t k) const { return k < ns ? load_point<F>(points, list[k]) : side[k - ns]; }
+  ZK_INLINE void prefetch(size_t k) const {
+    if (k < ns) __builtin_prefetch(points + (size_t)list[k] * sizeof(Affine<F>));
+  }
+};
+
+struct KeyIdx {
+  u64 key;
+  uint32_t idx;
+  bool operator<(const KeyIdx& o) const { return key != o.key ? key < o.key : idx < o.idx; }
+};
+
+// A 64-bit mix of a scalar's limbs: equal scalars have equal keys.
+inline u64 scalar_key(const u64* s) {
+  u64 h = s[0] ^ (s[1] * 0x9e3779b97f4a7c15ULL) ^ (s[2] * 0xc2b2ae3d27d4eb4fULL) ^ (s[3] * 0x165667b19e3779f9ULL);
+  return h ^ (h >> 29);
+}
+
+// Sorts by (key, index): one chunk per thread, then pairwise merges.
+inline void sort_keys(std::vector<KeyIdx>& v, int threads) {
+  const size_t n = v.size();
+  int t = std::max(1, std::min(threads, (int)(n / 65536)));
+  std::vector<size_t> cut(t + 1);
+  for (int i = 0; i <= t; i++) cut[i] = n * i / t;
+  parallel_for(t, t, [&](size_t b, size_t e, int) {
+    for (size_t i = b; i < e; i++) std::sort(v.begin() + cut[i], v.begin() + cut[i + 1]);
+  });
+  for (int width = 1; width < t; width *= 2) {
+    for (int i = 0; i + width < t; i += 2 * width) {
+      int hi = std::min(t, i + 2 * width);
+      std::inplace_merge(v.begin() + cut[i], v.begin() + cut[i + width], v.begin() + cut[hi]);
+    }
+  }
+}
+
+template <class F>
+void batch_to_affine_jac(const Jac<F>* in, Affine<F>* out, size_t n) {
+  F acc = F::one();
+  std::vector<F> pref(n);
+  for (size_t i = 0; i < n; i++) {
+    pref[i] = acc;
+    if (!in[i].is_inf()) acc = acc * in[i].Z;
+  }
+  F inv = acc.inv();
+  for (size_t i = n; i-- > 0;) {
+    if (in[i].is_inf()) {
+      out[i] = Affine<F>{F::zero(), F::zero()};
+      continue;
+    }
+    F zi = inv * pref[i];
+    inv = inv * in[i].Z;
+    F zi2 = zi.sqr();
+    out[i] = Affine<F>{in[i].X * zi2, in[i].Y * zi2 * zi};
+  }
+}
+
+// Window size minimising the rounds of windows per thread * (points + 3 * buckets), in mixed
+// additions: a bucket costs a mixed and a full addition in the running sum, and threads take whole
+// windows, so 17 windows on 2 threads cost 9 rounds. (A 4.5 weight, closer to batch-affine costs,
+// measured the same.) c = 16 is the widest: digits are int16.
+inline int choose_window(size_t m, int threads = 1) {
   int best = 2;
   double best_cost = 1e300;
-  for (int c = 2; c <= 15; c++) {
-    double windows = SCALAR_BITS / c + 1;
-    double cost = windows * ((double)m + 3.0 * (double)(1u << (c - 1)));
+  for (int c = 2; c <= 16; c++) {
+    int nw = SCALAR_BITS / c + 1;
+    double rounds = (nw + threads - 1) / threads;
+    double cost = rounds * ((double)m + 3.0 * (double)(1u << (c - 1)));
     if (cost < best_cost) {
       best_cost = cost;
       best = c;
@@ -42,10 +109,13 @@ inline int choose_window(size_t m) {
   return best;
 }
 
-// Signed digits of one scalar, |d| <= 2^(c-1), sum d_w 2^(c w) = s.
+// Signed digits of one scalar, -2^(c-1) <= d <= 2^(c-1), sum d_w 2^(c w) = s. At c = 16 the digits
+// are -2^15 <= d < 2^15 (int16); the top window of a 254-bit scalar then holds 14 bits and the carry,
+// below 2^15, so it never wraps.
 inline void signed_digits(const u64* s, int c, int nw, int16_t* out, size_t stride) {
   int carry = 0;
   const int half = 1 << (c - 1);
+  const int lim = c == 16 ? half - 1 : half;
   for (int w = 0; w < nw; w++) {
     int bit = w * c;
     int v = 0;
@@ -56,7 +126,7 @@ inline void signed_digits(const u64* s, int c, int nw, int16_t* out, size_t stri
       v = (int)(x & ((1ULL << c) - 1));
     }
     v += carry;
-    if (v > half) {
+    if (v > lim) {
       v -= (1 << c);
       carry = 1;
     } else {
@@ -71,18 +141,18 @@ inline void signed_digits(const u64* s, int c, int nw, int16_t* out, size_t stri
 struct MsmOptions {
   enum Mode { Auto, Jacobian, BatchAffine } mode = Auto;
   size_t batch = 0;  // pending additions per shared inversion; 0 = from the bucket count
+  int window = 0;    // window bits; 0 = choose_window
 };
 
 // Bucket sums of one window with mixed Jacobian additions.
 template <class F>
-Jac<F> window_jacobian(const uint8_t* points, const uint32_t* list, const int16_t* d, size_t m, int nb,
-                       std::vector<Jac<F>>& buckets) {
+Jac<F> window_jacobian(const Entries<F>& ent, const int16_t* d, size_t m, int nb, std::vector<Jac<F>>& buckets) {
   using J = Jac<F>;
   buckets.assign(nb, J::inf());
   for (size_t k = 0; k < m; k++) {
     int v = d[k];
     if (v == 0) continue;
-    Affine<F> p = load_point<F>(points, list[k]);
+    Affine<F> p = ent.get(k);
     if (v > 0) {
       buckets[v - 1] = buckets[v - 1].madd(p);
     } else {
@@ -199,13 +269,14 @@ struct BatchAffineWindow {
     retry.clear();
   }
 
-  J run(const uint8_t* points, const uint32_t* list, const int16_t* d, size_t m) {
+  J run(const Entries<F>& ent, const int16_t* d, size_t m) {
     std::fill(full.begin(), full.end(), 0);
     hasExtra = false;
     for (size_t k = 0; k < m; k++) {
       int v = d[k];
       if (v == 0) continue;
-      A p = load_point<F>(points, list[k]);
+      ent.prefetch(k + 8);
+      A p = ent.get(k);
       uint32_t b;
       if (v > 0) {
         b = (uint32_t)(v - 1);
@@ -269,93 +340,106 @@ Jac<F> msm(const uint8_t* points, const uint8_t* scalars, size_t n, int threads,
   if (list.empty()) return result;
 
   // 2. Equal scalars share one window pass: sum their points first (witnesses repeat values a lot,
-  // e.g. the hashes of empty subtrees). The MSM then runs on a compact copy: one affine point and one
-  // scalar per distinct value.
-  auto scalar_less = [&](uint32_t x, uint32_t y) {
-    const uint8_t* a = scalars + (size_t)x * 32;
-    const uint8_t* b = scalars + (size_t)y * 32;
-    for (int l = 3; l >= 0; l--) {
-      u64 u, v;
-      std::memcpy(&u, a + l * 8, 8);
-      std::memcpy(&v, b + l * 8, 8);
-      if (u != v) return u < v;
-    }
-    return x < y;
-  };
-  auto scalar_eq = [&](uint32_t x, uint32_t y) { return std::memcmp(scalars + (size_t)x * 32, scalars + (size_t)y * 32, 32) == 0; };
-  std::sort(list.begin(), list.end(), scalar_less);
-  std::vector<uint32_t> runs;  // start of each run of equal scalars, then list.size()
-  for (size_t k = 0; k < list.size(); k++) {
-    if (k == 0 || !scalar_eq(list[k - 1], list[k])) runs.push_back((uint32_t)k);
-  }
-  const size_t nruns = runs.size();
-  runs.push_back((uint32_t)list.size());
-  std::vector<A> cpts(nruns);
-  std::vector<u64> csc(nruns * 4);
-  std::vector<uint32_t> multi;  // runs with more than one point
-  for (size_t r = 0; r < nruns; r++) {
-    if (runs[r + 1] - runs[r] > 1) multi.push_back((uint32_t)r);
-  }
-  std::vector<J> sums(multi.size());
-  parallel_for(nruns, threads, [&](size_t b, size_t e, int) {
-    for (size_t r = b; r < e; r++) {
-      uint32_t first = list[runs[r]];
-      std::memcpy(&csc[r * 4], scalars + (size_t)first * 32, 32);
-      cpts[r] = load_point<F>(points, first);
+  // e.g. the hashes of empty subtrees). Scalars are grouped by a 64-bit hash, sorted with the index,
+  // so a run of equal keys holds the candidates; equality is then checked on all 32 bytes. Points of
+  // a lone scalar stay where they are (the zkey section, read in index order); only the sums of
+  // groups go to a small side table.
+  const size_t nl = list.size();
+  std::vector<KeyIdx> keys(nl);
+  parallel_for(nl, threads, [&](size_t b, size_t e, int) {
+    for (size_t k = b; k < e; k++) {
+      u64 sc[4];
+      load_scalar(scalars, list[k], sc);
+      keys[k] = KeyIdx{scalar_key(sc), list[k]};
     }
   });
-  parallel_for(multi.size(), threads, [&](size_t b, size_t e, int) {
-    for (size_t g = b; g < e; g++) {
-      uint32_t r = multi[g];
-      J acc = J::from(cpts[r]);
-      for (uint32_t k = runs[r] + 1; k < runs[r + 1]; k++) acc = acc.madd(load_point<F>(points, list[k]));
-      sums[g] = acc;
-    }
-  });
-  // Group sums back to affine with one shared inversion; a sum at infinity drops out.
+  sort_keys(keys, threads);
+  std::vector<uint8_t> grouped;                   // 1 for the members of a group of >= 2 points
+  std::vector<uint32_t> gmem, gstart;             // group members, and each group's start in gmem
   {
-    F acc = F::one();
-    std::vector<F> pref(multi.size());
-    for (size_t g = 0; g < multi.size(); g++) {
-      if (sums[g].is_inf()) continue;
-      pref[g] = acc;
-      acc = acc * sums[g].Z;
-    }
-    F inv = acc.inv();
-    for (size_t g = multi.size(); g-- > 0;) {
-      A& out = cpts[multi[g]];
-      if (sums[g].is_inf()) {
-        out = A{F::zero(), F::zero()};
-        continue;
+    auto eq = [&](uint32_t x, uint32_t y) { return std::memcmp(scalars + (size_t)x * 32, scalars + (size_t)y * 32, 32) == 0; };
+    std::vector<uint32_t> run;
+    for (size_t k = 0; k < nl;) {
+      size_t e = k + 1;
+      while (e < nl && keys[e].key == keys[k].key) e++;
+      if (e - k > 1) {
+        run.clear();
+        for (size_t j = k; j < e; j++) run.push_back(keys[j].idx);
+        // Hash collisions are all but impossible; a run that mixes values is split exactly.
+        std::sort(run.begin(), run.end(), [&](uint32_t x, uint32_t y) {
+          int c = std::memcmp(scalars + (size_t)x * 32, scalars + (size_t)y * 32, 32);
+          return c != 0 ? c < 0 : x < y;
+        });
+        for (size_t a = 0; a < run.size();) {
+          size_t bnd = a + 1;
+          while (bnd < run.size() && eq(run[a], run[bnd])) bnd++;
+          if (bnd - a > 1) {
+            if (grouped.empty()) grouped.assign(n, 0);
+            gstart.push_back((uint32_t)gmem.size());
+            for (size_t j = a; j < bnd; j++) {
+              gmem.push_back(run[j]);
+              grouped[run[j]] = 1;
+            }
+          }
+          a = bnd;
+        }
       }
-      F zi = inv * pref[g];
-      inv = inv * sums[g].Z;
-      F zi2 = zi.sqr();
-      out = A{sums[g].X * zi2, sums[g].Y * zi2 * zi};
+      k = e;
+    }
+    const size_t ng = gstart.size();
+    gstart.push_back((uint32_t)gmem.size());
+    std::vector<KeyIdx>().swap(keys);
+    if (ng) {
+      size_t w = 0;
+      for (size_t k = 0; k < nl; k++) {
+        if (!grouped[list[k]]) list[w++] = list[k];
+      }
+      list.resize(w);
     }
   }
-  std::vector<J>().swap(sums);
-  size_t m = 0;
-  for (size_t r = 0; r < nruns; r++) {
-    if (cpts[r].is_inf()) continue;
-    cpts[m] = cpts[r];
-    std::memcpy(&csc[m * 4], &csc[r * 4], 32);
-    m++;
+  const size_t ngroups = gstart.size() - 1;
+  std::vector<A> side(ngroups);
+  std::vector<u64> sideScalar(ngroups * 4);
+  {
+    std::vector<J> sums(ngroups);
+    parallel_for(ngroups, threads, [&](size_t b, size_t e, int) {
+      for (size_t g = b; g < e; g++) {
+        J acc = J::inf();
+        for (uint32_t k = gstart[g]; k < gstart[g + 1]; k++) acc = acc.madd(load_point<F>(points, gmem[k]));
+        sums[g] = acc;
+        std::memcpy(&sideScalar[g * 4], scalars + (size_t)gmem[gstart[g]] * 32, 32);
+      }
+    });
+    batch_to_affine_jac(sums.data(), side.data(), ngroups);
+    // A group whose points sum to infinity drops out.
+    size_t w = 0;
+    for (size_t g = 0; g < ngroups; g++) {
+      if (side[g].is_inf()) continue;
+      side[w] = side[g];
+      std::memcpy(&sideScalar[w * 4], &sideScalar[g * 4], 32);
+      w++;
+    }
+    side.resize(w);
   }
+  std::vector<uint32_t>().swap(gmem);
+  std::vector<uint8_t>().swap(grouped);
+  const size_t ns = list.size();
+  const size_t m = ns + side.size();
   if (m == 0) return result;
-  list.resize(m);
-  for (size_t k = 0; k < m; k++) list[k] = (uint32_t)k;
-  points = (const uint8_t*)cpts.data();
-  scalars = (const uint8_t*)csc.data();
+  const Entries<F> ent{points, list.data(), ns, side.data()};
 
   // 3. Signed digits, window-major.
-  const int c = choose_window(m);
+  const int c = opt.window ? opt.window : choose_window(m, threads);
   const int nw = SCALAR_BITS / c + 1;
   std::vector<int16_t> digits((size_t)nw * m);
   parallel_for(m, threads, [&](size_t b, size_t e, int) {
     for (size_t k = b; k < e; k++) {
       u64 s[4];
-      load_scalar(scalars, k, s);
+      if (k < ns) {
+        load_scalar(scalars, list[k], s);
+      } else {
+        std::memcpy(s, &sideScalar[(k - ns) * 4], 32);
+      }
       signed_digits(s, c, nw, digits.data() + k, m);
     }
   });
@@ -379,8 +463,7 @@ Jac<F> msm(const uint8_t* points, const uint8_t* scalars, size_t n, int threads,
       const int lo = w * c;
       const int used = lo >= SCALAR_BITS ? 1 : 1 << std::min(c - 1, SCALAR_BITS - lo);
       const bool few = opt.mode == MsmOptions::Auto && (size_t)used < 4 * batch;
-      wsum[w] = affine && !few ? ba->run(points, list.data(), d, m)
-                               : window_jacobian<F>(points, list.data(), d, m, few ? used : nb, jb);
+      wsum[w] = affine && !few ? ba->run(ent, d, m) : window_jacobian<F>(ent, d, m, few ? used : nb, jb);
     }
   };
   int nt = std::min(threads, nw);

@@ -1,7 +1,8 @@
-// Radix-2 number-theoretic transform over Fr (Montgomery form), in place, natural order in and out.
+// Radix-2 number-theoretic transform over Fr (Montgomery form), in place.
 // The 2^k-th root of unity is 5^((r-1)/2^k), the same one ffjavascript's Fr.w[k] holds, so the
 // evaluations land on the same points as snarkjs' and the zkey's H section.
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "field.hpp"
@@ -50,8 +51,13 @@ inline std::vector<Fr> powers(const Fr& w, size_t count, int threads) {
   return out;
 }
 
-// One radix-2 stage s (half-block m = 2^(s-1)) over butterflies [b, e) of the array a.
-inline void ntt_stage(Fr* a, int s, size_t stride, const std::vector<Fr>& tw, size_t b, size_t e) {
+// Stages of half-block m < 2^NTT_BLOCK_LOG run inside contiguous blocks of 2^NTT_BLOCK_LOG elements
+// (128 KiB, in L2), each block all its small stages at once; only the larger stages stream the whole
+// array, one pass each. Their twiddles come from a compact table: stage m's w_{2m}^j at [m + j].
+constexpr int NTT_BLOCK_LOG = 12;
+
+// One radix-2 decimation-in-time stage s (half-block m = 2^(s-1)) over butterflies [b, e).
+inline void dit_stage(Fr* a, int s, size_t stride, const Fr* tw, size_t b, size_t e) {
   const size_t m = (size_t)1 << (s - 1);
   for (size_t t = b; t < e; t++) {
     size_t blk = t >> (s - 1), j = t & (m - 1);
@@ -63,54 +69,103 @@ inline void ntt_stage(Fr* a, int s, size_t stride, const std::vector<Fr>& tw, si
   }
 }
 
-// Forward transform with root w of order n = 2^logn: a_j <- sum_i a_i w^(i j).
-// tw must hold w^0 .. w^(n/2 - 1). After the bit reversal, the first logn - k stages stay inside
-// 2^k contiguous blocks, so each thread runs them on its own block with no synchronisation; only the
-// last k stages are split across threads stage by stage.
-inline void ntt(Fr* a, int logn, const std::vector<Fr>& tw, int threads) {
+// One decimation-in-frequency stage: (u, v) -> (u + v, (u - v) w^j).
+inline void dif_stage(Fr* a, int s, size_t stride, const Fr* tw, size_t b, size_t e) {
+  const size_t m = (size_t)1 << (s - 1);
+  for (size_t t = b; t < e; t++) {
+    size_t blk = t >> (s - 1), j = t & (m - 1);
+    size_t i1 = blk * 2 * m + j, i2 = i1 + m;
+    Fr u = a[i1], v = a[i2];
+    a[i1] = u + v;
+    a[i2] = (u - v) * tw[j * stride];
+  }
+}
+
+// w_{2m}^j at [m + j] for m < 2^L, from tw = w^0 .. w^(n/2 - 1) (w of order n = 2^logn).
+inline std::vector<Fr> stage_twiddles(const std::vector<Fr>& tw, int logn) {
+  const int L = std::min(logn, NTT_BLOCK_LOG);
+  std::vector<Fr> out((size_t)1 << L);
+  for (int s = 1; s <= L; s++) {
+    const size_t m = (size_t)1 << (s - 1), stride = ((size_t)1 << logn) >> s;
+    for (size_t j = 0; j < m; j++) out[m + j] = tw[j * stride];
+  }
+  return out;
+}
+
+// Bit-reversed input to natural output: a_j <- sum_i a_bitrev(i) w^(i j).
+inline void dit_from_bitrev(Fr* a, int logn, const std::vector<Fr>& tw, const std::vector<Fr>& stw, int threads) {
   const size_t n = (size_t)1 << logn;
   if (n == 1) return;
+  const int L = std::min(logn, NTT_BLOCK_LOG);
+  const size_t bsize = (size_t)1 << L;
+  parallel_for(n / bsize, threads, [&](size_t b, size_t e, int) {
+    for (size_t blk = b; blk < e; blk++) {
+      Fr* base = a + blk * bsize;
+      for (int s = 1; s <= L; s++) dit_stage(base, s, 1, stw.data() + ((size_t)1 << (s - 1)), 0, bsize / 2);
+    }
+  });
+  for (int s = L + 1; s <= logn; s++) {
+    parallel_for(n / 2, threads, [&](size_t b, size_t e, int) { dit_stage(a, s, n >> s, tw.data(), b, e); });
+  }
+}
+
+// Natural input to bit-reversed output, the same transform (Gentleman-Sande).
+inline void dif_to_bitrev(Fr* a, int logn, const std::vector<Fr>& tw, const std::vector<Fr>& stw, int threads) {
+  const size_t n = (size_t)1 << logn;
+  if (n == 1) return;
+  const int L = std::min(logn, NTT_BLOCK_LOG);
+  const size_t bsize = (size_t)1 << L;
+  for (int s = logn; s > L; s--) {
+    parallel_for(n / 2, threads, [&](size_t b, size_t e, int) { dif_stage(a, s, n >> s, tw.data(), b, e); });
+  }
+  parallel_for(n / bsize, threads, [&](size_t b, size_t e, int) {
+    for (size_t blk = b; blk < e; blk++) {
+      Fr* base = a + blk * bsize;
+      for (int s = L; s >= 1; s--) dif_stage(base, s, 1, stw.data() + ((size_t)1 << (s - 1)), 0, bsize / 2);
+    }
+  });
+}
+
+inline void bit_reverse_permute(Fr* a, int logn, int threads) {
+  const size_t n = (size_t)1 << logn;
   parallel_for(n, threads, [&](size_t b, size_t e, int) {
     for (size_t i = b; i < e; i++) {
       size_t j = bit_reverse(i, logn);
       if (i < j) std::swap(a[i], a[j]);
     }
   });
-  int k = 0;
-  while ((1 << (k + 1)) <= threads && k + 1 < logn && logn - (k + 1) >= 10) k++;
-  const size_t blocks = (size_t)1 << k, bsize = n >> k;
-  parallel_for(blocks, (int)blocks, [&](size_t b, size_t e, int) {
-    for (size_t blk = b; blk < e; blk++) {
-      Fr* base = a + blk * bsize;
-      for (int s = 1; s <= logn - k; s++) ntt_stage(base, s, n >> s, tw, 0, bsize / 2);
-    }
-  });
-  const size_t half = n / 2;
-  for (int s = logn - k + 1; s <= logn; s++) {
-    parallel_for(half, threads, [&](size_t b, size_t e, int) { ntt_stage(a, s, n >> s, tw, b, e); });
-  }
 }
 
-// A domain of size 2^logn with forward and inverse twiddles.
+// A domain of size 2^logn with forward and inverse twiddles. The prover pairs the bit-reversed
+// forms (inverse by DIF to bit-reversed coefficients, forward by DIT back to natural order), so it
+// never permutes; forward() and inverse() are the natural-order transforms.
 struct Domain {
   int logn;
   size_t n;
-  std::vector<Fr> tw, itw;
+  std::vector<Fr> tw, itw, stw, sitw;
   Fr inv_n;
   Domain(int logn_, int threads) : logn(logn_), n((size_t)1 << logn_) {
     Fr w = root_of_unity(logn);
     size_t h = n / 2 ? n / 2 : 1;
     tw = powers(w, h, threads);
     itw = powers(w.inv(), h, threads);
+    stw = stage_twiddles(tw, logn);
+    sitw = stage_twiddles(itw, logn);
     u64 nn[4] = {n, 0, 0, 0};
     inv_n = Fr::from_normal(nn).inv();
   }
-  void forward(Fr* a, int threads) const { ntt(a, logn, tw, threads); }
-  // Inverse transform without the 1/n factor (the caller folds it into its next pass).
-  void inverse_unscaled(Fr* a, int threads) const { ntt(a, logn, itw, threads); }
-  // Inverse transform including the 1/n factor.
+  void forward(Fr* a, int threads) const {
+    bit_reverse_permute(a, logn, threads);
+    dit_from_bitrev(a, logn, tw, stw, threads);
+  }
+  // Forward transform of coefficients given in bit-reversed order; evaluations in natural order.
+  void forward_from_bitrev(Fr* a, int threads) const { dit_from_bitrev(a, logn, tw, stw, threads); }
+  // Inverse transform without the 1/n factor, coefficients in bit-reversed order.
+  void inverse_to_bitrev_unscaled(Fr* a, int threads) const { dif_to_bitrev(a, logn, itw, sitw, threads); }
+  // Inverse transform including the 1/n factor, natural order.
   void inverse(Fr* a, int threads) const {
-    ntt(a, logn, itw, threads);
+    dif_to_bitrev(a, logn, itw, sitw, threads);
+    bit_reverse_permute(a, logn, threads);
     parallel_for(n, threads, [&](size_t b, size_t e, int) {
       for (size_t i = b; i < e; i++) a[i] = a[i] * inv_n;
     });

@@ -45,9 +45,10 @@ class Prover {
   MsmOptions msmOpt;  // bucket strategy (Auto unless a benchmark forces one)
   Prover(const Zkey& z, int threads) : z_(z), threads_(threads), dom_(z.logDomain, threads) {
     inc_ = root_of_unity(z.logDomain + 1);
-    // (1/n) * inc^i: the ifft's scale and the coset shift in one pass.
+    // (1/n) * inc^i: the ifft's scale and the coset shift in one pass (index i bit-reversed).
     incPow_ = powers(inc_, z.domainSize, threads);
     for (auto& x : incPow_) x = x * dom_.inv_n;
+    bit_reverse_permute(incPow_.data(), z.logDomain, threads);  // matches the bit-reversed coefficients
   }
 
   Proof prove(const Witness& w) {
@@ -73,18 +74,22 @@ class Prover {
         }
       }
     });
+    // Each zkey section is released from the resident set once read (see drop_pages).
+    drop_pages(z_.coefs, (size_t)z_.nCoefs * 44);
     parallel_for(n, threads_, [&](size_t lo, size_t hi, int) {
       for (size_t i = lo; i < hi; i++) c[i] = a[i] * b[i];
     });
     out.t.abc = ms_since(t0);
 
     auto t1 = clock::now();
+    // Coefficients come out of the inverse in bit-reversed order, so the coset shift uses the
+    // bit-reversed powers and the forward transform reads them as they are: no permutation at all.
     for (auto* v : {&a, &b, &c}) {
-      dom_.inverse_unscaled(v->data(), threads_);
+      dom_.inverse_to_bitrev_unscaled(v->data(), threads_);
       parallel_for(n, threads_, [&](size_t lo, size_t hi, int) {
         for (size_t i = lo; i < hi; i++) (*v)[i] = (*v)[i] * incPow_[i];
       });
-      dom_.forward(v->data(), threads_);
+      dom_.forward_from_bitrev(v->data(), threads_);
     }
     // H scalars in normal form, written over a.
     parallel_for(n, threads_, [&](size_t lo, size_t hi, int) {
@@ -96,19 +101,24 @@ class Prover {
 
     auto tm = clock::now();
     G1J pa = msm<Fq>(z_.A, w.values, z_.nVars, threads_, msmOpt);
+    drop_pages(z_.A, (size_t)z_.nVars * 64);
     out.t.msmA = ms_since(tm);
     tm = clock::now();
     G1J pb1 = msm<Fq>(z_.B1, w.values, z_.nVars, threads_, msmOpt);
+    drop_pages(z_.B1, (size_t)z_.nVars * 64);
     out.t.msmB1 = ms_since(tm);
     tm = clock::now();
     G2J pb = msm<Fq2>(z_.B2, w.values, z_.nVars, threads_, msmOpt);
+    drop_pages(z_.B2, (size_t)z_.nVars * 128);
     out.t.msmB2 = ms_since(tm);
     tm = clock::now();
     const size_t skip = (size_t)z_.nPublic + 1;
     G1J pc = msm<Fq>(z_.C, w.values + skip * 32, z_.nVars - skip, threads_, msmOpt);
+    drop_pages(z_.C, (size_t)(z_.nVars - skip) * 64);
     out.t.msmC = ms_since(tm);
     tm = clock::now();
     G1J ph = msm<Fq>(z_.H, (const uint8_t*)a.data(), n, threads_, msmOpt);
+    drop_pages(z_.H, n * 64);
     out.t.msmH = ms_since(tm);
 
     u64 r[4], s[4];

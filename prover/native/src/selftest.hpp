@@ -4,7 +4,9 @@
 //   g1|g2 mul K                  -> affine K*G ("inf" for infinity)
 //   g1|g2 msm K1 S1 K2 S2 ...     -> affine sum of S_i * (K_i * G): Pippenger with Jacobian buckets,
 //                                    with batch-affine buckets, then the naive sum (" | " between)
+//   g1|g2 msmw W K1 S1 ...        -> the same with W-bit windows
 //   ntt LOGN V0 .. V(n-1)         -> forward transform;  intt LOGN V.. -> inverse (with 1/n)
+//   ntt-br LOGN V..               -> forward from bit-reversed input; intt-br -> inverse, bit-reversed out
 #pragma once
 #include <iostream>
 #include <sstream>
@@ -73,7 +75,15 @@ std::string curve_op(const Affine<F>& g, const std::string& op, std::vector<std:
   }
   Jac<F> gj = Jac<F>::from(g);
   if (op == "mul" && args.size() == 1) return show_point(gj.mul(&raw[0]));
-  if (op == "msm" && args.size() % 2 == 0) {
+  // msmw W K1 S1 ...: the same with the window forced to W bits (W = 16 takes the int16 digit edge).
+  int window = 0;
+  if (op == "msmw" && !args.empty()) {
+    window = std::atoi(args[0].c_str());
+    if (window < 2 || window > 16) return "error: bad window";
+    args.erase(args.begin());
+    raw.erase(raw.begin(), raw.begin() + 4);
+  }
+  if ((op == "msm" || op == "msmw") && args.size() % 2 == 0) {
     size_t n = args.size() / 2;
     std::vector<Affine<F>> pts(n);
     std::vector<u64> sc(n * 4);
@@ -89,13 +99,16 @@ std::string curve_op(const Affine<F>& g, const std::string& op, std::vector<std:
     jac.mode = MsmOptions::Jacobian;
     ba.mode = MsmOptions::BatchAffine;
     ba.batch = 1 + n % 7;
+    jac.window = ba.window = window;
     return show_point(msm<F>(pp, sp, n, 2, jac)) + " | " + show_point(msm<F>(pp, sp, n, 2, ba)) + " | " +
            show_point(msm_naive<F>(pp, sp, n));
   }
   return "error: bad op";
 }
 
-inline std::string ntt_op(bool inverse, std::vector<std::string>& args) {
+// kind: "ntt" forward, "intt" inverse (natural order); "ntt-br" forward from bit-reversed input,
+// "intt-br" inverse (with 1/n) to bit-reversed output, the two halves the prover uses.
+inline std::string ntt_op(const std::string& kind, std::vector<std::string>& args) {
   if (args.empty()) return "error: no size";
   int logn = std::atoi(args[0].c_str());
   size_t n = (size_t)1 << logn;
@@ -107,10 +120,15 @@ inline std::string ntt_op(bool inverse, std::vector<std::string>& args) {
     v[i] = Fr::from_normal(x);
   }
   Domain d(logn, 2);
-  if (inverse) {
+  if (kind == "intt") {
     d.inverse(v.data(), 2);
-  } else {
+  } else if (kind == "ntt") {
     d.forward(v.data(), 2);
+  } else if (kind == "ntt-br") {
+    d.forward_from_bitrev(v.data(), 2);
+  } else {
+    d.inverse_to_bitrev_unscaled(v.data(), 2);
+    for (auto& x : v) x = x * d.inv_n;
   }
   std::string o;
   for (size_t i = 0; i < n; i++) o += (i ? " " : "") + to_decimal(v[i].to_normal().v);
@@ -126,9 +144,9 @@ inline int selftest(std::istream& in, std::ostream& out) {
     if (kind.empty()) continue;
     std::vector<std::string> args;
     std::string res;
-    if (kind == "ntt" || kind == "intt") {
+    if (kind == "ntt" || kind == "intt" || kind == "ntt-br" || kind == "intt-br") {
       while (ss >> tok) args.push_back(tok);
-      res = ntt_op(kind == "intt", args);
+      res = ntt_op(kind, args);
     } else {
       ss >> op;
       while (ss >> tok) args.push_back(tok);
