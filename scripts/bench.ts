@@ -12,7 +12,7 @@ const ALL: Record<string, string[]> = {
   matching: ["scripts/bench-matching.ts", "--repeats", "3"],
   risk: ["scripts/bench-risk.ts"],
   batch2: ["scripts/bench-batch2.ts", "--rounds", "2"],
-  prover: ["scripts/bench-prover.ts", "--rounds", "3", "--powers", "16,18"],
+  prover: ["scripts/bench-prover.ts", "--rounds", "3", "--powers", "16,18,20", "--direct-chains"],
 };
 const pick = process.argv.slice(2).filter((a) => a in ALL);
 let failed = 0;

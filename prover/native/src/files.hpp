@@ -150,6 +150,7 @@ struct Zkey {
     nCoefs = rd32(s[4].p);
     expect_size(name, s[4], 4, 4 + (uint64_t)nCoefs * 44, "coefficients");
     coefs = s[4].p + 4;
+    // Checked in chunks that leave the resident set at once: the section is most of a big zkey.
     for (uint32_t i = 0; i < nCoefs; i++) {
       const uint8_t* r = coefs + (size_t)i * 44;
       uint32_t m = rd32(r), c = rd32(r + 4), sig = rd32(r + 8);
@@ -157,6 +158,7 @@ struct Zkey {
         fail(name, "coefficient " + std::to_string(i) + " is out of range (matrix " + std::to_string(m) +
                        ", constraint " + std::to_string(c) + ", signal " + std::to_string(sig) + ")");
       }
+      if ((i & 0xffff) == 0xffff) drop_pages(coefs + ((size_t)i - 0xffff) * 44, (size_t)0x10000 * 44);
     }
     drop_pages(coefs, (size_t)nCoefs * 44);
     expect_size(name, s[5], 5, (uint64_t)nVars * 64, "A points");

@@ -59,22 +59,28 @@ class Prover {
     std::vector<Fr> a(n, Fr::zero()), b(n, Fr::zero()), c(n);
     // Coefficients hold coef·R² (Montgomery of Montgomery); the witness is in normal form, so one
     // Montgomery product gives coef·w in Montgomery form.
-    // One thread per matrix (A, B): each scans the records and accumulates its own.
-    parallel_for(2, threads_, [&](size_t lo, size_t hi, int) {
-      for (size_t mat = lo; mat < hi; mat++) {
-        std::vector<Fr>& dst = mat == 0 ? a : b;
-        for (uint32_t i = 0; i < z_.nCoefs; i++) {
-          const uint8_t* r = z_.coefs + (size_t)i * 44;
-          if (rd32(r) != mat) continue;
-          uint32_t row = rd32(r + 4), sig = rd32(r + 8);
-          Fr coef, wv;
-          std::memcpy(coef.v, r + 12, 32);
-          std::memcpy(wv.v, w.values + (size_t)sig * 32, 32);
-          dst[row] += coef * wv;
+    // One thread per matrix (A, B): each scans the records and accumulates its own. The section is
+    // most of the zkey (~300 MB at the Batch2 default), so it is read in chunks that leave the
+    // resident set as soon as both threads are past them (see drop_pages).
+    constexpr size_t COEF_CHUNK = 1 << 16;  // records, 2.75 MiB
+    for (size_t lo = 0; lo < z_.nCoefs; lo += COEF_CHUNK) {
+      const size_t hi = std::min<size_t>(z_.nCoefs, lo + COEF_CHUNK);
+      parallel_for(2, threads_, [&](size_t m0, size_t m1, int) {
+        for (size_t mat = m0; mat < m1; mat++) {
+          std::vector<Fr>& dst = mat == 0 ? a : b;
+          for (size_t i = lo; i < hi; i++) {
+            const uint8_t* r = z_.coefs + i * 44;
+            if (rd32(r) != mat) continue;
+            uint32_t row = rd32(r + 4), sig = rd32(r + 8);
+            Fr coef, wv;
+            std::memcpy(coef.v, r + 12, 32);
+            std::memcpy(wv.v, w.values + (size_t)sig * 32, 32);
+            dst[row] += coef * wv;
+          }
         }
-      }
-    });
-    // Each zkey section is released from the resident set once read (see drop_pages).
+      });
+      drop_pages(z_.coefs + lo * 44, (hi - lo) * 44);
+    }
     drop_pages(z_.coefs, (size_t)z_.nCoefs * 44);
     parallel_for(n, threads_, [&](size_t lo, size_t hi, int) {
       for (size_t i = lo; i < hi; i++) c[i] = a[i] * b[i];
