@@ -48,6 +48,19 @@ const sequencerSchema = z.object({
   SWEEP_INTERVAL_MS: intFromEnv(5_000),
   MAX_NORMAL_QUEUE: intFromEnv(50_000),
   L1_POLL_MS: intFromEnv(500),
+  /**
+   * "off" runs the lane-off baseline (docs/LANE.md): one FIFO, no reserved slots, no backpressure,
+   * every proof at the same priority. For comparisons only.
+   */
+  LIQUIDATION_LANE: z.enum(["on", "off"]).default("on"),
+  /** Backpressure from proving capacity: "off" admits normal work whatever the unproven backlog. */
+  BACKPRESSURE: z.enum(["on", "off"]).default("on"),
+  /** Liquidation trigger → L1-verified target, ms; 0 = twice the idle value (live estimates). */
+  LIQ_TARGET_MS: intFromEnv(0),
+  /** Proof time of one batch (witness + prove) before any is measured, ms. */
+  PROOF_MS_ESTIMATE: intFromEnv(10_000),
+  /** Proven → L1-verified before any is measured, ms. */
+  L1_MS_ESTIMATE: intFromEnv(2_000),
 });
 
 const proverSchema = z.object({

@@ -7,6 +7,7 @@ import { ProofQueue } from "../prover/queue.ts";
 import { buildServer } from "../sequencer/api/server.ts";
 import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
 import { devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
+import { ProvingCapacity } from "../sequencer/mempool/admission.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { ConfigError, type SequencerConfig } from "./config.ts";
 import { buildGenesis2 } from "./genesis.ts";
@@ -67,6 +68,16 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
 
   // One clock for the sequencer and the API, so batch timers and price receive times agree.
   const clock = Date.now;
+  const laneOn = cfg.LIQUIDATION_LANE === "on";
+  let lastProven = 0n;
+  const admissionSettings = {
+    targetMs: cfg.LIQ_TARGET_MS,
+    sealWaitMs: cfg.BATCH_MAX_WAIT_MS,
+    initialProofMs: cfg.PROOF_MS_ESTIMATE,
+    initialL1Ms: cfg.L1_MS_ESTIMATE,
+    initialTxPerBatch: Math.max(1, inst.T - cfg.LIQ_RESERVED_SLOTS),
+  };
+  const capacity = new ProvingCapacity(admissionSettings);
   const sequencer = new Sequencer({
     db,
     engine: genesis.engine,
@@ -79,6 +90,10 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     urgentPriceMoveBps: cfg.URGENT_PRICE_MOVE_BPS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
+    liquidationLane: laneOn,
+    ...(cfg.BACKPRESSURE === "on"
+      ? { backpressure: { settings: admissionSettings, capacity, provenThrough: () => lastProven } }
+      : {}),
     clock,
     log,
   });
@@ -87,10 +102,10 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     queueName: cfg.PROVE_QUEUE,
     instance: inst.name,
     circuitHash: artifacts.manifest.hash,
+    samePriority: !laneOn,
   });
 
   let lastVerified = 0n;
-  let lastProven = 0n;
   const advanceProven = async () => {
     for (;;) {
       const next = await sequencer.batches.get(lastProven + 1n);
@@ -108,11 +123,13 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       proverId: res.proverId,
       times: { ...r.times, proven: r.times.proven ?? Date.now() },
     }));
-    if (rec?.times.provingStarted)
+    if (rec?.times.provingStarted) {
       metrics.stage.observe(
         { stage: "proving→proven", priority: rec.priority },
         rec.times.proven! - rec.times.provingStarted,
       );
+      capacity.observeProof(rec.times.proven! - rec.times.provingStarted);
+    }
     await advanceProven();
   };
 
@@ -224,11 +241,13 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
               { stage: "sealed→verified", priority: r.priority },
               r.times.verified! - r.times.sealed,
             );
-            if (r.times.proven)
+            if (r.times.proven) {
               metrics.stage.observe(
                 { stage: "proven→verified", priority: r.priority },
                 r.times.verified! - r.times.proven,
               );
+              capacity.observeL1(r.times.verified! - r.times.proven);
+            }
             log.info(
               { batch: r.batchNumber.toString(), tx: r.l1TxHash, root: `0x${r.newStateRoot.toString(16)}` },
               "batch verified on L1",
@@ -262,6 +281,11 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       .then((c) => {
         for (const [state, n] of Object.entries(c)) metrics.proveJobs.set({ state }, n);
       })
+      .catch(() => {});
+    // Proofs run in parallel across the workers connected now; the admission rule scales with them.
+    void proofs
+      .workers()
+      .then((n) => capacity.setProvers(n))
       .catch(() => {});
   }, 1000);
 

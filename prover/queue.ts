@@ -8,6 +8,8 @@ export interface ProofQueueOptions {
   queueName: string;
   instance: string;
   circuitHash: string;
+  /** The lane-off baseline: every batch at the same priority, liquidation or not. */
+  samePriority?: boolean;
 }
 
 /** The sequencer's side of the "prove" queue: enqueue sealed batches, hear about proofs. */
@@ -31,7 +33,7 @@ export class ProofQueue {
     };
     await this.queue.add(JOB_NAME, data, {
       jobId: jobIdFor(rec.batchNumber, rec.publicHash),
-      priority: PRIORITY[rec.priority],
+      priority: PRIORITY[this.o.samePriority ? "normal" : rec.priority],
       attempts: 5,
       backoff: { type: "exponential", delay: 1000 },
       removeOnComplete: { count: 10_000 },
@@ -50,6 +52,11 @@ export class ProofQueue {
 
   async depth(): Promise<Record<string, number>> {
     return this.queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed");
+  }
+
+  /** Prover workers connected to the queue now (BullMQ's worker registry). */
+  async workers(): Promise<number> {
+    return (await this.queue.getWorkersCount()) || 0;
   }
 
   async close(): Promise<void> {

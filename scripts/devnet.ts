@@ -20,6 +20,12 @@ const program = new Command()
   .option("--anvil-port <port>", "Anvil JSON-RPC port", "8545")
   .option("--batch-wait-ms <ms>", "seal a non-empty batch after this long", "2000")
   .option("--no-keeper", "do not start the oracle keeper")
+  .option(
+    "--no-liquidation-lane",
+    "lane-off baseline: one FIFO, no reserved slots, no backpressure, one proof priority (docs/LANE.md)",
+  )
+  .option("--no-backpressure", "admit normal orders whatever the unproven backlog")
+  .option("--liq-target-ms <ms>", "liquidation trigger → L1-verified target; 0 = twice the idle value", "0")
   .option("--quiet", "do not mirror child process logs (they are in .devnet/*.log)")
   .option("--dir <dir>", "where devnet.json, logs and the sequencer data go", DEFAULT_DEVNET_DIR);
 program.parse();
@@ -31,6 +37,9 @@ const opts = program.opts<{
   anvilPort: string;
   batchWaitMs: string;
   keeper: boolean;
+  liquidationLane: boolean;
+  backpressure: boolean;
+  liqTargetMs: string;
   quiet?: boolean;
   dir: string;
 }>();
@@ -48,6 +57,11 @@ try {
     keeper: opts.keeper,
     ...(opts.ptau ? { ptau: opts.ptau } : {}),
     batchMaxWaitMs: Number(opts.batchWaitMs),
+    sequencerEnv: {
+      LIQUIDATION_LANE: opts.liquidationLane ? "on" : "off",
+      BACKPRESSURE: opts.backpressure ? "on" : "off",
+      LIQ_TARGET_MS: opts.liqTargetMs,
+    },
     echo: !opts.quiet,
     onProgress: (msg) => console.log(`[devnet ${elapsed()}] ${msg}`),
   });

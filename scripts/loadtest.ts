@@ -27,7 +27,8 @@ const o = new Command()
   .opts<{ calmTraders: string; spikeTraders: string; seconds: string; seed: string; dir: string }>();
 
 const info = JSON.parse(readFileSync(join(o.dir, "devnet.json"), "utf8")) as DevnetInfo;
-const api = new ApiClient(info.apiUrl);
+// Load measures shedding: a 503 is counted, not retried.
+const api = new ApiClient(info.apiUrl, { overloadRetryMs: 0 });
 const rng = new SeededRandom(o.seed);
 const run = Date.now().toString(36);
 const nTraders = Number(o.spikeTraders);

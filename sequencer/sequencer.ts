@@ -10,6 +10,7 @@ import type { Signature } from "./crypto/eddsa.ts";
 import type { Engine } from "./engine/engine.ts";
 import type { ApplyLimits, ApplyResult, EngineTx } from "./engine/types.ts";
 import { BaseError } from "./errors.ts";
+import { Admission, type AdmissionSettings, type ProvingCapacity } from "./mempool/admission.ts";
 import { type LaneName, Lanes, type PendingTx } from "./mempool/lanes.ts";
 import { signedMessageOf } from "./proof/signed-message.ts";
 import type { ProofChain } from "./proof/witness.ts";
@@ -61,6 +62,21 @@ export interface SequencerOptions {
    * chunk, or closing the event of an account that recovered). 0 = off.
    */
   sweepIntervalMs?: number;
+  /**
+   * Backpressure from proving capacity (docs/LANE.md): the normal lane sheds with OVERLOADED while
+   * more unproven work would push a liquidation past its target. Unset: no backpressure.
+   */
+  backpressure?: {
+    settings: AdmissionSettings;
+    capacity: ProvingCapacity;
+    /** Highest batch proven with every batch before it. */
+    provenThrough: () => bigint;
+  };
+  /**
+   * false runs the lane-off baseline the load lab compares against: one FIFO for every request, no
+   * reserved slots, no backpressure (and the node gives every proof the same priority). Default true.
+   */
+  liquidationLane?: boolean;
   clock: () => number;
   log: Logger;
 }
@@ -81,6 +97,11 @@ const GROUP_COMMIT = 256;
 export class Sequencer extends EventEmitter<SequencerEvents> {
   readonly batches: BatchStore;
   readonly lanes: Lanes;
+  /** The normal lane's admission rule, when backpressure is on. */
+  readonly admission: Admission | undefined;
+  /** Whether the liquidation lane's mechanisms are on (see SequencerOptions.liquidationLane). */
+  readonly laneOn: boolean;
+  readonly #reserved: number;
   readonly #wal: WriteAheadLog;
   readonly #o: SequencerOptions;
   /** Every signature the proof may need, by the message hash it signs (a maker's, batches later). */
@@ -105,7 +126,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     this.#o = o;
     this.#wal = new WriteAheadLog(o.db);
     this.batches = new BatchStore(o.db);
-    this.lanes = new Lanes(o.maxNormalQueue);
+    this.laneOn = o.liquidationLane ?? true;
+    this.#reserved = this.laneOn ? o.reservedForLiquidations : 0;
+    this.lanes = new Lanes(o.maxNormalQueue, { fifo: !this.laneOn });
     // Per tx: one tx must fit an empty batch. Whether it fits the open one is decided after it
     // applies, from its proof ops (OpenBatch2.fits); a tx that does not starts the next batch.
     const none = new Set<number>();
@@ -113,9 +136,19 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       liquidation: { touchedInBatch: none, maxTouched: o.instance.N },
       normal: {
         touchedInBatch: none,
-        maxTouched: Math.max(2, o.instance.N - o.reservedForLiquidations),
+        maxTouched: Math.max(2, o.instance.N - this.#reserved),
       },
     };
+    const bp = o.backpressure;
+    this.admission =
+      bp && this.laneOn
+        ? new Admission(bp.settings, bp.capacity, () => ({
+            sealed: this.#open.batchNumber - 1n,
+            proven: bp.provenThrough(),
+            openTxs: this.#open.txCount,
+            queuedNormal: this.lanes.size.normal,
+          }))
+        : undefined;
   }
 
   get engine(): Engine {
@@ -197,6 +230,17 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
    * it is logged with the tx, because the proof of a later batch may need it (a resting maker order).
    */
   submit(lane: LaneName, tx: EngineTx, signature?: Signature): Promise<ApplyResult> {
+    if (lane === "normal" && this.admission) {
+      try {
+        this.admission.check();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.#enqueue(lane, tx, signature);
+  }
+
+  #enqueue(lane: LaneName, tx: EngineTx, signature?: Signature): Promise<ApplyResult> {
     if (this.#fatal) return Promise.reject(this.#fatal);
     if (!signature && tx.kind !== "cancel" && signedMessageOf(tx) !== undefined)
       return Promise.reject(
@@ -229,7 +273,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const next = this.depositsSeen;
     if (d.index < next) return;
     if (d.index > next) throw new DepositGapError("DEPOSIT_GAP", `deposit ${d.index} arrived before ${next}`);
-    await this.submit("normal", {
+    // L1 already took the funds: a deposit is never shed, whatever the backlog.
+    await this.#enqueue("normal", {
       kind: "deposit",
       depositIndex: d.index,
       pubKeyX: d.pubKeyX,
@@ -242,7 +287,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     return new OpenBatch2(
       n,
       this.#o.instance,
-      this.#o.reservedForLiquidations,
+      this.#reserved,
       this.#o.engine.params.backstopAccountId,
       openedAt,
     );
@@ -303,7 +348,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const tx: EngineTx = sweep
       ? { kind: "liquidation", accountId, sweep }
       : { kind: "liquidation", accountId };
-    this.submit("liquidation", tx).catch(() => {
+    this.#enqueue("liquidation", tx).catch(() => {
       // An account that recovered before its turn is not liquidatable: nothing to do.
       this.#pendingLiquidations.delete(accountId);
     });
@@ -368,6 +413,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const acks: { item: PendingTx; result: ApplyResult }[] = [];
     const sealed: OpenBatch2[] = [];
     const seal = (reason: SealReason) => {
+      if (reason === "full") this.admission?.capacity.observeFullBatch(this.#normalTxs(this.#open));
       entries.push({ kind: "seal", seq: this.#seq++, batchNumber: this.#open.batchNumber, reason, at: now });
       sealed.push(this.#seal(now, false));
     };
@@ -390,6 +436,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       // seal rides on the tx's entry: the tx keeps the seq the engine applied it with.
       let sealBefore: SealBefore | undefined;
       if (!this.#open.fits(tx, result, lane)) {
+        if (tx.kind !== "price") this.admission?.capacity.observeFullBatch(this.#normalTxs(this.#open));
         sealBefore = {
           batchNumber: this.#open.batchNumber,
           reason: tx.kind === "price" ? "price" : "capacity",
@@ -418,6 +465,11 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     await this.#wal.append(entries);
     for (const { item, result } of acks) item.resolve(result);
     for (const s of sealed) this.#queueTreeWork(s);
+  }
+
+  /** Transactions of a batch that used normal-lane capacity (prices and liquidations have their own). */
+  #normalTxs(b: OpenBatch2): number {
+    return b.txCount - b.liquidationLaneTxs;
   }
 
   #reject(item: PendingTx, err: unknown): void {

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The server's Retry-After, seconds (1 when it gave none). */
+    readonly retryAfterS = 1,
   ) {
     super(`${status} ${code}: ${message}`);
   }
@@ -28,9 +30,24 @@ export interface LiquidationRecordJson {
   deficitFromVault: string;
 }
 
+export interface ApiClientOptions {
+  /**
+   * How long a write may keep retrying `503 OVERLOADED`, waiting each answer's `Retry-After`, ms. A shed
+   * request changed nothing, so sending it again is safe. 0 = never (open-loop load generators).
+   * Default 120 s.
+   */
+  overloadRetryMs?: number;
+}
+
 /** Thin typed client of the sequencer's HTTP API, used by the demo, the tests and load generators. */
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  readonly #retryMs: number;
+  constructor(
+    readonly baseUrl: string,
+    o: ApiClientOptions = {},
+  ) {
+    this.#retryMs = o.overloadRetryMs ?? 120_000;
+  }
 
   async get<T = Json>(path: string): Promise<T> {
     return this.#call<T>("GET", path);
@@ -41,6 +58,19 @@ export class ApiClient {
   }
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const giveUpAt = Date.now() + this.#retryMs;
+    for (;;) {
+      try {
+        return await this.#once<T>(method, path, body);
+      } catch (err) {
+        const wait = err instanceof ApiError && err.code === "OVERLOADED" ? err.retryAfterS * 1000 : -1;
+        if (wait < 0 || Date.now() + wait > giveUpAt) throw err;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  async #once<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       ...(body === undefined
@@ -52,7 +82,13 @@ export class ApiClient {
     });
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Json) : {};
-    if (!res.ok) throw new ApiError(res.status, String(json.code ?? "HTTP"), String(json.message ?? text));
+    if (!res.ok)
+      throw new ApiError(
+        res.status,
+        String(json.code ?? "HTTP"),
+        String(json.message ?? text),
+        Number(res.headers.get("retry-after") ?? 1) || 1,
+      );
     return json as T;
   }
 

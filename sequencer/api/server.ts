@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
+import { ProverOverloadedError } from "../mempool/admission.ts";
 import type { Sequencer } from "../sequencer.ts";
 import { toHttpError } from "./http-errors.ts";
 import { registerReadRoutes } from "./routes/reads.ts";
@@ -25,6 +26,9 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.setErrorHandler((err, _req, reply) => {
     const { status, body } = toHttpError(err);
+    // A shed request says when to come back: the provers' estimate, or a second for a full queue.
+    if (body.code === "OVERLOADED")
+      void reply.header("retry-after", String(err instanceof ProverOverloadedError ? err.retryAfterS : 1));
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {

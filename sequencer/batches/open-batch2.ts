@@ -23,6 +23,8 @@ export class OpenBatch2 {
   withdrawals = 0;
   hasLiquidation = false;
   txCount = 0;
+  /** Prices and liquidations: the work of the liquidation lane, which normal capacity does not count. */
+  liquidationLaneTxs = 0;
   firstSeq: bigint | undefined;
   lastSeq: bigint | undefined;
   timeMs: bigint | undefined;
@@ -85,6 +87,7 @@ export class OpenBatch2 {
     this.withdrawals += n.withdrawals;
     if (tx.kind === "price") this.prices.add(tx.marketId);
     if (tx.kind === "liquidation") this.hasLiquidation = true;
+    if (tx.kind === "price" || tx.kind === "liquidation") this.liquidationLaneTxs++;
     this.ops.push(...r.ops);
     for (const id of this.accounts) this.nonces.set(id, engine.account(id)!.nonce);
     this.timeMs ??= engine.nowMs();

@@ -34,10 +34,20 @@ export class Lanes {
   readonly #normal: PendingTx[] = [];
   #wake: (() => void) | undefined;
 
-  constructor(readonly maxNormal: number) {}
+  readonly #fifo: boolean;
+
+  /** `fifo`: the lane-off baseline, every request in arrival order in one queue (never shed by size). */
+  constructor(
+    readonly maxNormal: number,
+    o: { fifo?: boolean } = {},
+  ) {
+    this.#fifo = o.fifo ?? false;
+  }
 
   push(item: PendingTx): void {
-    if (item.lane === "normal") {
+    if (this.#fifo && item.lane === "liquidation") {
+      this.#normal.push(item);
+    } else if (item.lane === "normal") {
       if (this.#normal.length >= this.maxNormal)
         throw new OverloadedError(this.#normal.length, this.maxNormal);
       this.#normal.push(item);

@@ -6,7 +6,9 @@
 
 namespace zk {
 
-struct Limbs4 {
+// may_alias: the product reads and writes Fp objects through this type (strict aliasing would let g++
+// move their stores past the asm).
+struct __attribute__((may_alias)) Limbs4 {
   uint64_t v[4];
 };
 

@@ -1,8 +1,21 @@
 import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
+import type { Admission } from "../../mempool/admission.ts";
 import { NotFoundError } from "../http-errors.ts";
 import { batchParam, idParam, keyQuery, ledgerQuery } from "../schemas.ts";
 import type { ApiDeps } from "../server.ts";
+
+function admissionView(a: Admission) {
+  const st = a.state();
+  return {
+    ...st,
+    msPerBatch: Math.round(st.msPerBatch),
+    proofMs: Math.round(a.capacity.proofMs),
+    l1Ms: Math.round(a.capacity.l1Ms),
+    provers: a.capacity.provers,
+    txPerBatch: Math.round(a.capacity.txPerBatch),
+  };
+}
 
 export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   const { sequencer } = d;
@@ -20,6 +33,9 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
       depositsSeen: sequencer.depositsSeen,
       lanes: sequencer.lanes.size,
       accounts: sequencer.engine.accountCount(),
+      liquidationLane: sequencer.laneOn,
+      // Backpressure (docs/LANE.md): the backlog, its limit, and the finality bound it gives.
+      ...(sequencer.admission ? { admission: admissionView(sequencer.admission) } : {}),
     }),
   );
 

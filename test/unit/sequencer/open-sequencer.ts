@@ -7,7 +7,7 @@ import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
 import type { ApplyResult, EngineTx } from "../../../sequencer/engine/types.ts";
 import type { LaneName } from "../../../sequencer/mempool/lanes.ts";
 import { signedMessageOf } from "../../../sequencer/proof/signed-message.ts";
-import type { Sequencer } from "../../../sequencer/sequencer.ts";
+import type { Sequencer, SequencerOptions } from "../../../sequencer/sequencer.ts";
 import { Sequencer as SequencerClass } from "../../../sequencer/sequencer.ts";
 
 // The sequencer needs only the circuit's shape, not its artifacts: no compile here.
@@ -38,6 +38,7 @@ export async function openSequencer(
   maxBatchWaitMs = 60_000,
   inst: Batch2Instance = unitInst,
   reservedForLiquidations = 1,
+  extra: Partial<SequencerOptions> = {},
 ) {
   const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
   await db.open();
@@ -58,6 +59,7 @@ export async function openSequencer(
     maxNormalQueue: 1000,
     clock: () => 1_000,
     log: pino({ level: "silent" }),
+    ...extra,
   });
   return { db, seq, genesis };
 }

@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { Registry } from "prom-client";
+import { buildServer } from "../../../sequencer/api/server.ts";
+import { signPoseidon } from "../../../sequencer/crypto/eddsa.ts";
+import { devKey } from "../../../sequencer/crypto/keys.ts";
+import { signatureToJson } from "../../../sequencer/crypto/signature-json.ts";
+import { type AdmissionSettings, ProvingCapacity } from "../../../sequencer/mempool/admission.ts";
+import { signedMessageOf } from "../../../sequencer/proof/signed-message.ts";
+import { openSequencer, submitSigned, UNIT_KEEPER } from "./open-sequencer.ts";
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+// One normal tx per batch, so the second normal request would need a second batch in flight.
+const SETTINGS: AdmissionSettings = {
+  targetMs: 0,
+  sealWaitMs: 2_000,
+  initialProofMs: 10_000,
+  initialL1Ms: 1_000,
+  initialTxPerBatch: 1,
+};
+const trader = devKey("bp trader");
+
+async function open(laneOn = true) {
+  const dir = mkdtempSync(join(tmpdir(), "seq-bp-"));
+  dirs.push(dir);
+  const capacity = new ProvingCapacity(SETTINGS);
+  let proven = 0n;
+  const { db, seq } = await openSequencer(dir, 60_000, undefined, 1, {
+    backpressure: { settings: SETTINGS, capacity, provenThrough: () => proven },
+    liquidationLane: laneOn,
+  });
+  await seq.start();
+  return {
+    seq,
+    capacity,
+    prove: (n: bigint) => {
+      proven = n;
+    },
+    close: async () => {
+      await seq.stop();
+      await db.close();
+    },
+  };
+}
+
+const order = (nonce: bigint) => ({
+  kind: "order" as const,
+  accountId: 1,
+  nonce,
+  marketId: 0,
+  side: "buy" as const,
+  type: "limit" as const,
+  tif: "GTC" as const,
+  price: 900_000n,
+  size: 1n,
+});
+
+describe("backpressure in the sequencer", () => {
+  it("sheds normal orders past the backlog, never deposits, prices or liquidations; no state changes", async () => {
+    const s = await open();
+    const [x, y] = trader.pubKey;
+    // A deposit is applied whatever the backlog: L1 already holds the funds.
+    await s.seq.submitDeposit({ index: 0n, pubKeyX: x, pubKeyY: y, amount: 1_000_000_000n });
+    await s.seq.submitDeposit({ index: 1n, pubKeyX: x, pubKeyY: y, amount: 1_000n });
+    assert.equal(s.seq.depositsSeen, 2n);
+    const before = s.seq.engine.account(1);
+    // The open batch already holds work: a normal order would need a second batch.
+    await assert.rejects(submitSigned(s.seq, "normal", order(1n), trader), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "OVERLOADED");
+      return true;
+    });
+    assert.deepEqual(s.seq.engine.account(1), before);
+    assert.equal(s.seq.lanes.size.normal, 0);
+    // The liquidation lane is never asked.
+    await submitSigned(
+      s.seq,
+      "liquidation",
+      { kind: "price", marketId: 0, price: 1_000_000n, timestampMs: 1n },
+      UNIT_KEEPER,
+    );
+    const st = s.seq.admission!.state();
+    assert.equal(st.admitting, false);
+    assert.equal(st.maxBacklog, 1);
+    await s.close();
+  });
+
+  it("answers 503 OVERLOADED with Retry-After over HTTP, and GET /state shows the rule", async () => {
+    const s = await open();
+    const [x, y] = trader.pubKey;
+    await s.seq.submitDeposit({ index: 0n, pubKeyX: x, pubKeyY: y, amount: 1_000_000_000n });
+    const app = buildServer({
+      sequencer: s.seq,
+      keeperPubKey: UNIT_KEEPER.pubKey,
+      registry: new Registry(),
+      status: { stateRoot: () => 0n, lastProvenBatch: () => 0n, lastVerifiedBatch: () => 0n },
+      now: () => 1_000,
+    });
+    const tx = { ...order(1n), maxFeeBps: 10_000, expiryMs: 2n ** 48n - 1n };
+    const sig = signPoseidon(trader.prv, signedMessageOf(tx)!);
+    after(async () => {
+      await app.close();
+      await s.close();
+    });
+    const res = await app.inject({
+      method: "POST",
+      url: "/orders",
+      payload: {
+        accountId: 1,
+        nonce: "1",
+        marketId: 0,
+        side: "buy",
+        type: "limit",
+        tif: "GTC",
+        price: "900000",
+        size: "1",
+        signature: signatureToJson(sig),
+      },
+    });
+    assert.equal(res.statusCode, 503, res.body);
+    const body = res.json() as { code: string; details: { reason: string; retryAfterMs: number } };
+    assert.equal(body.code, "OVERLOADED");
+    assert.equal(body.details.reason, "PROVING_BACKLOG");
+    assert.equal(res.headers["retry-after"], "10");
+    const state = (await app.inject({ method: "GET", url: "/state" })).json() as {
+      liquidationLane: boolean;
+      admission: { maxBacklog: number; admitting: boolean; liquidationBoundMs: number };
+    };
+    assert.equal(state.liquidationLane, true);
+    assert.equal(state.admission.admitting, false);
+    assert.equal(state.admission.maxBacklog, 1);
+  });
+
+  it("lane off: no admission rule at all", async () => {
+    const s = await open(false);
+    assert.equal(s.seq.admission, undefined);
+    assert.equal(s.seq.laneOn, false);
+    await s.close();
+  });
+});
