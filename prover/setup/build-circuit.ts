@@ -161,6 +161,14 @@ export async function buildCircuit(
     dir: compiled.dir,
     r1csPath: compiled.r1csPath,
     wasmPath: compiled.wasmPath,
+    nativeWitness: compiled.nativeWitness
+      ? {
+          bin: compiled.nativeWitness.bin,
+          dat: compiled.nativeWitness.dat,
+          compileMs: compiled.nativeWitness.compileMs,
+          bytes: compiled.nativeWitness.bytes,
+        }
+      : null,
     zkeyPath,
     vkeyPath,
     verifierSolPath,
