@@ -33,8 +33,8 @@ const rebuildHint = (instance: string) => `run \`npm run build:circuits -- --ins
 
 /**
  * Computes the witness of `input` with the native generator and returns the .wtns bytes (the same
- * bytes snarkjs' wasm calculator writes). Throws WitnessRejectedError (code WITNESS_ASSERT_FAILED or
- * WITNESS_BAD_INPUT) when the input is at fault, NativeWitnessUnavailableError when the binary is
+ * bytes snarkjs' wasm calculator writes). Throws WitnessRejectedError (code WITNESS_ASSERT_FAILED,
+ * WITNESS_BAD_INPUT or WITNESS_RUNTIME_ERROR) when the input is at fault, NativeWitnessUnavailableError when the binary is
  * missing, NativeWitnessCrashedError for anything else.
  */
 export function nativeWitness(
@@ -102,6 +102,10 @@ export function nativeWitness(
       if (code === 2) {
         const msg = /input error: ([^\n]*)/.exec(tail)?.[1] ?? tail;
         return reject(new WitnessRejectedError("WITNESS_BAD_INPUT", msg, { details: { instance } }));
+      }
+      if (code === 4) {
+        const msg = /witness error: ([^\n]*)/.exec(tail)?.[1] ?? tail;
+        return reject(new WitnessRejectedError("WITNESS_RUNTIME_ERROR", msg, { details: { instance } }));
       }
       reject(
         new NativeWitnessCrashedError(

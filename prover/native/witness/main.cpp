@@ -5,8 +5,9 @@
 // default). The .dat defaults to the binary's path + ".dat". Anything the circuit prints (log(),
 // assert messages) goes to stderr, so stdout carries only the .wtns bytes.
 // Exit status: 0 done; 2 the input is wrong (JSON, unknown/missing signal, value count); 3 the .dat
-// or an output could not be read or written; a failed circuit assert prints "Failed assert ..." and
-// aborts (SIGABRT), as circom's own runtime does.
+// or an output could not be read or written; 4 the input made an operation impossible (integer
+// division or modulo by zero, an index that is not a small integer: wasm traps there too); a failed
+// circuit assert prints "Failed assert ..." and aborts (SIGABRT), as circom's own runtime does.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
