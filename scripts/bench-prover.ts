@@ -3,7 +3,8 @@
  * [--no-default] [--direct-chains]`): the native prover against snarkjs on the same zkey and the same witness,
  * interleaved (native, snarkjs, native, ...), at the default instance and at synthetic chains of
  * multiplications that fill 2^k domains (built with the dev setup and cached). Prints wall time,
- * peak RSS, the native prover's split (MSM / NTT / QAP / I/O), the ratio, the wasm witness share, and
+ * peak RSS, the native prover's split (MSM / NTT / QAP / I/O), the ratio, the wasm witness share and,
+ * at the default instance, the native witness generator's (circom --c; checked byte-equal), and
  * a last line `prover: default native X s, snarkjs Y s, ratio Zx, both verify`.
  */
 import { spawn } from "node:child_process";
@@ -18,6 +19,7 @@ import { nativeProverWorks } from "../prover/producers/index.ts";
 import { buildCircuit } from "../prover/setup/build-circuit.ts";
 import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
 import { devSetup } from "../prover/setup/dev-setup.ts";
+import { nativeWitness } from "../prover/witness/native.ts";
 import { compileCircom } from "../test/prover/fixtures/compile-fixture.ts";
 import { mulChainWtns, writeMulChainR1cs } from "../test/prover/fixtures/mul-chain.ts";
 import { sampleBatchInput } from "../test/utils/batch-input.ts";
@@ -32,6 +34,8 @@ interface Case {
   wtnsPath: string;
   /** Wasm witness calculator time; undefined when the witness was written directly. */
   witnessMs: number | undefined;
+  /** Native witness generator time (median of 3, same bytes as wasm), when it was built. */
+  nativeWitnessMs?: number;
 }
 
 interface Run {
@@ -151,8 +155,13 @@ function report(r: Result): { nativeMs: number; snarkjsMs: number; ratio: number
     wm === undefined
       ? "witness written directly (no wasm)"
       : `wasm witness ${s(wm)} = ${((100 * wm) / (wm + nativeMs)).toFixed(0)}% of witness + native prove`;
+  const nw = r.c.nativeWitnessMs;
+  const nativeWitnessLine =
+    nw === undefined || wm === undefined
+      ? ""
+      : `; native witness ${s(nw)} = ${((100 * nw) / (nw + nativeMs)).toFixed(0)}% of witness + native prove (wasm/native ${(wm / nw).toFixed(1)}x, same bytes)`;
   console.log(
-    `  ratio ${ratio.toFixed(1)}x; verify: native ${r.verified.native}, snarkjs ${r.verified.snarkjs}; ${witness}`,
+    `  ratio ${ratio.toFixed(1)}x; verify: native ${r.verified.native}, snarkjs ${r.verified.snarkjs}; ${witness}${nativeWitnessLine}`,
   );
   return { nativeMs, snarkjsMs, ratio };
 }
@@ -167,12 +176,33 @@ async function witnessFile(input: Record<string, unknown>, wasmPath: string, out
   return median(times);
 }
 
+/** The native witness generator on the same input: median of 3, and its bytes must equal wasm's. */
+async function nativeWitnessTime(
+  input: Record<string, unknown>,
+  files: { bin: string; dat: string },
+  wasmWtnsPath: string,
+): Promise<number> {
+  const times: number[] = [];
+  const wasm = await readFile(wasmWtnsPath);
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const wtns = await nativeWitness(files, input, "bench");
+    times.push(performance.now() - t0);
+    if (!Buffer.from(wtns).equals(wasm)) throw new Error("native witness differs from wasm's");
+  }
+  return median(times);
+}
+
 async function defaultCase(dir: string): Promise<Case> {
   log("default: building the instance (cached)...");
   const m = await buildCircuit("v1default", { onProgress: log });
   const { input } = await sampleBatchInput("v1default");
   const wtnsPath = join(dir, "default.wtns");
   const witnessMs = await witnessFile(input, m.wasmPath, wtnsPath);
+  const nativeWitnessMs = m.nativeWitness
+    ? await nativeWitnessTime(input, m.nativeWitness, wtnsPath)
+    : undefined;
+  if (!m.nativeWitness) log("default: no native witness generator was built (see build:circuits)");
   return {
     name: "default",
     constraints: m.constraints,
@@ -180,6 +210,7 @@ async function defaultCase(dir: string): Promise<Case> {
     vkey: JSON.parse(await readFile(m.vkeyPath, "utf8")),
     wtnsPath,
     witnessMs,
+    ...(nativeWitnessMs !== undefined ? { nativeWitnessMs } : {}),
   };
 }
 
