@@ -24,7 +24,12 @@ const RUNTIME_UNITS = ["fr.cpp", "calcwit.cpp", "main.cpp"];
  * and hot: -O3.
  */
 const CIRCUIT_OPT = "-O1";
-const RUNTIME_OPT = "-O3";
+/**
+ * -fno-strict-aliasing: field.hpp's ADX product reads its operands through a `Limbs4` memory operand
+ * while they are `Fp` objects; with type-based alias analysis at -O3 g++ moved stores past the asm
+ * and the binary GCD's tables came out wrong (found by its self-check; reproduced in isolation).
+ */
+const RUNTIME_OPT = ["-O3", "-fno-strict-aliasing"];
 
 export interface NativeWitnessBuild {
   /** The witness generator binary. */
@@ -137,7 +142,7 @@ async function runtimeObjects(
           cc,
           [
             ...base,
-            RUNTIME_OPT,
+            ...RUNTIME_OPT,
             "-c",
             path.join(WITNESS_RUNTIME_DIR, u),
             "-o",
@@ -185,7 +190,7 @@ export async function buildNativeWitness(
     return undefined;
   }
   const base = ["-std=c++17", ...marchFlags(cc), "-pthread", "-I", WITNESS_RUNTIME_DIR];
-  const hash = runtimeHash(cc, [...base, CIRCUIT_OPT, RUNTIME_OPT]);
+  const hash = runtimeHash(cc, [...base, CIRCUIT_OPT, ...RUNTIME_OPT]);
   try {
     const stamp = JSON.parse(readFileSync(stampPath, "utf8")) as { hash?: string };
     if (stamp.hash === hash && existsSync(bin)) {

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
+#include <algorithm>
 
 #include "../src/field.hpp"
 
@@ -203,54 +205,127 @@ void divmod(const N& a, const N& b, N& q, N& rem) {
 
 inline bool is_one(const N& a) { return a.v[0] == 1 && (a.v[1] | a.v[2] | a.v[3]) == 0; }
 
-inline void half_mod(N& x) {  // x / 2 mod p for x < p
-  u64 carry = 0;
-  if (x.v[0] & 1) carry = zk::add4(x.v, x.v, PN.v);  // x + p < 2^255: no carry out in fact
-  for (int i = 0; i < 3; i++) x.v[i] = (x.v[i] >> 1) | (x.v[i + 1] << 63);
-  x.v[3] = (x.v[3] >> 1) | (carry << 63);
-}
-
-inline void sub_mod(N& x, const N& y) {
-  if (zk::sub4(x.v, x.v, y.v)) zk::add4(x.v, x.v, PN.v);
-}
-
 inline void shr1(N& x) {
   for (int i = 0; i < 3; i++) x.v[i] = (x.v[i] >> 1) | (x.v[i + 1] << 63);
   x.v[3] >>= 1;
 }
 
-// a^-1 mod p for 0 < a < p by the binary extended Euclid algorithm (a few times faster than a^(p-2)).
-N inverse(const N& a) {
-  N u = a, v = PN, x1 = {{1, 0, 0, 0}}, x2 = {{0, 0, 0, 0}};
-  while (!is_one(u) && !is_one(v)) {
-    while ((u.v[0] & 1) == 0) {
-      shr1(u);
-      half_mod(x1);
-    }
-    while ((v.v[0] & 1) == 0) {
-      shr1(v);
-      half_mod(x2);
-    }
-    if (geq(u, v)) {
-      zk::sub4(u.v, u.v, v.v);
-      sub_mod(x1, x2);
-    } else {
-      zk::sub4(v.v, v.v, u.v);
-      sub_mod(x2, x1);
-    }
-  }
-  return is_one(u) ? x1 : x2;
+inline int bit_length(const N& x) {
+  for (int i = 3; i >= 0; i--)
+    if (x.v[i]) return 64 * i + 64 - __builtin_clzll(x.v[i]);
+  return 0;
 }
 
-// (aR)^-1 R for a Montgomery element aR != 0: the normal inverse of aR is a^-1 R^-1; times R^3.
-zk::Fr mont_inverse(const zk::Fr& m) {
-  static const zk::Fr R3 = R2 * R2;
-  N x;
-  std::memcpy(x.v, m.v, 32);
-  N y = inverse(x);
+// Bits [pos, pos + 33) of x (pos >= 31).
+inline u64 top33(const N& x, int pos) {
+  const int limb = pos / 64, off = pos % 64;
+  u64 w = x.v[limb] >> off;
+  if (off && limb + 1 < 4) w |= x.v[limb + 1] << (64 - off);
+  return w & ((1ULL << 33) - 1);
+}
+
+// (a·f + b·g) / 2^31 for |f|, |g| <= 2^31 (the division is exact): returns |result| and its sign.
+inline N lin_shift(const N& a, int64_t f, const N& b, int64_t g, bool& negative) {
+  using i128 = __int128;
+  u64 r[5];
+  i128 carry = 0;
+  for (int i = 0; i < 4; i++) {
+    const i128 t = (i128)(unsigned __int128)a.v[i] * f + (i128)(unsigned __int128)b.v[i] * g + carry;
+    r[i] = (u64)t;
+    carry = t >> 64;  // arithmetic
+  }
+  r[4] = (u64)carry;
+  negative = (int64_t)r[4] < 0;
+  if (negative) {  // two's complement negation of the 320-bit value
+    u64 c = 1;
+    for (int i = 0; i < 5; i++) {
+      r[i] = ~r[i] + c;
+      c = (c && r[i] == 0) ? 1 : 0;
+    }
+  }
+  N out;
+  for (int i = 0; i < 4; i++) out.v[i] = (r[i] >> 31) | (r[i + 1] << 33);
+  return out;
+}
+
+inline zk::Fr small_field(int64_t x) {  // x mod p as a raw integer (not Montgomery), |x| <= 2^31
+  N n = from_i64(x);
   zk::Fr r;
-  std::memcpy(r.v, y.v, 32);
-  return r * R3;
+  std::memcpy(r.v, n.v, 32);
+  return r;
+}
+
+// x·y mod p for integers x, y < p (two Montgomery products: xy/R, then ·R^2/R).
+inline zk::Fr mulmod(const zk::Fr& x, const zk::Fr& y) { return (x * y) * R2; }
+
+constexpr int MAX_OUTER = 48;
+
+// K[i] = R^(i+3) · 2^(-31 i) mod p: undoes the scaling of the inverse after i outer iterations.
+struct InverseTables {
+  zk::Fr K[MAX_OUTER + 1];
+  InverseTables() {
+    const zk::Fr R = zk::Fr::one();  // the integer R mod p
+    zk::Fr half;                     // (p + 1) / 2 = 2^-1 mod p
+    N h = PN;
+    h.v[0] += 1;  // p is odd: no carry
+    shr1(h);
+    std::memcpy(half.v, h.v, 32);
+    zk::Fr inv2_31 = {{1, 0, 0, 0}};
+    for (int i = 0; i < 31; i++) inv2_31 = mulmod(inv2_31, half);
+    const zk::Fr c = mulmod(R, inv2_31);
+    K[0] = mulmod(mulmod(R, R), R);
+    for (int i = 1; i <= MAX_OUTER; i++) K[i] = mulmod(K[i - 1], c);
+  }
+};
+
+// Montgomery inverse: for m = yR (y != 0) returns y^-1 R. Pornin's binary GCD with 31 steps per
+// outer iteration on 64-bit approximations of a and b ("Optimized Binary GCD for Modular
+// Inversion", 2020), run on the integer x = yR: a = x·u·2^(-31i), b = x·v·2^(-31i) (mod p). u and v
+// are kept as Montgomery products, so each iteration also scales them by R^-1; the table undoes
+// both. The result is checked (m · result = R) and, should that ever fail, recomputed as m^(p-2).
+zk::Fr mont_inverse(const zk::Fr& m) {
+  static const InverseTables T;
+  N a, b = PN;
+  std::memcpy(a.v, m.v, 32);
+  zk::Fr u = {{1, 0, 0, 0}}, v = zk::Fr::zero();
+  int iters = 0;
+  while (!is_zero(a) && iters < MAX_OUTER) {
+    const int n = std::max(std::max(bit_length(a), bit_length(b)), 64);
+    const u64 lowMask = (1ULL << 31) - 1;
+    u64 xa = (a.v[0] & lowMask) | (top33(a, n - 33) << 31);
+    u64 xb = (b.v[0] & lowMask) | (top33(b, n - 33) << 31);
+    int64_t f0 = 1, g0 = 0, f1 = 0, g1 = 1;
+    for (int j = 0; j < 31; j++) {  // branch-free: if xa is odd, (swap if xa < xb), xa -= xb
+      const u64 odd = 0 - (xa & 1);
+      const u64 sw = odd & (0 - (u64)(xa < xb));
+      const u64 t = (xa ^ xb) & sw;
+      xa ^= t;
+      xb ^= t;
+      const int64_t tf = (f0 ^ f1) & (int64_t)sw, tg = (g0 ^ g1) & (int64_t)sw;
+      f0 ^= tf, f1 ^= tf, g0 ^= tg, g1 ^= tg;
+      xa -= xb & odd;
+      f0 -= f1 & (int64_t)odd;
+      g0 -= g1 & (int64_t)odd;
+      xa >>= 1;
+      f1 *= 2;
+      g1 *= 2;
+    }
+    bool na, nb;
+    const N a2 = lin_shift(a, f0, b, g0, na);
+    const N b2 = lin_shift(a, f1, b, g1, nb);
+    if (na) f0 = -f0, g0 = -g0;
+    if (nb) f1 = -f1, g1 = -g1;
+    a = a2;
+    b = b2;
+    const zk::Fr u2 = u * small_field(f0) + v * small_field(g0);
+    const zk::Fr v2 = u * small_field(f1) + v * small_field(g1);
+    u = u2;
+    v = v2;
+    iters++;
+  }
+  zk::Fr r = v * T.K[iters];
+  if (!is_one(b) || !(r * m == zk::Fr::one())) r = m.inv();
+  return r;
 }
 
 // An operation the input made impossible (wasm traps on the same): exit status 4, see main.cpp.
