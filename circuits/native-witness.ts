@@ -10,8 +10,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
+import { splitGeneratedCpp } from "./native-witness-split.ts";
 import { REPO_ROOT } from "./paths.ts";
 
 export const WITNESS_RUNTIME_DIR = path.join(REPO_ROOT, "prover", "native", "witness");
@@ -20,8 +22,8 @@ const RUNTIME_UNITS = ["fr.cpp", "calcwit.cpp", "main.cpp"];
 /**
  * The generated code is one large file of straight-line template code (4 MB for the default Batch2):
  * g++ -O1 compiles it in 25 s where -O2 takes 114 s (-O0 17 s), and the binaries run alike, since the
- * time goes to the field runtime (BENCHMARKS.md, "Native witness generator"). The runtime is small
- * and hot: -O3.
+ * time goes to the field runtime (BENCHMARKS.md, "Native witness generator"). It is split into one
+ * unit per core (at most 4), compiled in parallel. The runtime is small and hot: -O3.
  */
 const CIRCUIT_OPT = "-O1";
 /**
@@ -203,26 +205,38 @@ export async function buildNativeWitness(
   const t0 = Date.now();
   progress(`${opts.label}: compiling the native witness generator (${cc.cxx} ${CIRCUIT_OPT})`);
   const objP = runtimeObjects(cc, base, hash, opts.buildRoot, progress);
-  const circuitObj = `${bin}.o.tmp-${process.pid}`;
-  const circuit = await gxx(
-    cc,
-    [...base, CIRCUIT_OPT, "-c", src, "-o", circuitObj],
-    `${opts.label}: native witness`,
-    progress,
-  );
-  const objs = await objP;
+  const tmpPrefix = `${bin}.tmp-${process.pid}`;
+  const units = splitGeneratedCpp(await readFile(src, "utf8"), Math.min(availableParallelism(), 4));
+  const sources = units ? units.map((_, k) => `${tmpPrefix}.part${k}.cpp`) : [src];
+  const circuitObjs = sources.map((_, k) => `${tmpPrefix}.part${k}.o`);
   try {
-    if (!circuit.ok) {
+    if (units) {
+      await Promise.all(units.map((u, k) => writeFile(sources[k] as string, u)));
+      progress(`${opts.label}: the generated C++ split into ${units.length} units, compiled in parallel`);
+    }
+    const compiled = await Promise.all(
+      sources.map((file, k) =>
+        gxx(
+          cc,
+          [...base, CIRCUIT_OPT, "-c", file, "-o", circuitObjs[k] as string],
+          `${opts.label}: native witness`,
+          k === 0 ? progress : () => {},
+        ),
+      ),
+    );
+    const objs = await objP;
+    const failed = compiled.find((r) => !r.ok);
+    if (failed) {
       warnOnce(
-        `the generated witness code of ${opts.label} did not compile:\n${circuit.stderr.slice(0, 2000)}`,
+        `the generated witness code of ${opts.label} did not compile:\n${failed.stderr.slice(0, 2000)}`,
       );
       return undefined;
     }
     if (!objs) return undefined;
-    const tmpBin = `${bin}.tmp-${process.pid}`;
+    const tmpBin = `${tmpPrefix}.bin`;
     const link = await gxx(
       cc,
-      [...base, "-o", tmpBin, circuitObj, ...objs],
+      [...base, "-o", tmpBin, ...circuitObjs, ...objs],
       `${opts.label}: native witness link`,
       progress,
     );
@@ -233,7 +247,7 @@ export async function buildNativeWitness(
     }
     await rename(tmpBin, bin);
   } finally {
-    await rm(circuitObj, { force: true });
+    for (const f of [...(units ? sources : []), ...circuitObjs]) await rm(f, { force: true });
   }
   const compileMs = Date.now() - t0;
   await writeFile(
