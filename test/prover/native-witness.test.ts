@@ -5,10 +5,15 @@
  * Failures are typed: a failed assert and a wrong input are the input's fault (WitnessRejectedError).
  */
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { before, describe, it } from "node:test";
 import * as snarkjs from "snarkjs";
 import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
-import type { NativeWitnessBuild } from "../../circuits/native-witness.ts";
+import { CPP_DIR, REPO_ROOT } from "../../circuits/compile.ts";
+import { buildNativeWitness, type NativeWitnessBuild } from "../../circuits/native-witness.ts";
+import { splitGeneratedCpp } from "../../circuits/native-witness-split.ts";
 import { WitnessRejectedError } from "../../prover/producers/producer.ts";
 import {
   NativeWitnessCrashedError,
@@ -183,5 +188,45 @@ describe("WITNESS config", () => {
         err instanceof NativeWitnessUnavailableError &&
         /npm run build:circuits -- --instance tiny/.test(err.message),
     );
+  });
+});
+
+describe("native witness build", () => {
+  it("splits the generated C++ into units that keep every definition once", async () => {
+    const c = await compiledInstance("tiny");
+    const src = readFileSync(path.join(c.dir, CPP_DIR, "main_c.cpp"), "utf8");
+    const units = splitGeneratedCpp(src, 3);
+    assert.ok(units && units.length === 3, "three units");
+    const defs = (s: string) => s.split("\n").filter((l) => /^void \w+\(.*\)\s*\{+$/.test(l));
+    assert.deepEqual(units.flatMap(defs).sort(), defs(src).sort());
+    assert.equal(
+      units.filter((u) => /^Circom_TemplateFunction _functionTable\[\d+\] = \{/m.test(u)).length,
+      1,
+    );
+    assert.equal(splitGeneratedCpp("int x = 1;\n", 2), undefined, "another shape compiles whole");
+  });
+
+  it("returns undefined after a warning when the generated code does not compile", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "native-witness-bad-"));
+    try {
+      writeFileSync(path.join(dir, "main_c.cpp"), "this is not C++\n");
+      writeFileSync(path.join(dir, "main_c.dat"), "");
+      const warn = console.warn;
+      const warned: string[] = [];
+      console.warn = (m: string) => warned.push(m);
+      try {
+        const r = await buildNativeWitness(dir, {
+          buildRoot: path.join(REPO_ROOT, "circuits", "build"),
+          label: "bad",
+        });
+        assert.equal(r, undefined);
+      } finally {
+        console.warn = warn;
+      }
+      assert.ok(warned.length <= 1, "at most one warning per process");
+      assert.ok(!existsSync(path.join(dir, "main_c")), "no binary left behind");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
