@@ -267,8 +267,8 @@ async function runCircom(tmp: string, outputs: string[], label: string, progress
 
 /**
  * Compiles a main circuit source (which may include any file of circuits/src and circomlib) into
- * `dir` (main.r1cs, main_js/main.wasm, main_c_cpp/ with circom's witness C++). Builds in a private folder and renames it into place, so
- * concurrent builds never see half a build.
+ * `dir` (main.r1cs, main_js/main.wasm, main_c_cpp/ with circom's witness C++). Builds in a private
+ * folder and renames it into place, so concurrent builds never see half a build.
  */
 export async function buildMain(
   source: string,

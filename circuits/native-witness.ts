@@ -160,9 +160,17 @@ async function runtimeObjects(
       warnOnce(`the witness runtime did not compile:\n${bad.stderr.slice(0, 2000)}`);
       return undefined;
     }
-    await rm(dir, { recursive: true, force: true });
     await mkdir(path.dirname(dir), { recursive: true });
-    await rename(tmp, dir);
+    try {
+      await rename(tmp, dir);
+    } catch {
+      // Another build put the same objects in place meanwhile (theirs are as good as ours), or a
+      // partial dir is in the way: replace that one.
+      if (!objs.every((o) => existsSync(o))) {
+        await rm(dir, { recursive: true, force: true });
+        await rename(tmp, dir);
+      }
+    }
     return objs;
   } finally {
     await rm(tmp, { recursive: true, force: true });
