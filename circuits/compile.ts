@@ -39,6 +39,11 @@ export interface CompileResult {
   constraints: number;
   /** The native witness generator (circom --c + prover/native/witness/), when it could be built. */
   nativeWitness?: NativeWitnessBuild;
+  /**
+   * With `deferNativeWitness`: its g++ build, already running, so the caller can overlap it with
+   * other work (the dev setup). Resolves to undefined, after a warning, when it cannot be built.
+   */
+  nativeWitnessPending?: Promise<NativeWitnessBuild | undefined>;
 }
 
 /** Where buildMain leaves circom's generated C++ (main_c.cpp, main_c.dat) and its binary. */
@@ -136,9 +141,24 @@ export async function sourcesHash(extra: string): Promise<string> {
 
 export async function compileInstance(
   inst: CircuitInstance,
-  opts: { buildRoot?: string; onProgress?: (msg: string) => void } = {},
+  opts: { buildRoot?: string; onProgress?: (msg: string) => void; deferNativeWitness?: boolean } = {},
 ): Promise<CompileResult> {
   const progress = opts.onProgress ?? (() => {});
+  const withNativeWitness = async (
+    dir: string,
+  ): Promise<Pick<CompileResult, "nativeWitness" | "nativeWitnessPending">> => {
+    const p = nativeWitnessFor(mainSource(inst), dir, `circuit ${inst.name}`, buildRoot, progress);
+    if (opts.deferNativeWitness) {
+      return {
+        nativeWitnessPending: p.catch((err: unknown) => {
+          console.warn(`[circuits] native witness generator of ${inst.name} not built: ${String(err)}`);
+          return undefined;
+        }),
+      };
+    }
+    const nativeWitness = await p;
+    return nativeWitness ? { nativeWitness } : {};
+  };
   const buildRoot = path.resolve(REPO_ROOT, opts.buildRoot ?? path.join("circuits", "build"));
   const hash = await instanceHash(inst);
   const dir = path.join(buildRoot, `${inst.name}-${hash.slice(0, 12)}`);
@@ -147,20 +167,13 @@ export async function compileInstance(
 
   if (existsSync(r1csPath) && existsSync(wasmPath)) {
     progress(`circuit ${inst.name}: cached in ${dir}`);
-    const nativeWitness = await nativeWitnessFor(
-      mainSource(inst),
-      dir,
-      `circuit ${inst.name}`,
-      buildRoot,
-      progress,
-    );
     return {
       dir,
       r1csPath,
       wasmPath,
       hash,
       constraints: await r1csConstraints(r1csPath),
-      ...(nativeWitness ? { nativeWitness } : {}),
+      ...(await withNativeWitness(dir)),
     };
   }
 
@@ -171,14 +184,7 @@ export async function compileInstance(
   await buildMain(mainSource(inst), dir, `circuit ${inst.name} (${params})`, progress);
   const constraints = await r1csConstraints(r1csPath);
   progress(`circuit ${inst.name}: ${constraints} constraints`);
-  const nativeWitness = await nativeWitnessFor(
-    mainSource(inst),
-    dir,
-    `circuit ${inst.name}`,
-    buildRoot,
-    progress,
-  );
-  return { dir, r1csPath, wasmPath, hash, constraints, ...(nativeWitness ? { nativeWitness } : {}) };
+  return { dir, r1csPath, wasmPath, hash, constraints, ...(await withNativeWitness(dir)) };
 }
 
 /**
