@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Batch2Instance, batch2Source, loadBatch2Instance } from "./batch2-instance.ts";
+import { buildNativeWitness, type NativeWitnessBuild } from "./native-witness.ts";
 import { CircuitError, REPO_ROOT } from "./paths.ts";
 
 export { CircuitError, REPO_ROOT } from "./paths.ts";
@@ -36,7 +37,17 @@ export interface CompileResult {
   wasmPath: string;
   hash: string;
   constraints: number;
+  /** The native witness generator (circom --c + prover/native/witness/), when it could be built. */
+  nativeWitness?: NativeWitnessBuild;
+  /**
+   * With `deferNativeWitness`: its g++ build, already running, so the caller can overlap it with
+   * other work (the dev setup). Resolves to undefined, after a warning, when it cannot be built.
+   */
+  nativeWitnessPending?: Promise<NativeWitnessBuild | undefined>;
 }
+
+/** Where buildMain leaves circom's generated C++ (main_c.cpp, main_c.dat) and its binary. */
+export const CPP_DIR = "main_c_cpp";
 
 const SRC_DIR = path.join(REPO_ROOT, "circuits", "src");
 const NODE_MODULES = path.join(REPO_ROOT, "node_modules");
@@ -130,9 +141,24 @@ export async function sourcesHash(extra: string): Promise<string> {
 
 export async function compileInstance(
   inst: CircuitInstance,
-  opts: { buildRoot?: string; onProgress?: (msg: string) => void } = {},
+  opts: { buildRoot?: string; onProgress?: (msg: string) => void; deferNativeWitness?: boolean } = {},
 ): Promise<CompileResult> {
   const progress = opts.onProgress ?? (() => {});
+  const withNativeWitness = async (
+    dir: string,
+  ): Promise<Pick<CompileResult, "nativeWitness" | "nativeWitnessPending">> => {
+    const p = nativeWitnessFor(mainSource(inst), dir, `circuit ${inst.name}`, buildRoot, progress);
+    if (opts.deferNativeWitness) {
+      return {
+        nativeWitnessPending: p.catch((err: unknown) => {
+          console.warn(`[circuits] native witness generator of ${inst.name} not built: ${String(err)}`);
+          return undefined;
+        }),
+      };
+    }
+    const nativeWitness = await p;
+    return nativeWitness ? { nativeWitness } : {};
+  };
   const buildRoot = path.resolve(REPO_ROOT, opts.buildRoot ?? path.join("circuits", "build"));
   const hash = await instanceHash(inst);
   const dir = path.join(buildRoot, `${inst.name}-${hash.slice(0, 12)}`);
@@ -141,7 +167,14 @@ export async function compileInstance(
 
   if (existsSync(r1csPath) && existsSync(wasmPath)) {
     progress(`circuit ${inst.name}: cached in ${dir}`);
-    return { dir, r1csPath, wasmPath, hash, constraints: await r1csConstraints(r1csPath) };
+    return {
+      dir,
+      r1csPath,
+      wasmPath,
+      hash,
+      constraints: await r1csConstraints(r1csPath),
+      ...(await withNativeWitness(dir)),
+    };
   }
 
   const params =
@@ -151,13 +184,97 @@ export async function compileInstance(
   await buildMain(mainSource(inst), dir, `circuit ${inst.name} (${params})`, progress);
   const constraints = await r1csConstraints(r1csPath);
   progress(`circuit ${inst.name}: ${constraints} constraints`);
-  return { dir, r1csPath, wasmPath, hash, constraints };
+  return { dir, r1csPath, wasmPath, hash, constraints, ...(await withNativeWitness(dir)) };
+}
+
+/**
+ * The native witness generator of a compiled circuit dir. A dir built before circom's C++ was part
+ * of the build gets it from one more circom run (`--c` only); then the C++ is compiled (cached).
+ */
+export async function nativeWitnessFor(
+  source: string,
+  dir: string,
+  label: string,
+  buildRoot: string,
+  progress: (msg: string) => void = () => {},
+): Promise<NativeWitnessBuild | undefined> {
+  const cppDir = path.join(dir, CPP_DIR);
+  if (!existsSync(path.join(cppDir, "main_c.cpp"))) {
+    progress(`${label}: generating the witness C++ (circom2 --c) for a build made without it`);
+    const tmp = `${dir}.cpp-${process.pid}-${Date.now()}`;
+    await mkdir(tmp, { recursive: true });
+    try {
+      await writeFile(path.join(tmp, "main.circom"), source);
+      await runCircom(tmp, ["--c"], label, progress);
+      await rm(cppDir, { recursive: true, force: true });
+      await rename(path.join(tmp, CPP_DIR), cppDir);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+  return buildNativeWitness(cppDir, { buildRoot, label, onProgress: progress });
+}
+
+/** circom's own C++ runtime (GMP, nasm) is replaced by prover/native/witness/: drop its copy. */
+const STOCK_RUNTIME = [
+  "Makefile",
+  "main.cpp",
+  "calcwit.cpp",
+  "calcwit.hpp",
+  "circom.hpp",
+  "fr.cpp",
+  "fr.hpp",
+  "fr.asm",
+];
+
+/**
+ * Runs circom2 on `<tmp>/main.circom` with the output flags. circom reserves the name "main" for
+ * --c and writes main_c.*: rename the r1cs and wasm back to main.*, keep main_c_cpp/ with only the
+ * generated circuit code (main_c.cpp, main_c.dat).
+ */
+async function runCircom(tmp: string, outputs: string[], label: string, progress: (msg: string) => void) {
+  const started = Date.now();
+  progress(`${label}: compiling with circom2`);
+  const heartbeat = setInterval(
+    () => progress(`${label}: compiling... ${((Date.now() - started) / 1000).toFixed(0)}s`),
+    10_000,
+  );
+  try {
+    // circom2 runs under WASI and cannot follow "..": give it paths relative to "/" with cwd "/".
+    const rel = (p: string) => path.relative("/", p);
+    await run(
+      [
+        rel(path.join(tmp, "main.circom")),
+        ...outputs,
+        "-l",
+        rel(NODE_MODULES),
+        "-l",
+        rel(SRC_DIR),
+        "-o",
+        rel(tmp),
+      ],
+      "/",
+    );
+  } finally {
+    clearInterval(heartbeat);
+  }
+  progress(`${label}: compiled in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const named = existsSync(path.join(tmp, CPP_DIR));
+  if (named) {
+    if (existsSync(path.join(tmp, "main_c.r1cs")))
+      await rename(path.join(tmp, "main_c.r1cs"), path.join(tmp, "main.r1cs"));
+    if (existsSync(path.join(tmp, "main_c_js"))) {
+      await rename(path.join(tmp, "main_c_js", "main_c.wasm"), path.join(tmp, "main_c_js", "main.wasm"));
+      await rename(path.join(tmp, "main_c_js"), path.join(tmp, "main_js"));
+    }
+    for (const f of STOCK_RUNTIME) await rm(path.join(tmp, CPP_DIR, f), { force: true });
+  }
 }
 
 /**
  * Compiles a main circuit source (which may include any file of circuits/src and circomlib) into
- * `dir` (main.r1cs, main_js/main.wasm). Builds in a private folder and renames it into place, so
- * concurrent builds never see half a build.
+ * `dir` (main.r1cs, main_js/main.wasm, main_c_cpp/ with circom's witness C++). Builds in a private
+ * folder and renames it into place, so concurrent builds never see half a build.
  */
 export async function buildMain(
   source: string,
@@ -169,33 +286,7 @@ export async function buildMain(
   await mkdir(tmp, { recursive: true });
   try {
     await writeFile(path.join(tmp, "main.circom"), source);
-    const started = Date.now();
-    progress(`${label}: compiling with circom2`);
-    const heartbeat = setInterval(
-      () => progress(`${label}: compiling... ${((Date.now() - started) / 1000).toFixed(0)}s`),
-      10_000,
-    );
-    try {
-      // circom2 runs under WASI and cannot follow "..": give it paths relative to "/" with cwd "/".
-      const rel = (p: string) => path.relative("/", p);
-      await run(
-        [
-          rel(path.join(tmp, "main.circom")),
-          "--r1cs",
-          "--wasm",
-          "-l",
-          rel(NODE_MODULES),
-          "-l",
-          rel(SRC_DIR),
-          "-o",
-          rel(tmp),
-        ],
-        "/",
-      );
-    } finally {
-      clearInterval(heartbeat);
-    }
-    progress(`${label}: compiled in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    await runCircom(tmp, ["--r1cs", "--wasm", "--c"], label, progress);
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   } catch (err) {

@@ -74,6 +74,11 @@ const proverSchema = z.object({
   NATIVE_PROVER_BIN: z.string().default(`${REPO_ROOT}prover/native/build/zkprove`),
   /** Threads per native proof; 0 = every core. */
   NATIVE_PROVER_THREADS: intFromEnv(0),
+  /**
+   * Witness engine: unset = native when the circuit's native witness generator was built (`npm run
+   * build:circuits` compiles circom's C++ with g++), else wasm with a warning. native = required.
+   */
+  WITNESS: z.enum(["native", "wasm"]).optional(),
 });
 
 const keeperSchema = z.object({

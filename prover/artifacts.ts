@@ -21,6 +21,8 @@ export interface CircuitArtifacts {
   instance: BuildManifest["instance"];
   zkeyPath: string;
   wasmPath: string;
+  /** The native witness generator, when it was built and its files are there (else wasm is used). */
+  nativeWitness?: { bin: string; dat: string };
   vkeyPath: string;
   verifierSolPath: string;
   verifierContractName: string;
@@ -42,10 +44,14 @@ export function loadArtifacts(instanceName: string, opts: { buildRoot?: string }
     ["Solidity verifier", manifest.verifierSolPath],
   ];
   for (const [what, p] of files) if (!existsSync(p)) throw new ArtifactsMissingError(instanceName, what, p);
+  const nw = manifest.nativeWitness;
   return {
     instance: manifest.instance,
     zkeyPath: manifest.zkeyPath,
     wasmPath: manifest.wasmPath,
+    ...(nw && existsSync(nw.bin) && existsSync(nw.dat)
+      ? { nativeWitness: { bin: nw.bin, dat: nw.dat } }
+      : {}),
     vkeyPath: manifest.vkeyPath,
     verifierSolPath: manifest.verifierSolPath,
     verifierContractName: manifest.verifierContractName,

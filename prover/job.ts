@@ -20,6 +20,8 @@ export interface ProveJobResult {
   provingMs: number;
   /** Which engine made the proof (PROVER): "native" or "snarkjs". */
   engine?: "native" | "snarkjs";
+  /** Which witness engine computed the witness (WITNESS): "native" or "wasm". */
+  witnessEngine?: "native" | "wasm";
   /** Native engine: peak resident set of the proving process so far, kB. */
   peakRssKb?: number;
 }

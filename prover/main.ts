@@ -18,6 +18,7 @@ worker.on("completed", (job, res) =>
     {
       batch: job.data.batchNumber,
       engine: res.engine,
+      witnessEngine: res.witnessEngine,
       witnessMs: res.witnessMs,
       provingMs: res.provingMs,
       peakRssKb: res.peakRssKb,

@@ -6,21 +6,30 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { type SandboxedJob, UnrecoverableError } from "bullmq";
-import * as snarkjs from "snarkjs";
 import { loadProverConfig } from "../node/config.ts";
 import { loadArtifacts } from "./artifacts.ts";
 import type { ProveJobData, ProveJobResult } from "./job.ts";
 import { type ProofProducer, resolveEngine, startProducer, WitnessRejectedError } from "./producers/index.ts";
 import { toSolidityProof } from "./proof-format.ts";
+import {
+  NativeWitnessCrashedError,
+  NativeWitnessUnavailableError,
+  nativeWitnessEngine,
+  resolveWitness,
+  type WitnessEngine,
+  wasmWitnessEngine,
+} from "./witness/index.ts";
 
 interface Loaded {
   hash: string;
-  wasm: { type: "mem"; data: Uint8Array };
+  /** WITNESS: the circuit's native generator when built, else the wasm calculator. */
+  witness: WitnessEngine;
   /** The proving engine with the zkey loaded once for this process, not once per proof. */
   producer: ProofProducer;
 }
 
 const loaded = new Map<string, Promise<Loaded>>();
+let witnessFallbackWarned = false;
 
 function artifactsFor(instance: string): Promise<Loaded> {
   let p = loaded.get(instance);
@@ -30,11 +39,21 @@ function artifactsFor(instance: string): Promise<Loaded> {
       const a = loadArtifacts(instance, { buildRoot: cfg.BUILD_ROOT });
       // The worker already warned about a fallback at start; here the same choice is made quietly.
       const { engine } = resolveEngine(cfg);
-      const [wasm, producer] = await Promise.all([
-        readFile(a.wasmPath),
+      const w = resolveWitness(cfg, a);
+      if (w.fallback && !witnessFallbackWarned) {
+        witnessFallbackWarned = true;
+        const bar = "!".repeat(78);
+        console.warn(
+          `${bar}\n!! WITNESS FALLBACK: ${w.fallback}.\n!! Set WITNESS=wasm to silence this, or rerun \`npm run build:circuits -- --instance ${instance}\` with g++ installed.\n${bar}`,
+        );
+      }
+      const [witness, producer] = await Promise.all([
+        w.engine === "native" && a.nativeWitness
+          ? nativeWitnessEngine(a.nativeWitness, instance)
+          : readFile(a.wasmPath).then(wasmWitnessEngine),
         startProducer(engine, a.zkeyPath, cfg),
       ]);
-      return { hash: a.manifest.hash, wasm: { type: "mem", data: wasm }, producer };
+      return { hash: a.manifest.hash, witness, producer };
     })();
     p.catch(() => loaded.delete(instance)); // a failed start is retried by the next job
     loaded.set(instance, p);
@@ -51,10 +70,12 @@ export default async function prove(
     throw new UnrecoverableError(`circuit mismatch: job wants ${d.circuitHash}, this worker has ${art.hash}`);
   }
   const t0 = performance.now();
-  const wtns = { type: "mem" } as { type: "mem"; data?: Uint8Array };
+  let wtns: Uint8Array;
   try {
-    await snarkjs.wtns.calculate(d.input, art.wasm, wtns);
+    wtns = await art.witness.calculate(d.input);
   } catch (err) {
+    // A native generator that crashed (not the input's fault) is transient: BullMQ retries.
+    if (err instanceof NativeWitnessCrashedError || err instanceof NativeWitnessUnavailableError) throw err;
     // The same input fails the same way on every worker: retrying cannot help.
     throw new UnrecoverableError(`witness rejected for batch ${d.batchNumber}: ${(err as Error).message}`);
   }
@@ -62,7 +83,7 @@ export default async function prove(
   await job.updateProgress({ stage: "proving", witnessMs: Math.round(t1 - t0) });
   let out: Awaited<ReturnType<ProofProducer["prove"]>>;
   try {
-    out = await art.producer.prove(wtns.data!);
+    out = await art.producer.prove(wtns);
   } catch (err) {
     if (err instanceof WitnessRejectedError) {
       throw new UnrecoverableError(`witness rejected for batch ${d.batchNumber}: ${err.message}`);
@@ -82,6 +103,7 @@ export default async function prove(
     witnessMs: Math.round(t1 - t0),
     provingMs: Math.round(t2 - t1),
     engine: out.engine,
+    witnessEngine: art.witness.engine,
     ...(out.peakRssKb !== undefined ? { peakRssKb: out.peakRssKb } : {}),
   };
 }

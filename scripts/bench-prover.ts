@@ -3,7 +3,8 @@
  * [--no-default] [--direct-chains]`): the native prover against snarkjs on the same zkey and the same witness,
  * interleaved (native, snarkjs, native, ...), at the default instance and at synthetic chains of
  * multiplications that fill 2^k domains (built with the dev setup and cached). Prints wall time,
- * peak RSS, the native prover's split (MSM / NTT / QAP / I/O), the ratio, the wasm witness share, and
+ * peak RSS, the native prover's split (MSM / NTT / QAP / I/O), the ratio, the wasm witness share and,
+ * at the default instance, the native witness generator's (circom --c; checked byte-equal), and
  * a last line `prover: default native X s, snarkjs Y s, ratio Zx, both verify`.
  */
 import { spawn } from "node:child_process";
@@ -13,10 +14,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Command } from "commander";
 import * as snarkjs from "snarkjs";
+import { batch2Source } from "../circuits/batch2-instance.ts";
+import { nativeWitnessFor } from "../circuits/compile.ts";
 import { loadProverConfig, REPO_ROOT } from "../node/config.ts";
 import { nativeProverWorks } from "../prover/producers/index.ts";
 import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
 import { devSetup } from "../prover/setup/dev-setup.ts";
+import { nativeWitness } from "../prover/witness/native.ts";
 import { run as runStory } from "../test/circuits/batch2-story.ts";
 import { compileCircom } from "../test/prover/fixtures/compile-fixture.ts";
 import { mulChainWtns, writeMulChainR1cs } from "../test/prover/fixtures/mul-chain.ts";
@@ -34,6 +38,8 @@ interface Case {
   witnessMs: number | undefined;
   /** Op slots of a Batch2 instance: the most fills one proof carries. */
   fillSlots?: number;
+  /** Native witness generator time (median of 3, same bytes as wasm), when it was built. */
+  nativeWitnessMs?: number;
 }
 
 interface Run {
@@ -153,14 +159,19 @@ function report(r: Result): { nativeMs: number; snarkjsMs: number; ratio: number
     wm === undefined
       ? "witness written directly (no wasm)"
       : `wasm witness ${s(wm)} = ${((100 * wm) / (wm + nativeMs)).toFixed(0)}% of witness + native prove`;
+  const nw = r.c.nativeWitnessMs;
+  const nativeWitnessLine =
+    nw === undefined || wm === undefined
+      ? ""
+      : `; native witness ${s(nw)} = ${((100 * nw) / (nw + nativeMs)).toFixed(0)}% of witness + native prove (wasm/native ${(wm / nw).toFixed(1)}x, same bytes)`;
   console.log(
-    `  ratio ${ratio.toFixed(1)}x; verify: native ${r.verified.native}, snarkjs ${r.verified.snarkjs}; ${witness}`,
+    `  ratio ${ratio.toFixed(1)}x; verify: native ${r.verified.native}, snarkjs ${r.verified.snarkjs}; ${witness}${nativeWitnessLine}`,
   );
   if (r.c.fillSlots !== undefined && wm !== undefined) {
     // One 2-core host proves one batch at a time with every core; a full batch carries fillSlots fills.
     const perS = (ms: number) => ((r.c.fillSlots! * 1000) / ms).toFixed(2);
     console.log(
-      `  proven throughput of one host at ${r.c.fillSlots} fills per batch: native ${perS(wm + nativeMs)} fills/s, snarkjs ${perS(wm + snarkjsMs)} fills/s (witness + prove)`,
+      `  proven throughput of one host at ${r.c.fillSlots} fills per batch: native ${perS((nw ?? wm) + nativeMs)} fills/s (${nw === undefined ? "wasm" : "native"} witness + native prove), snarkjs ${perS(wm + snarkjsMs)} fills/s (wasm witness + snarkjs prove)`,
     );
   }
   return { nativeMs, snarkjsMs, ratio };
@@ -172,6 +183,23 @@ async function witnessFile(input: Record<string, unknown>, wasmPath: string, out
     const t0 = performance.now();
     await snarkjs.wtns.calculate(input, wasmPath, out);
     times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** The native witness generator on the same input: median of 3, and its bytes must equal wasm's. */
+async function nativeWitnessTime(
+  input: Record<string, unknown>,
+  files: { bin: string; dat: string },
+  wasmWtnsPath: string,
+): Promise<number> {
+  const times: number[] = [];
+  const wasm = await readFile(wasmWtnsPath);
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const wtns = await nativeWitness(files, input, "bench");
+    times.push(performance.now() - t0);
+    if (!Buffer.from(wtns).equals(wasm)) throw new Error("native witness differs from wasm's");
   }
   return median(times);
 }
@@ -200,6 +228,15 @@ async function defaultCase(dir: string): Promise<Case> {
   if (!w) throw new Error("the Batch2 story has no batch 3");
   const wtnsPath = join(dir, "default.wtns");
   const witnessMs = await witnessFile(w.input, c.wasmPath, wtnsPath);
+  const nw = await nativeWitnessFor(
+    batch2Source(c.inst),
+    dirname(c.r1csPath),
+    `batch2-${c.inst.name}`,
+    join(REPO_ROOT, "circuits", "build"),
+    log,
+  );
+  const nativeWitnessMs = nw ? await nativeWitnessTime(w.input, nw, wtnsPath) : undefined;
+  if (!nw) log("default: no native witness generator could be built (no compiler?)");
   return {
     name: "default",
     constraints: c.constraints,
@@ -208,6 +245,7 @@ async function defaultCase(dir: string): Promise<Case> {
     wtnsPath,
     witnessMs,
     fillSlots: c.inst.T,
+    ...(nativeWitnessMs !== undefined ? { nativeWitnessMs } : {}),
   };
 }
 

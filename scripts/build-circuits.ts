@@ -38,6 +38,9 @@ async function main(argv: string[]): Promise<void> {
       `  zkey     ${m.zkeyPath}`,
       `  vkey     ${m.vkeyPath}`,
       `  verifier ${m.verifierSolPath} (${m.verifierContractName})`,
+      m.nativeWitness
+        ? `  witness  native ${m.nativeWitness.bin} (${(m.nativeWitness.bytes / 1e6).toFixed(1)} MB${m.nativeWitness.compileMs ? `, g++ ${s(m.nativeWitness.compileMs)}` : ", cached"}), wasm ${m.wasmPath}`
+        : `  witness  wasm only ${m.wasmPath} (no native witness generator: see the warning above)`,
       `  timings  compile ${s(m.timingsMs.compile)}, setup ${s(m.timingsMs.setup)}${m.cached.setup ? " (cached)" : ""}, total ${s(performance.now() - t)}`,
       "",
     ].join("\n"),

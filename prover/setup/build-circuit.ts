@@ -45,7 +45,7 @@ export interface BuildCircuitOptions {
   /** Replaces compileInstance (tests use toy circuits); default compiles circuits/circuits.json's instance. */
   compile?: (
     inst: CircuitInstance,
-    opts: { buildRoot: string; onProgress: (msg: string) => void },
+    opts: { buildRoot: string; onProgress: (msg: string) => void; deferNativeWitness?: boolean },
   ) => Promise<CompileResult>;
   /** Replaces loadInstance (tests). */
   instance?: CircuitInstance;
@@ -84,7 +84,16 @@ export async function buildCircuit(
 
   const tCompile = performance.now();
   const wallStart = Date.now();
-  const compiled = await (opts.compile ?? compileInstance)(inst, { buildRoot, onProgress: log });
+  // The native witness generator's g++ build runs while the setup runs (the setup's BigInt phases
+  // leave a core idle); its result goes into the manifest below.
+  const compiled = await (opts.compile ?? compileInstance)(inst, {
+    buildRoot,
+    onProgress: log,
+    deferNativeWitness: true,
+  });
+  const nativeWitnessP = compiled.nativeWitnessPending ?? Promise.resolve(compiled.nativeWitness);
+  // If the setup fails, the pending build must not become an unhandled rejection (it never rejects).
+  nativeWitnessP.catch(() => {});
   const compileMs = performance.now() - tCompile;
   // A reused build has an r1cs older than this run.
   const compileCached = statSync(compiled.r1csPath).mtimeMs < wallStart;
@@ -154,6 +163,7 @@ export async function buildCircuit(
     log(`export: ${verifierSolPath}`);
   }
 
+  const nativeWitness = await nativeWitnessP;
   const manifest: BuildManifest = {
     version: 1,
     instance: { name: instanceName, D: inst.D, N: inst.N, M: inst.M, ND: inst.ND, NW: inst.NW },
@@ -161,6 +171,14 @@ export async function buildCircuit(
     dir: compiled.dir,
     r1csPath: compiled.r1csPath,
     wasmPath: compiled.wasmPath,
+    nativeWitness: nativeWitness
+      ? {
+          bin: nativeWitness.bin,
+          dat: nativeWitness.dat,
+          compileMs: nativeWitness.compileMs,
+          bytes: nativeWitness.bytes,
+        }
+      : null,
     zkeyPath,
     vkeyPath,
     verifierSolPath,

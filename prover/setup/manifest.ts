@@ -10,6 +10,14 @@ export const GENERATED_CONTRACTS_DIR = path.join(REPO_ROOT, "contracts", "src", 
 
 export type SetupMode = "dev-insecure" | "ptau";
 
+export interface NativeWitnessEntry {
+  bin: string;
+  dat: string;
+  /** g++ time of this build's generated C++ (0 when the binary came from cache). */
+  compileMs: number;
+  bytes: number;
+}
+
 /** `<buildRoot>/<instance>.json`: what `npm run build:circuits` produced and how. Paths are absolute. */
 export interface BuildManifest {
   version: 1;
@@ -19,6 +27,12 @@ export interface BuildManifest {
   dir: string;
   r1csPath: string;
   wasmPath: string;
+  /**
+   * The native witness generator (circom --c linked with prover/native/witness/) and its .dat; null
+   * when it could not be built (no compiler, or the build failed): the provers then use wasm.
+   * Absent in manifests written before it existed.
+   */
+  nativeWitness?: NativeWitnessEntry | null;
   zkeyPath: string;
   vkeyPath: string;
   verifierSolPath: string;

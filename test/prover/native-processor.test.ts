@@ -65,6 +65,8 @@ test("the sandboxed processor proves with the native engine by default, twice fr
     const job = await queue.add(JOB_NAME, data, { jobId: `ok-${id}` });
     const res = (await job.waitUntilFinished(events, 60_000)) as ProveJobResult;
     assert.equal(res.engine, "native");
+    assert.equal(res.witnessEngine, "native", "the circuit's native witness generator was built and used");
+    assert.ok(res.witnessMs >= 0);
     assert.ok((res.peakRssKb ?? 0) > 0, "peak RSS reported");
     assert.equal(res.publicSignals[0], data.publicHash);
     const [a0, a1, b01, b00, b11, b10, c0, c1] = res.proof;

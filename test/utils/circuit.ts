@@ -8,10 +8,12 @@ import {
   type CompileResult,
   compileInstance,
   loadInstance,
+  nativeWitnessFor,
   REPO_ROOT,
   r1csConstraints,
   sourcesHash,
 } from "../../circuits/compile.ts";
+import type { NativeWitnessBuild } from "../../circuits/native-witness.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { P } from "../../sequencer/state/field.ts";
 
@@ -49,6 +51,25 @@ export async function compiledMain(
     r1csPath,
     constraints: await r1csConstraints(r1csPath),
   };
+}
+
+/**
+ * compiledMain plus the circuit's native witness generator (circom --c + prover/native/witness/,
+ * compiled with g++ and cached); nativeWitness is undefined when it cannot be built here.
+ */
+export async function compiledMainNative(
+  name: string,
+  source: string,
+): Promise<Awaited<ReturnType<typeof compiledMain>> & { nativeWitness?: NativeWitnessBuild }> {
+  const c = await compiledMain(name, source);
+  const nativeWitness = await nativeWitnessFor(
+    source,
+    path.dirname(c.r1csPath),
+    name,
+    path.join(REPO_ROOT, "circuits", "build"),
+    (m) => process.stderr.write(`${m}\n`),
+  );
+  return { ...c, ...(nativeWitness ? { nativeWitness } : {}) };
 }
 
 /** Computes the witness; throws if any constraint of the circuit fails. Returns the wire values. */
