@@ -48,6 +48,8 @@ const sequencerSchema = z.object({
   SWEEP_INTERVAL_MS: intFromEnv(5_000),
   MAX_NORMAL_QUEUE: intFromEnv(50_000),
   L1_POLL_MS: intFromEnv(500),
+  /** Signature checks and Poseidon: unset = native when it was built (npm install builds it), else wasm with a warning. */
+  CRYPTO: z.enum(["native", "wasm"]).optional(),
 });
 
 const proverSchema = z.object({
