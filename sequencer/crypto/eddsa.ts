@@ -140,7 +140,11 @@ export function verifyPoseidon(
  */
 export function verifyBatch(items: readonly SignedMessage[], engine?: VerifyEngine): boolean[] {
   const e = engine ?? activeNative() ?? edwardsWasm();
-  if (e instanceof EdwardsWasm) return items.map((it) => verifyPoseidon(it.msg, it.sig, it.pubKey, e));
+  if (e instanceof EdwardsWasm) {
+    return items.map(
+      (it) => typeof it === "object" && it !== null && verifyPoseidon(it.msg, it.sig, it.pubKey, e),
+    );
+  }
   const flat: unknown[] = new Array(items.length * 6);
   items.forEach((it, i) => {
     const o = 6 * i;
