@@ -1,7 +1,11 @@
-// BabyJubjub (circomlib: a·x² + y² = 1 + d·x²·y², a = 168700, d = 168696 over BN254's scalar field)
-// in extended coordinates (X:Y:Z:T, x = X/Z, y = Y/Z, x·y = T/Z), with the complete add-2008-hwcd and
-// dbl-2008-hwcd formulas (a is a square and d is not, so no case needs special handling). The same
-// formulas as sequencer/crypto/babyjub.ts, which stays the reference the tests compare against.
+// BabyJubjub (circomlib: a·x² + y² = 1 + d·x²·y², a = 168700, d = 168696 over BN254's scalar field).
+// Points are validated on that curve, then mapped by (x, y) -> (s·x, y) with s² = -a onto the
+// isomorphic curve -u² + y² = 1 + d'·u²·y², d' = -d/a, where the a = -1 formulas are cheaper (Hisil,
+// Wong, Carter, Dawson 2008: 8 multiplications per addition, 7 with an affine operand, no
+// multiplication by a in a doubling). The map is a group isomorphism that keeps y, so every equation
+// between points holds on one curve exactly when it holds on the other. -1 is a square and d' is not,
+// so the addition law is complete: no case needs special handling.
+// Extended coordinates: (X:Y:Z:T) with u = X/Z, y = Y/Z, u·y = T/Z.
 #pragma once
 #include <cstring>
 #include <mutex>
@@ -20,8 +24,15 @@ inline Fr fr_u64(u64 x) {
 }
 
 struct CurveConsts {
-  Fr a, d;
-  CurveConsts() : a(fr_u64(168700)), d(fr_u64(168696)) {}
+  Fr a, d;  // circomlib's curve, for the on-curve check
+  Fr s;     // √(-a): u = s·x
+  Fr k;     // 2·d' = -2d/a
+  CurveConsts() : a(fr_u64(168700)), d(fr_u64(168696)) {
+    const u64 sv[4] = {0x6c7be2c1d8b2d768ULL, 0x74a5f6ca321ea117ULL, 0x2c7ac0ce84e61177ULL, 0x0e0ff35005d6e54bULL};
+    const u64 kv[4] = {0x5d099f85f9afd71bULL, 0xdf026a6b5db6203eULL, 0xc3909ff8b278cb9aULL, 0x0578d36fdd1172a8ULL};
+    s = Fr::from_normal(sv);
+    k = Fr::from_normal(kv);
+  }
 };
 inline const CurveConsts& cc() {
   static const CurveConsts c;
@@ -33,46 +44,49 @@ struct Ext {
   static Ext identity() { return Ext{Fr::zero(), Fr::one(), Fr::one(), Fr::zero()}; }
 };
 
-// A point ready to be added: (X, Y, Z, d·T). Negation is (-X, Y, Z, -d·T).
+// A point ready to be added: (Y - X, Y + X, 2Z, k·T). Its negation (-X, Y, Z, -T) swaps the first two.
 struct Cached {
-  Fr X, Y, Z, dT;
-  Cached neg() const { return Cached{X.neg(), Y, Z, dT.neg()}; }
+  Fr YmX, YpX, Z2, kT;
+  Cached neg() const { return Cached{YpX, YmX, Z2, kT.neg()}; }
 };
 
-// An affine point ready to be added: (x, y, d·x·y), Z = 1.
+// An affine point ready to be added: (y - u, y + u, k·u·y), Z = 1.
 struct Pre {
-  Fr x, y, dt;
-  Pre neg() const { return Pre{x.neg(), y, dt.neg()}; }
+  Fr ymx, ypx, kt;
+  Pre neg() const { return Pre{ypx, ymx, kt.neg()}; }
 };
 
-ZK_INLINE Cached to_cached(const Ext& p) { return Cached{p.X, p.Y, p.Z, p.T * cc().d}; }
-ZK_INLINE Pre to_pre(const Fr& x, const Fr& y) { return Pre{x, y, x * y * cc().d}; }
+// A point of circomlib's curve (x, y), given on it, as an extended point of the a = -1 model.
+ZK_INLINE Ext from_circom(const Fr& x, const Fr& y) {
+  const Fr u = x * cc().s;
+  return Ext{u, y, Fr::one(), u * y};
+}
 
-ZK_INLINE Ext finish(const Fr& a, const Fr& b, const Fr& c, const Fr& dd, const Fr& e) {
-  const Fr f = dd - c, g = dd + c, h = b - cc().a * a;
+ZK_INLINE Cached to_cached(const Ext& p) { return Cached{p.Y - p.X, p.Y + p.X, p.Z.dbl(), p.T * cc().k}; }
+ZK_INLINE Pre to_pre(const Fr& u, const Fr& y) { return Pre{y - u, y + u, u * y * cc().k}; }
+
+ZK_INLINE Ext finish(const Fr& a, const Fr& b, const Fr& c, const Fr& d) {
+  const Fr e = b - a, f = d - c, g = d + c, h = b + a;
   return Ext{e * f, g * h, f * g, e * h};
 }
 
-// p + q, q cached (10 multiplications).
+// p + q, q cached (8 multiplications).
 ZK_INLINE Ext add(const Ext& p, const Cached& q) {
-  const Fr a = p.X * q.X, b = p.Y * q.Y, c = p.T * q.dT, dd = p.Z * q.Z;
-  const Fr e = (p.X + p.Y) * (q.X + q.Y) - a - b;
-  return finish(a, b, c, dd, e);
+  const Fr a = (p.Y - p.X) * q.YmX, b = (p.Y + p.X) * q.YpX, c = p.T * q.kT, d = p.Z * q.Z2;
+  return finish(a, b, c, d);
 }
 
-// p + q, q affine (9 multiplications).
+// p + q, q affine (7 multiplications).
 ZK_INLINE Ext add(const Ext& p, const Pre& q) {
-  const Fr a = p.X * q.x, b = p.Y * q.y, c = p.T * q.dt;
-  const Fr e = (p.X + p.Y) * (q.x + q.y) - a - b;
-  return finish(a, b, c, p.Z, e);
+  const Fr a = (p.Y - p.X) * q.ymx, b = (p.Y + p.X) * q.ypx, c = p.T * q.kt;
+  return finish(a, b, c, p.Z.dbl());
 }
 
 // 2p (4 squarings, 4 multiplications, or 3 when T is not needed: the next step is another doubling).
 ZK_INLINE Ext dbl(const Ext& p, bool wantT = true) {
   const Fr a = p.X.sqr(), b = p.Y.sqr(), c = p.Z.sqr().dbl();
-  const Fr d = cc().a * a;
   const Fr e = (p.X + p.Y).sqr() - a - b;
-  const Fr g = d + b, f = g - c, h = d - b;
+  const Fr g = b - a, f = g - c, h = Fr::zero() - a - b;  // d = -a: g = d + b, h = d - b
   Ext r;
   r.X = e * f;
   r.Y = g * h;
@@ -81,6 +95,7 @@ ZK_INLINE Ext dbl(const Ext& p, bool wantT = true) {
   return r;
 }
 
+// On circomlib's curve (the inputs' coordinates, before the map).
 inline bool on_curve(const Fr& x, const Fr& y) {
   const Fr x2 = x.sqr(), y2 = y.sqr();
   return cc().a * x2 + y2 == Fr::one() + cc().d * x2 * y2;
@@ -143,14 +158,17 @@ struct WindowTable {
   }
 };
 
-// The generator B8 of the prime-order subgroup (circomlibjs Base8) and its 8-bit window table.
+// The generator B8 of the prime-order subgroup (circomlibjs Base8), on circomlib's curve.
+constexpr u64 BASE8_X[4] = {0x2893f3f6bb957051ULL, 0x2ab8d8010534e0b6ULL, 0x4eacb2e09d6277c1ULL, 0x0bb77a6ad63e739bULL};
+constexpr u64 BASE8_Y[4] = {0x4b3c257a872d7d8bULL, 0xfce0051fb9e13377ULL, 0x25572e1cd16bf9edULL, 0x25797203f7a0b249ULL};
+
+// B8's 8-bit window table.
 inline const WindowTable& base8_table() {
   static const WindowTable t = [] {
-    const u64 bx[4] = {0x2893f3f6bb957051ULL, 0x2ab8d8010534e0b6ULL, 0x4eacb2e09d6277c1ULL, 0x0bb77a6ad63e739bULL};
-    const u64 by[4] = {0x4b3c257a872d7d8bULL, 0xfce0051fb9e13377ULL, 0x25572e1cd16bf9edULL, 0x25797203f7a0b249ULL};
-    const Fr x = Fr::from_normal(bx), y = Fr::from_normal(by);
+    const u64* bx = BASE8_X;
+    const u64* by = BASE8_Y;
     WindowTable w;
-    w.build(Ext{x, y, Fr::one(), x * y}, 8, 32);
+    w.build(from_circom(Fr::from_normal(bx), Fr::from_normal(by)), 8, 32);
     return w;
   }();
   return t;
