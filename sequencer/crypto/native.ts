@@ -77,6 +77,20 @@ export function poseidonConstantsBuffer(raw: RawConstants, nInputs: number): Buf
   return buf;
 }
 
+/** Loads and prepares the addon at `path`: every arity's Poseidon constants set. Never throws. */
+export function tryLoadAddon(path: string): { addon: NativeCrypto } | { error: string } {
+  try {
+    if (!existsSync(path)) throw new Error(`${path} not built`);
+    const mod = createRequire(import.meta.url)(path) as NativeCrypto;
+    if (!mod.selftest()) throw new Error("the addon failed its self-test");
+    const raw = loadRawConstants();
+    for (let n = 1; n <= N_ROUNDS_P.length; n++) mod.setPoseidonConstants(n, poseidonConstantsBuffer(raw, n));
+    return { addon: mod };
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 let addon: NativeCrypto | undefined;
 let loadError: string | undefined;
 let tried = false;
@@ -85,16 +99,9 @@ let tried = false;
 export function loadNative(): NativeCrypto | undefined {
   if (tried) return addon;
   tried = true;
-  try {
-    if (!existsSync(ADDON_PATH)) throw new Error(`${ADDON_PATH} not built`);
-    const mod = createRequire(import.meta.url)(ADDON_PATH) as NativeCrypto;
-    if (!mod.selftest()) throw new Error("the addon failed its self-test");
-    const raw = loadRawConstants();
-    for (let n = 1; n <= N_ROUNDS_P.length; n++) mod.setPoseidonConstants(n, poseidonConstantsBuffer(raw, n));
-    addon = mod;
-  } catch (err) {
-    loadError = err instanceof Error ? err.message : String(err);
-  }
+  const r = tryLoadAddon(ADDON_PATH);
+  if ("addon" in r) addon = r.addon;
+  else loadError = r.error;
   return addon;
 }
 
@@ -103,34 +110,42 @@ export function nativeLoadError(): string | undefined {
   return loadError;
 }
 
-let backend: CryptoBackend | undefined;
-let warned = false;
-
-function warnFallback(): void {
-  if (warned) return;
-  warned = true;
-  console.warn(
-    `\n[crypto] WARNING: the native crypto addon is not available (${loadError}).\n` +
-      "[crypto] WARNING: signature checks and Poseidon fall back to wasm, 5-20x slower. " +
-      "Build it with `npm run build:native` (needs g++ or clang++).\n",
+/** The text of the one warning printed when the addon is missing and nothing forced a backend. */
+export function fallbackWarning(reason: string): string {
+  return (
+    `\n[crypto] WARNING: the native crypto addon is not available (${reason}).\n` +
+    "[crypto] WARNING: signature checks and Poseidon fall back to wasm, 4-10x slower. " +
+    "Build it with `npm run build:native` (needs g++ or clang++).\n"
   );
 }
 
 /**
- * Picks the backend once, at start-up. `native` throws if the addon is missing; `wasm` never loads it;
- * undefined means native when available, else wasm with one loud warning.
+ * The backend for a choice given whether the addon loaded: `native` throws if it did not, `wasm`
+ * never uses it, undefined means native when available, else wasm with a warning.
  */
+export function decideBackend(
+  choice: CryptoBackend | undefined,
+  available: boolean,
+  reason = "unknown",
+): { backend: CryptoBackend; warning?: string } {
+  if (choice === "wasm") return { backend: "wasm" };
+  if (available) return { backend: "native" };
+  if (choice === "native") throw new NativeCryptoUnavailableError(reason);
+  return { backend: "wasm", warning: fallbackWarning(reason) };
+}
+
+let backend: CryptoBackend | undefined;
+let warned = false;
+
+/** Picks the backend (see `decideBackend`), once at start-up; prints the fallback warning at most once. */
 export function useCryptoBackend(choice?: CryptoBackend): CryptoBackend {
-  if (choice === "wasm") {
-    backend = "wasm";
-  } else if (loadNative()) {
-    backend = "native";
-  } else if (choice === "native") {
-    throw new NativeCryptoUnavailableError(loadError ?? "unknown");
-  } else {
-    backend = "wasm";
-    warnFallback();
+  const available = choice === "wasm" ? false : loadNative() !== undefined;
+  const d = decideBackend(choice, available, loadError);
+  if (d.warning && !warned) {
+    warned = true;
+    console.warn(d.warning);
   }
+  backend = d.backend;
   return backend;
 }
 

@@ -26,8 +26,17 @@ import {
 } from "../../../sequencer/crypto/eddsa.ts";
 import { PoseidonInputError } from "../../../sequencer/crypto/errors.ts";
 import { FIELD_MODULUS } from "../../../sequencer/crypto/field.ts";
-import { loadNative, type NativeCrypto, nativeLoadError } from "../../../sequencer/crypto/native.ts";
-import { poseidonNative, poseidonWasm } from "../../../sequencer/crypto/poseidon.ts";
+import {
+  cryptoBackend,
+  decideBackend,
+  loadNative,
+  type NativeCrypto,
+  NativeCryptoUnavailableError,
+  nativeLoadError,
+  tryLoadAddon,
+  useCryptoBackend,
+} from "../../../sequencer/crypto/native.ts";
+import { poseidon, poseidonNative, poseidonWasm } from "../../../sequencer/crypto/poseidon.ts";
 import { buildReferenceEddsa, type ReferenceEddsa } from "./circomlib-reference.ts";
 import { IDENTITY_POINT, nonCanonical, ORDER_FOUR, ORDER_TWO, parsed, tamperings } from "./eddsa-cases.ts";
 
@@ -38,6 +47,34 @@ const P = FIELD_MODULUS;
 const { vectors: poseidonVectors } = JSON.parse(
   readFileSync(new URL("../../vectors/poseidon.json", import.meta.url), "utf8"),
 ) as { vectors: { inputs: string[]; output: string }[] };
+
+describe("crypto backend choice", () => {
+  it("falls back to wasm with a loud warning when the addon is missing, unless native is demanded", () => {
+    const missing = tryLoadAddon("/nonexistent/zkcrypto.node");
+    assert.ok("error" in missing && missing.error.includes("not built"));
+    const auto = decideBackend(undefined, false, "not built");
+    assert.equal(auto.backend, "wasm");
+    assert.match(auto.warning ?? "", /WARNING: .*not built[\s\S]*fall back to wasm/);
+    assert.throws(() => decideBackend("native", false, "not built"), NativeCryptoUnavailableError);
+    assert.deepEqual(decideBackend("wasm", true), { backend: "wasm" });
+    assert.deepEqual(decideBackend(undefined, true), { backend: "native" });
+    assert.deepEqual(decideBackend("native", true), { backend: "native" });
+  });
+
+  it("routes poseidon and verifyPoseidon to wasm when CRYPTO=wasm, and back", () => {
+    const v = parsed[0]!;
+    const before = cryptoBackend();
+    try {
+      assert.equal(useCryptoBackend("wasm"), "wasm");
+      assert.equal(poseidon([1n, 2n]), poseidonWasm([1n, 2n]));
+      assert.equal(verifyPoseidon(v.msg, v.sig, v.pub), true);
+      assert.deepEqual(verifyBatch([{ msg: v.msg, sig: v.sig, pubKey: v.pub }]), [true]);
+    } finally {
+      useCryptoBackend(before);
+    }
+    assert.equal(cryptoBackend(), before);
+  });
+});
 
 describe("native crypto addon", { skip }, () => {
   const nat = addon as NativeCrypto;
