@@ -61,6 +61,8 @@ const sequencerSchema = z.object({
   PROOF_MS_ESTIMATE: intFromEnv(10_000),
   /** Proven → L1-verified before any is measured, ms. */
   L1_MS_ESTIMATE: intFromEnv(2_000),
+  /** Signature checks and Poseidon: unset = native when it was built (npm install builds it), else wasm with a warning. */
+  CRYPTO: z.enum(["native", "wasm"]).optional(),
 });
 
 const proverSchema = z.object({

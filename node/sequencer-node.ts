@@ -38,7 +38,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     );
   const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
   const metrics = createMetrics();
-  warmUpCrypto();
+  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO });
 
   const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
   await db.open();
@@ -177,6 +177,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   );
 
   const started = await sequencer.start();
+  log.info({ cryptoBackend }, "signature checks and Poseidon run on this backend");
   log.info(
     { replayed: started.replayed, batches: started.batches.toString() },
     "state rebuilt from the write-ahead log",

@@ -5,6 +5,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type EdwardsWasmOptions, edwardsWasm } from "./babyjub-wasm.ts";
 import { prv2pub, signPoseidon, verifyPoseidon } from "./eddsa.ts";
+import { type CryptoBackend, loadNative, useCryptoBackend } from "./native.ts";
 import { warmUpPoseidon } from "./poseidon.ts";
 import {
   type SignatureFields,
@@ -46,11 +47,26 @@ export function verifyMessage(
   return verifyPoseidon(msg, parsed, pubKey);
 }
 
+export interface WarmUpCryptoOptions extends EdwardsWasmOptions {
+  /** Force a backend (the node's CRYPTO setting); unset = native when built, else wasm with a warning. */
+  backend?: CryptoBackend | undefined;
+}
+
 /**
- * Compiles the wasm modules and builds the B8 table now (~1 s in total) rather than inside the first
- * request that needs them. Call once at start-up of anything latency-sensitive.
+ * Picks the crypto backend, loads the native addon or compiles the wasm modules, and builds the B8
+ * tables now (~1 s in total on wasm) rather than inside the first request that needs them. Call once at
+ * start-up of anything latency-sensitive. Returns the backend in use.
  */
-export function warmUpCrypto(opts?: EdwardsWasmOptions): void {
+export function warmUpCrypto(opts: WarmUpCryptoOptions = {}): CryptoBackend {
+  const { backend: choice, ...wasmOpts } = opts;
+  const backend = useCryptoBackend(choice);
   warmUpPoseidon();
-  edwardsWasm(opts);
+  // Signing and key derivation stay on wasm whatever the backend.
+  edwardsWasm(wasmOpts);
+  const addon = backend === "native" ? loadNative() : undefined;
+  if (addon) {
+    addon.setKeyCache(wasmOpts.keyTableSlots ?? 128, wasmOpts.buildAfterHits ?? 2);
+    addon.selftest(); // builds the B8 table
+  }
+  return backend;
 }

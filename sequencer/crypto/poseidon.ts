@@ -1,6 +1,8 @@
 /**
- * circomlib-compatible Poseidon (1..16 inputs), synchronous, ~3x faster than plain bigint.
+ * circomlib-compatible Poseidon (1..16 inputs), synchronous. `poseidon` runs on the native addon when
+ * the crypto backend is native (`native.ts`: C++, ~6x faster than the wasm here), else on wasm.
  *
+ * The wasm path is ~3x faster than plain bigint.
  * The permutation is circomlibjs' own wasm code generator (`buildPoseidonWasm`, the optimised constants
  * and sparse partial rounds) on top of wasmcurves' Montgomery field, linked into a small module of our
  * own instead of circomlibjs' whole bn128 engine. That keeps outputs bit-identical to circomlibjs while
@@ -12,6 +14,7 @@ import { ModuleBuilder } from "wasmbuilder";
 import wasmcurves from "wasmcurves";
 import { PoseidonInputError } from "./errors.ts";
 import { FIELD_MODULUS } from "./field.ts";
+import { activeNative, type NativeCrypto } from "./native.ts";
 import { POSEIDON_MAX_INPUTS, poseidonBigint, toField } from "./poseidon-bigint.ts";
 
 export { POSEIDON_MAX_INPUTS } from "./poseidon-bigint.ts";
@@ -84,17 +87,39 @@ function getImpl(): PoseidonWasm | undefined {
   return impl;
 }
 
-/** circomlib-compatible Poseidon over BN254's scalar field: 1..16 inputs, returns a field element. */
-export function poseidon(inputs: readonly bigint[]): bigint {
-  const n = inputs.length;
+function checkArity(n: number): void {
   if (n < 1 || n > POSEIDON_MAX_INPUTS) {
     throw new PoseidonInputError(`Poseidon takes 1..${POSEIDON_MAX_INPUTS} inputs, got ${n}`, { inputs: n });
   }
+}
+
+/** Poseidon on the native addon (the caller has it from `loadNative`). Same contract as `poseidon`. */
+export function poseidonNative(addon: NativeCrypto, inputs: readonly bigint[]): bigint {
+  checkArity(inputs.length);
+  // The addon takes [0, 2^256) and reduces mod p; anything else (negative, wider) is reduced here.
+  const out = addon.poseidon(inputs) ?? addon.poseidon(inputs.map(toField));
+  if (out === undefined) throw new TypeError("Poseidon inputs must be bigints");
+  return out;
+}
+
+/** Poseidon on wasm (or plain bigint where WebAssembly is unavailable), whatever the backend. */
+export function poseidonWasm(inputs: readonly bigint[]): bigint {
+  checkArity(inputs.length);
   const w = getImpl();
   return w ? w.hash(inputs) : poseidonBigint(inputs);
 }
 
-/** Builds the wasm module now instead of on the first hash (e.g. before a server starts taking load). */
-export function warmUpPoseidon(): "wasm" | "bigint" {
+/** circomlib-compatible Poseidon over BN254's scalar field: 1..16 inputs, returns a field element. */
+export function poseidon(inputs: readonly bigint[]): bigint {
+  const addon = activeNative();
+  return addon ? poseidonNative(addon, inputs) : poseidonWasm(inputs);
+}
+
+/**
+ * Loads the native addon, or builds the wasm module, now instead of on the first hash (e.g. before a
+ * server starts taking load). Returns the engine that `poseidon` uses.
+ */
+export function warmUpPoseidon(): "native" | "wasm" | "bigint" {
+  if (activeNative()) return "native";
   return getImpl() ? "wasm" : "bigint";
 }
