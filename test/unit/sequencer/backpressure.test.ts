@@ -144,3 +144,35 @@ describe("backpressure in the sequencer", () => {
     await s.close();
   });
 });
+
+describe("lanes", () => {
+  const item = (lane: "normal" | "liquidation", n: number) => ({
+    lane,
+    tx: { kind: "cancel", accountId: n, orderId: 0n } as never,
+    receivedAt: n,
+    resolve: () => {},
+    reject: () => {},
+  });
+
+  it("lane on: liquidations are taken before earlier normal requests", async () => {
+    const { Lanes } = await import("../../../sequencer/mempool/lanes.ts");
+    const l = new Lanes(10);
+    l.push(item("normal", 1));
+    l.push(item("liquidation", 2));
+    assert.deepEqual(
+      l.take(2).map((i) => i.receivedAt),
+      [2, 1],
+    );
+  });
+
+  it("lane off (fifo): every request in arrival order", async () => {
+    const { Lanes } = await import("../../../sequencer/mempool/lanes.ts");
+    const l = new Lanes(10, { fifo: true });
+    l.push(item("normal", 1));
+    l.push(item("liquidation", 2));
+    assert.deepEqual(
+      l.take(2).map((i) => i.receivedAt),
+      [1, 2],
+    );
+  });
+});
