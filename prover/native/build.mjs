@@ -98,25 +98,32 @@ function buildProver(cc) {
   mkdirSync(OUT_DIR, { recursive: true });
   const tmp = `${BIN}.tmp-${process.pid}`;
   const base = ["-std=c++17", "-O3", "-pthread", "-o", tmp, join(SRC, "main.cpp")];
-  // -march=native first (mulx/adx); a portable build if the compiler or the CPU refuses it.
-  const attempts = [["-march=native", ...base], base];
-  for (const flags of attempts) {
-    say(`${cc.cxx} ${flags.map((f) => (f === tmp ? BIN : f)).join(" ")}`);
+  if (!compileWithFallback(cc, { out: BIN, tmp, stamp: STAMP, hash, base, sane, what: "build" }))
+    warn("the native prover could not be built; the prover will use snarkjs");
+}
+
+/**
+ * Compiles with -march=native first (mulx/adx), then portable if the compiler or the CPU refuses it.
+ * The output replaces the old one only after `sane` passes on it; the stamp records how it was built.
+ */
+function compileWithFallback(cc, o) {
+  for (const flags of [["-march=native", ...o.base], o.base]) {
+    say(`${cc.cxx} ${flags.map((f) => (f === o.tmp ? o.out : f)).join(" ")}`);
     const t0 = Date.now();
     const r = spawnSync(cc.cxx, flags, { encoding: "utf8" });
-    if (r.status === 0 && sane(tmp)) {
-      renameSync(tmp, BIN);
+    if (r.status === 0 && o.sane(o.tmp)) {
+      renameSync(o.tmp, o.out);
       writeFileSync(
-        STAMP,
-        `${JSON.stringify({ hash, compiler: cc.version, flags, builtAt: new Date().toISOString() }, null, 2)}\n`,
+        o.stamp,
+        `${JSON.stringify({ hash: o.hash, compiler: cc.version, flags, builtAt: new Date().toISOString() }, null, 2)}\n`,
       );
-      say(`built ${BIN} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      return;
+      say(`built ${o.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      return true;
     }
-    rmSync(tmp, { force: true });
-    warn(`build with ${flags[0]} failed${r.stderr ? `:\n${r.stderr.slice(0, 2000)}` : ""}`);
+    rmSync(o.tmp, { force: true });
+    warn(`${o.what} with ${flags[0]} failed${r.stderr ? `:\n${r.stderr.slice(0, 2000)}` : ""}`);
   }
-  warn("the native prover could not be built; the prover will use snarkjs");
+  return false;
 }
 
 /** Node's C headers (node_api.h): next to the running node, else node-gyp's download cache. */
@@ -158,25 +165,19 @@ function buildCryptoAddon(cc) {
   const base = ["-std=c++17", "-O3", "-pthread", "-fPIC", "-shared", "-DNODE_GYP_MODULE_NAME=zkcrypto"];
   if (process.platform === "darwin") base.push("-undefined", "dynamic_lookup");
   base.push(`-I${headers}`, "-o", tmp, join(CRYPTO_SRC, "addon.cpp"));
-  for (const flags of [["-march=native", ...base], base]) {
-    say(`${cc.cxx} ${flags.map((f) => (f === tmp ? ADDON : f)).join(" ")}`);
-    const t0 = Date.now();
-    const r = spawnSync(cc.cxx, flags, { encoding: "utf8" });
-    if (r.status === 0 && addonSane(tmp)) {
-      renameSync(tmp, ADDON);
-      writeFileSync(
-        ADDON_STAMP,
-        `${JSON.stringify({ hash, compiler: cc.version, flags, builtAt: new Date().toISOString() }, null, 2)}\n`,
-      );
-      say(`built ${ADDON} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      return;
-    }
-    rmSync(tmp, { force: true });
-    warn(`crypto addon build with ${flags[0]} failed${r.stderr ? `:\n${r.stderr.slice(0, 2000)}` : ""}`);
-  }
-  warn(
-    "the crypto addon could not be built; the sequencer will use its wasm crypto (slower signature checks)",
-  );
+  const ok = compileWithFallback(cc, {
+    out: ADDON,
+    tmp,
+    stamp: ADDON_STAMP,
+    hash,
+    base,
+    sane: addonSane,
+    what: "crypto addon build",
+  });
+  if (!ok)
+    warn(
+      "the crypto addon could not be built; the sequencer will use its wasm crypto (slower signature checks)",
+    );
 }
 
 try {
