@@ -14,6 +14,7 @@ import { Admission, type AdmissionSettings, type ProvingCapacity } from "./mempo
 import { type LaneName, Lanes, type PendingTx } from "./mempool/lanes.ts";
 import { signedMessageOf } from "./proof/signed-message.ts";
 import type { ProofChain } from "./proof/witness.ts";
+import { type LiquidationTrigger, TxTrace, traceFieldsOf } from "./trace/tx-trace.ts";
 import { type SealBefore, type SealReason, type WalEntry, WriteAheadLog } from "./wal.ts";
 
 export class ReplayDivergedError extends BaseError {
@@ -77,6 +78,8 @@ export interface SequencerOptions {
    * reserved slots, no backpressure (and the node gives every proof the same priority). Default true.
    */
   liquidationLane?: boolean;
+  /** Where applied txs are traced (received → acked, plus liquidation triggers). Default: a new one. */
+  trace?: TxTrace;
   clock: () => number;
   log: Logger;
 }
@@ -101,6 +104,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   readonly admission: Admission | undefined;
   /** Whether the liquidation lane's mechanisms are on (see SequencerOptions.liquidationLane). */
   readonly laneOn: boolean;
+  /** Every applied tx's own stages since this process started (observability; see TxTrace). */
+  readonly trace: TxTrace;
   readonly #reserved: number;
   readonly #wal: WriteAheadLog;
   readonly #o: SequencerOptions;
@@ -112,6 +117,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   /** Keeper prices waiting for the open price-only batch to seal, oldest first, by market. */
   readonly #deferredPrices = new Map<number, PendingTx[]>();
   #pendingLiquidations = new Set<number>();
+  /** Why each pending liquidation was queued, for its trace row. */
+  readonly #triggers = new Map<number, LiquidationTrigger>();
   #treeChain: Promise<void> = Promise.resolve();
   #running = false;
   #loopDone: Promise<void> = Promise.resolve();
@@ -127,6 +134,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     this.#wal = new WriteAheadLog(o.db);
     this.batches = new BatchStore(o.db);
     this.laneOn = o.liquidationLane ?? true;
+    this.trace = o.trace ?? new TxTrace();
     this.#reserved = this.laneOn ? o.reservedForLiquidations : 0;
     this.lanes = new Lanes(o.maxNormalQueue, { fifo: !this.laneOn });
     // Per tx: one tx must fit an empty batch. Whether it fits the open one is decided after it
@@ -304,7 +312,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       });
     }
     // The logged seals are the batch boundaries: replay does not decide them again.
-    this.#afterApply(entry.seq, tx, result, entry.signature, true);
+    this.#afterApply(entry.seq, tx, result, entry.signature, undefined);
   }
 
   #afterApply(
@@ -312,7 +320,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     tx: EngineTx,
     result: ApplyResult,
     signature: Signature | undefined,
-    replaying: boolean,
+    /** The request when live; undefined while replaying the WAL. */
+    live: { receivedAt: number } | undefined,
   ): void {
     if (signature) {
       const h = signedMessageOf(tx);
@@ -323,7 +332,14 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     for (const id of result.liquidationsDetected) {
       if (this.#pendingLiquidations.has(id)) continue;
       this.#pendingLiquidations.add(id);
-      if (!replaying) this.#enqueueLiquidation(id);
+      if (!live) continue;
+      this.#triggers.set(id, {
+        seq,
+        kind: tx.kind,
+        at: live.receivedAt,
+        ...(tx.kind === "price" ? { marketId: tx.marketId, price: tx.price } : {}),
+      });
+      this.#enqueueLiquidation(id);
     }
   }
 
@@ -338,6 +354,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     for (const id of new Set([...zombies, ...this.#o.engine.liquidationsInProgress()])) {
       if (this.#pendingLiquidations.has(id)) continue;
       this.#pendingLiquidations.add(id);
+      this.#triggers.set(id, { kind: "sweep", at: this.#o.clock() });
       this.#enqueueLiquidation(id, zombies.has(id));
       n++;
     }
@@ -351,6 +368,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     this.#enqueue("liquidation", tx).catch(() => {
       // An account that recovered before its turn is not liquidatable: nothing to do.
       this.#pendingLiquidations.delete(accountId);
+      this.#triggers.delete(accountId);
     });
   }
 
@@ -410,7 +428,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const now = this.#o.clock();
     const items = [...this.#readyDeferred(), ...this.lanes.take(GROUP_COMMIT)];
     const entries: WalEntry[] = [];
-    const acks: { item: PendingTx; result: ApplyResult }[] = [];
+    const acks: { item: PendingTx; result: ApplyResult; seq: bigint }[] = [];
     const sealed: OpenBatch2[] = [];
     const seal = (reason: SealReason) => {
       if (reason === "full") this.admission?.capacity.observeFullBatch(this.#normalTxs(this.#open));
@@ -445,6 +463,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
         sealed.push(this.#seal(now, false));
       }
       const seq = this.#seq++;
+      this.#traceApplied(seq, item, now);
       entries.push({
         kind: "tx",
         seq,
@@ -454,8 +473,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
         ...(signature ? { signature } : {}),
         ...(sealBefore ? { sealBefore } : {}),
       });
-      this.#afterApply(seq, tx, result, signature, false);
-      acks.push({ item, result });
+      this.#afterApply(seq, tx, result, signature, item);
+      acks.push({ item, result, seq });
       this.emit("applied", { tx, result, lane, queuedMs: now - item.receivedAt });
       if (this.#open.isFull) seal("full");
     }
@@ -463,8 +482,31 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     if (!this.#open.isEmpty && now - this.#open.openedAt >= wait) seal("timer");
 
     await this.#wal.append(entries);
+    this.trace.acked(
+      acks.map((a) => a.seq),
+      this.#o.clock(),
+    );
     for (const { item, result } of acks) item.resolve(result);
     for (const s of sealed) this.#queueTreeWork(s);
+  }
+
+  #traceApplied(seq: bigint, item: PendingTx, now: number): void {
+    const { tx } = item;
+    let trigger: LiquidationTrigger | undefined;
+    if (tx.kind === "liquidation") {
+      trigger = this.#triggers.get(tx.accountId);
+      this.#triggers.delete(tx.accountId);
+    }
+    this.trace.add({
+      seq,
+      kind: tx.kind,
+      lane: item.lane,
+      ...traceFieldsOf(tx),
+      batch: this.#open.batchNumber,
+      received: item.receivedAt,
+      applied: now,
+      ...(trigger ? { trigger } : {}),
+    });
   }
 
   /** Transactions of a batch that used normal-lane capacity (prices and liquidations have their own). */

@@ -76,3 +76,8 @@ export const ledgerQuery = z.object({
   from: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
 });
+
+export const traceQuery = z.object({
+  fromSeq: z.coerce.bigint().nonnegative().default(0n),
+  limit: z.coerce.number().int().min(1).max(20_000).default(5_000),
+});

@@ -4,6 +4,7 @@ import { ProverOverloadedError } from "../mempool/admission.ts";
 import type { Sequencer } from "../sequencer.ts";
 import { toHttpError } from "./http-errors.ts";
 import { registerReadRoutes } from "./routes/reads.ts";
+import { registerTraceRoutes } from "./routes/trace.ts";
 import { registerWriteRoutes } from "./routes/writes.ts";
 
 export interface PipelineStatus {
@@ -35,6 +36,7 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
     void reply.status(404).send({ code: "NOT_FOUND", message: `no route ${req.method} ${req.url}` });
   });
   registerReadRoutes(app, deps);
+  registerTraceRoutes(app, deps);
   registerWriteRoutes(app, deps);
   return app;
 }
