@@ -1,5 +1,5 @@
 // The load-lab report's charts. This runs in the browser: `report-html.ts` inlines it after uPlot,
-// next to the report as JSON in <script id="lab-data">. Plain ES2020, no imports, no network.
+// next to the report as JSON in the "lab-data" tag. Plain ES2020, no imports, no network.
 // formatMs here mirrors node/loadlab/format.ts; keep the two in step.
 (() => {
   const report = JSON.parse(document.getElementById("lab-data").textContent);
