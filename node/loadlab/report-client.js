@@ -30,9 +30,10 @@
   const formatNum = (n) => (n == null ? "—" : n >= 10000 ? `${sig3(n / 1000)}k` : sig3(n));
 
   /** A titled figure in the section `sectionId`; returns the element uPlot draws into. */
-  function figure(sectionId, title, note) {
+  function figure(sectionId, title, note, className) {
     const section = document.getElementById(sectionId);
     const fig = document.createElement("figure");
+    if (className) fig.className = className;
     const cap = document.createElement("figcaption");
     cap.textContent = title;
     const plot = document.createElement("div");
@@ -75,9 +76,21 @@
     return [xs, ys];
   }
 
+  // Log-axis ticks at round times (1 ms, 10 ms, 1 s, 10 s, 1 min, …), not at powers of ten of ms.
+  const NICE_MS = [];
+  for (let e = -2; e <= 2; e++) for (const m of [1, 2, 5]) NICE_MS.push(m * 10 ** e);
+  NICE_MS.push(1e3, 2e3, 5e3, 1e4, 2e4, 3e4, 6e4, 12e4, 3e5, 6e5, 12e5, 18e5, 36e5, 72e5, 18e6, 36e6);
+  const MAJOR_MS = [0.01, 0.1, 1, 10, 100, 1e3, 1e4, 6e4, 6e5, 36e5, 36e6];
+  function msSplits(u, _axisIdx, min, max) {
+    const inRange = (xs) => xs.filter((v) => v >= min * 0.999 && v <= max * 1.001);
+    const all = inRange(NICE_MS);
+    return all.length * 64 <= u.width ? all : inRange(MAJOR_MS);
+  }
   const msAxis = (label) => ({
     label,
-    values: (_u, splits) => splits.map(formatMs),
+    splits: msSplits,
+    filter: (_u, splits) => splits,
+    values: (_u, splits) => splits.map((v) => (v == null ? "" : formatMs(v))),
     size: 50,
   });
   const fracAxis = { label: "fraction ≤ x", values: (_u, splits) => splits.map(formatFrac), size: 56 };
@@ -133,9 +146,20 @@
       "Each curve is over all of that phase's samples, so it stops short of 100 % when some were not " +
         "verified. Hollow markers are censored samples: not verified when the lab stopped waiting; their " +
         "x is how long it waited, a lower bound on the real time.",
+      "cdf",
     );
     if (tables.length === 0) return empty(el, "No liquidation samples.");
-    draw(el, { scales: logX, axes: [msAxis("trigger → verified"), fracAxis], series }, uPlot.join(tables));
+    draw(
+      el,
+      {
+        height: 400,
+        scales: logX,
+        legend: { live: false },
+        axes: [msAxis("trigger → verified"), fracAxis],
+        series,
+      },
+      uPlot.join(tables),
+    );
   })();
 
   // --- Latency CDFs, received → each stage, per lane: one chart per stage.
@@ -161,14 +185,20 @@
           });
         }
       });
-      const el = figure("chart-stages", `received → ${stage}`);
+      const el = figure("chart-stages", `received → ${stage}`, null, "cdf");
       if (tables.length === 0) {
         empty(el, "No data.");
         continue;
       }
       draw(
         el,
-        { height: 240, scales: logX, axes: [msAxis(`received → ${stage}`), fracAxis], series },
+        {
+          height: 220,
+          scales: logX,
+          legend: { live: false },
+          axes: [msAxis(`received → ${stage}`), fracAxis],
+          series,
+        },
         uPlot.join(tables),
       );
     }
@@ -198,7 +228,7 @@
 
   overlay(
     "chart-backlog",
-    "Unproven backlog (normal txs applied or sealed, not yet proven)",
+    "Unproven backlog (normal txs applied or sealed, not proven)",
     null,
     (r) => r.series.backlog,
     formatNum,
@@ -206,7 +236,7 @@
   );
   overlay(
     "chart-backlog",
-    "Proof-queue depth (batches sealed, not yet proven)",
+    "Proof-queue depth (batches sealed, not proven)",
     null,
     (r) => r.series.queueDepth,
     formatNum,
@@ -256,12 +286,7 @@
 
   // --- Shed rate: OVERLOADED ÷ sent, per second.
   (() => {
-    const el = figure(
-      "chart-shed",
-      `Shed rate per second, 503 OVERLOADED ÷ sent (total: ${runs
-        .map((r) => `${r.label} ${formatPct(r.requests.shedPct)}`)
-        .join(", ")})`,
-    );
+    const el = figure("chart-backlog", "Shed rate: 503 OVERLOADED ÷ sent, per second");
     const tables = [];
     const series = [{ label: "t", value: (_u, v) => formatSec(v) }];
     runs.forEach((run, i) => {

@@ -52,13 +52,15 @@ export function renderReportHtml(report: LabReport, assets: ReportAssets = readR
 <section class="meta">
 ${metaTables(report)}
 </section>
-<section>
+<section class="top">
+<div>
 <h2>Summary</h2>
 ${summaryHtml(report)}
-</section>
-<section>
+</div>
+<div>
 <h2>Liquidations</h2>
 <div class="charts one" id="chart-liq"></div>
+</div>
 </section>
 <section>
 <h2>Latency from received to each stage, per lane</h2>
@@ -66,16 +68,12 @@ ${summaryHtml(report)}
 <div class="charts three" id="chart-stages"></div>
 </section>
 <section>
-<h2>Backlog and proof queue</h2>
-<div class="charts two" id="chart-backlog"></div>
+<h2>Backlog, proof queue and shed rate</h2>
+<div class="charts three" id="chart-backlog"></div>
 </section>
 <section>
 <h2>Throughput</h2>
 <div class="charts two" id="chart-throughput"></div>
-</section>
-<section>
-<h2>Shed rate</h2>
-<div class="charts one" id="chart-shed"></div>
 </section>
 <section>
 <h2>Stage latencies</h2>
@@ -200,6 +198,10 @@ h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #ddd; padding
 code { font: 12.5px ui-monospace, monospace; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 3px 10px; text-align: left; border-bottom: 1px solid #eee; vertical-align: top; }
+.top { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 0 32px; align-items: start; }
+@media (max-width: 1100px) { .top { grid-template-columns: minmax(0, 1fr); } }
+.top .note { max-width: 44em; }
+.u-legend { font-size: 12px; }
 .meta { display: flex; flex-wrap: wrap; gap: 12px 28px; align-items: flex-start; }
 .kv caption { text-align: left; font-weight: 600; padding: 4px 0; }
 .kv th { color: #555; font-weight: normal; white-space: nowrap; }
