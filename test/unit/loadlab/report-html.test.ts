@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { formatMs } from "../../../node/loadlab/format.ts";
 import { renderSummaryMarkdown } from "../../../node/loadlab/markdown.ts";
@@ -8,6 +11,8 @@ import { embedJson, renderReportHtml } from "../../../node/loadlab/report-html.t
 import type { LabReport } from "../../../node/loadlab/report-types.ts";
 import { summaryTable } from "../../../node/loadlab/summary.ts";
 import { fixtureReport } from "./fixture.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
 
 const require = createRequire(import.meta.url);
 
@@ -134,6 +139,52 @@ describe("renderReportHtml", () => {
     assert.equal(out.match(/<\/script>/gi)?.length, 3);
     assert.deepEqual(embedded(out), evil);
     assert.ok(!embedJson({ s: "</script>" }).includes("<"));
+  });
+});
+
+describe("the report in Chromium", { skip: !existsSync(CHROMIUM) && "no /usr/bin/chromium" }, () => {
+  /** Loads the page headless, offline; returns the DOM after the scripts ran and the console log. */
+  function load(report: LabReport) {
+    const dir = mkdtempSync(join(tmpdir(), "loadlab-report-"));
+    try {
+      const file = join(dir, "report.html");
+      writeFileSync(file, renderReportHtml(report));
+      const res = spawnSync(
+        CHROMIUM,
+        [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--enable-logging=stderr",
+          "--v=0",
+          "--virtual-time-budget=3000",
+          "--dump-dom",
+          `file://${file}`,
+        ],
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      assert.equal(res.status, 0, res.stderr);
+      return { dom: res.stdout, log: res.stderr.split("\n").filter((l) => l.includes(":CONSOLE")) };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("draws every chart of a two-run report with censored samples, without a script error", () => {
+    const { dom, log } = load(fixtureReport({ censored: true }));
+    assert.deepEqual(log, []);
+    // 1 liquidation CDF + 6 stage CDFs + backlog, queue depth, shed + 2 throughput charts.
+    assert.equal(dom.match(/class="uplot/g)?.length, 12);
+  });
+
+  it("draws a one-run report and says when there is nothing to draw", () => {
+    assert.equal(load(fixtureReport({ runs: 1 })).dom.match(/class="uplot/g)?.length, 11);
+    const bare = fixtureReport({ runs: 1 });
+    bare.runs[0]!.stages = [];
+    bare.runs[0]!.liquidations.samples = [];
+    const { dom, log } = load(bare);
+    assert.deepEqual(log, []);
+    assert.match(dom, /No liquidation samples/);
   });
 });
 
