@@ -1,5 +1,6 @@
 /**
- * `tsx scripts/report-shot.ts <report.html> <out.png> [--width 1400] [--height 3000]`: a headless
+ * `tsx scripts/report-shot.ts <report.html> <out.png> [--width 1400] [--height 3000]
+ * [--chromium /usr/bin/chromium]`: a headless
  * screenshot of a load-lab report with Debian's chromium, for docs/img/. The report is self-contained,
  * so this needs no network. Exits 1 with the install command when chromium is missing.
  */
@@ -8,8 +9,6 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
-
-const CHROMIUM = "/usr/bin/chromium";
 
 function fail(message: string): never {
   console.error(`report-shot: ${message}`);
@@ -22,18 +21,19 @@ const program = new Command()
   .argument("<out.png>", "where to write the screenshot")
   .option("--width <px>", "window width", "1400")
   .option("--height <px>", "window height (the picture is cut there)", "3000")
+  .option("--chromium <path>", "the browser to run", "/usr/bin/chromium")
   .parse();
 
 const [htmlArg, outArg] = program.args as [string, string];
-const opts = program.opts<{ width: string; height: string }>();
+const opts = program.opts<{ width: string; height: string; chromium: string }>();
 const width = Number(opts.width);
 const height = Number(opts.height);
 if (!Number.isInteger(width) || width <= 0 || !Number.isInteger(height) || height <= 0) {
   fail(`--width and --height take whole pixels, got ${opts.width} × ${opts.height}`);
 }
 
-if (!existsSync(CHROMIUM)) {
-  fail(`${CHROMIUM} not found. Install Debian's chromium first: apt-get install -y chromium`);
+if (!existsSync(opts.chromium)) {
+  fail(`${opts.chromium} not found. Install Debian's chromium first: apt-get install -y chromium`);
 }
 const html = resolve(htmlArg);
 if (!existsSync(html)) fail(`no such report: ${html}`);
@@ -41,7 +41,7 @@ const out = resolve(outArg);
 mkdirSync(dirname(out), { recursive: true });
 
 const res = spawnSync(
-  CHROMIUM,
+  opts.chromium,
   [
     "--headless",
     "--no-sandbox",

@@ -19,12 +19,12 @@ export function formatPct(pct: number | undefined): string {
   return `${round(pct, pct !== 0 && Math.abs(pct) < 1 ? 2 : 1)} %`;
 }
 
-/** An integer count with thin thousands separators: 12 345. */
+/** An integer count with thousands separators: 12,345. */
 export function formatCount(n: number | undefined): string {
   if (n === undefined || !Number.isFinite(n)) return "—";
   return Math.round(n)
     .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 /** A ratio such as load ÷ idle: 1.42×. */

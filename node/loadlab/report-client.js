@@ -95,7 +95,11 @@
   });
   const fracAxis = { label: "fraction ≤ x", values: (_u, splits) => splits.map(formatFrac), size: 56 };
   const logX = { x: { time: false, distr: 3, log: 10 }, y: { range: [0, 1] } };
-  const timeX = { label: "time since start (m:ss)", values: (_u, splits) => splits.map(formatSec) };
+  const timeX = {
+    label: "time since start (m:ss)",
+    incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400],
+    values: (_u, splits) => splits.map(formatSec),
+  };
   const msSeries = { value: (_u, v) => formatMs(v) };
   const noLine = () => null;
 
