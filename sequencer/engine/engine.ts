@@ -127,8 +127,10 @@ export class Engine {
         throw engineError("BAD_TX", `unknown tx kind ${String((tx as { kind: unknown }).kind)}`, {});
     }
     ctx.commit();
-    result.touched = [...ctx.touched].sort((a, b) => a - b);
-    return { ...result, ops: ctx.ops };
+    const out = result as ApplyResult;
+    out.touched = ctx.touchedAscending();
+    out.ops = ctx.ops;
+    return out;
   }
 
   /** SPEC leaf shape, deep copy; undefined for an id never assigned (an empty leaf). */

@@ -1,4 +1,5 @@
-import { RestingOrder } from "../matching/order-book.ts";
+import { crosses, type MatchPlan } from "../matching/matcher.ts";
+import { type OrderBook, RestingOrder } from "../matching/order-book.ts";
 import {
   bpsOf,
   equity,
@@ -7,7 +8,7 @@ import {
   worstCaseSize,
 } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
-import { executeMatch } from "./execute-match.ts";
+import { executeMatch, type MatchOutcome } from "./execute-match.ts";
 import { requireBreakerAllows } from "./market-risk.ts";
 import type { MarketParams } from "./params.ts";
 import { orderTermsOfTx } from "./proof-terms.ts";
@@ -95,7 +96,7 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
       size: tx.size,
     });
   }
-  if (ctx.state.books.some((b) => b.get(seq) !== undefined)) {
+  if (ctx.state.isLiveOrderId(seq)) {
     // Order ids are log positions; a repeat means the caller reused a seq, which would corrupt the book.
     throw engineError("DUPLICATE_ORDER_ID", `seq ${seq} is already a live order id`, { seq });
   }
@@ -148,17 +149,22 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   }
 
   ctx.touch(tx.accountId);
-  const { plan, fills, stopReason, anyOpened } = executeMatch(ctx, {
-    marketId: m,
-    taker: tx.accountId,
-    side: tx.side,
-    limitPrice,
-    size: tx.size,
-    takerFeeBps: mp.takerFeeBps,
-    allowTakerDeficit: false,
-    reserve: [],
-    proof: { kind: "order", taker: orderTermsOfTx(tx) },
-  });
+  const terms = orderTermsOfTx(tx);
+  // An order that does not cross the book has nothing to match (the common resting order): skip the
+  // matcher, which would walk no level and return exactly this.
+  const { plan, fills, stopReason, anyOpened } = crossesBook(ctx, m, tx.side, limitPrice)
+    ? executeMatch(ctx, {
+        marketId: m,
+        taker: tx.accountId,
+        side: tx.side,
+        limitPrice,
+        size: tx.size,
+        takerFeeBps: mp.takerFeeBps,
+        allowTakerDeficit: false,
+        reserve: [],
+        proof: { kind: "order", taker: terms },
+      })
+    : noMatch(ctx);
 
   if (fills.length === 0 && stopReason === "capacity") {
     throw engineError("BATCH_CAPACITY", "no maker of this order fits in the batch", {
@@ -194,7 +200,6 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   let status: OrderStatus;
   if (remaining === 0n) status = "filled";
   else if (!isMarket && tx.tif === "GTC" && stopReason === "none") {
-    const terms = orderTermsOfTx(tx);
     ctx.rest(
       new RestingOrder(seq, tx.accountId, m, tx.side, tx.price, tx.size, remaining, {
         nonce: terms.nonce,
@@ -208,6 +213,20 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   } else status = plan.filled > 0n ? "partially_filled" : "cancelled";
 
   return { touched: [], orderId: seq, status, fills, liquidationsDetected: [] };
+}
+
+/** Does the best opposite level cross `limitPrice`? (What `planMatch` checks before its first maker.) */
+function crossesBook(ctx: TxContext, m: number, side: "buy" | "sell", limitPrice: bigint): boolean {
+  const book = ctx.state.books[m] as OrderBook;
+  const best = (side === "buy" ? book.asks : book.bids).best();
+  return best !== undefined && crosses(side, limitPrice, best.price);
+}
+
+/** What `executeMatch` returns for a book that does not cross: an empty plan, recorded like any other. */
+function noMatch(ctx: TxContext): MatchOutcome {
+  const plan: MatchPlan = { fills: [], cancels: [], filled: 0n, stopped: false };
+  ctx.addPlan(plan);
+  return { plan, fills: [], stopReason: "none", anyOpened: false };
 }
 
 /**
@@ -248,7 +267,7 @@ function checkOrderTerms(ctx: TxContext, mp: MarketParams, tx: OrderTx): void {
 function cancelSlotPredecessors(ctx: TxContext, accountId: number, nonce: bigint): void {
   const mine = ctx.state.ordersByAccount.get(accountId);
   if (!mine) return;
-  const mask = (1n << BigInt(ctx.state.params.orderSlotBits)) - 1n;
+  const mask = ctx.state.orderSlotMask;
   for (const o of mine.values()) {
     if (o.terms.nonce < nonce && (o.terms.nonce & mask) === (nonce & mask)) ctx.cancelOrder(o);
   }

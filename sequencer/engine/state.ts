@@ -32,8 +32,17 @@ export class EngineState {
   insuranceFund = 0n;
   feePool = 0n;
   nextDepositIndex = 0n;
+  /**
+   * The highest order id ever added to any book (-1 before the first). Ids are log positions, so a new
+   * order's id is almost always above it, and then no book can hold it: `isLiveOrderId` answers without
+   * a lookup. Only a reused (or out-of-order) id falls back to asking the books.
+   */
+  private maxOrderId = -1n;
+  /** `nonce mod 2^orderSlotBits` as a mask (docs/PROOF.md order-fill slots). */
+  readonly orderSlotMask: bigint;
 
   constructor(readonly params: EngineParams) {
+    this.orderSlotMask = (1n << BigInt(params.orderSlotBits)) - 1n;
     const m = params.markets.length;
     this.markets = Array.from({ length: m }, () => ({ markPrice: 0n, fundingIndex: 0n, openInterest: 0n }));
     this.lastPriceTimestamp = Array.from({ length: m }, () => -1n);
@@ -56,8 +65,16 @@ export class EngineState {
     };
   }
 
+  /** Is `id` the id of a live order on any book? Same answer as asking every book, usually without a lookup. */
+  isLiveOrderId(id: bigint): boolean {
+    if (id > this.maxOrderId) return false;
+    for (const b of this.books) if (b.get(id) !== undefined) return true;
+    return false;
+  }
+
   addRestingOrder(o: RestingOrder): void {
     (this.books[o.marketId] as OrderBook).add(o);
+    if (o.id > this.maxOrderId) this.maxOrderId = o.id;
     let mine = this.ordersByAccount.get(o.accountId);
     if (!mine) {
       mine = new Map();

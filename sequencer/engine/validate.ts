@@ -18,11 +18,15 @@ export function requireMark(ctx: TxContext, marketId: number): bigint {
   return mark;
 }
 
-/** Checks `nonce == account.nonce + 1` and advances it on the working copy. */
-export function useNonce(ctx: TxContext, accountId: number, nonce: bigint): AccountLeaf {
+/**
+ * Checks `nonce == account.nonce + 1` without copying the account: what `useNonce` would refuse, this
+ * refuses with the same error, so a flow can run its other read-only checks before paying for the copy.
+ */
+export function checkNonce(ctx: TxContext, accountId: number, nonce: bigint): void {
   if (!ctx.exists(accountId))
     throw engineError("UNKNOWN_ACCOUNT", `unknown account ${accountId}`, { accountId });
-  const a = ctx.acc(accountId);
+  const a = ctx.peek(accountId);
+  if (!a) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${accountId}`, { accountId });
   if (nonce !== a.nonce + 1n) {
     throw engineError("BAD_NONCE", `nonce must be ${a.nonce + 1n}`, {
       accountId,
@@ -30,6 +34,12 @@ export function useNonce(ctx: TxContext, accountId: number, nonce: bigint): Acco
       got: nonce,
     });
   }
+}
+
+/** Checks `nonce == account.nonce + 1` and advances it on the working copy. */
+export function useNonce(ctx: TxContext, accountId: number, nonce: bigint): AccountLeaf {
+  checkNonce(ctx, accountId, nonce);
+  const a = ctx.acc(accountId);
   a.nonce = nonce;
   return a;
 }
@@ -38,7 +48,7 @@ export function useNonce(ctx: TxContext, accountId: number, nonce: bigint): Acco
 export function restingExposure(ctx: TxContext, accountId: number): RestingExposure[] {
   const totals = ctx.state.restingTotals.get(accountId);
   const out = ctx.markets.map((_, m) => ({ buy: totals?.[m]?.buy ?? 0n, sell: totals?.[m]?.sell ?? 0n }));
-  if (!totals) return out;
+  if (!totals || !ctx.cancelsAny) return out;
   for (const o of ctx.cancelsOf(accountId)) {
     const e = out[o.marketId] as RestingExposure;
     if (o.side === "buy") e.buy -= o.remaining;
