@@ -149,7 +149,6 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   }
 
   ctx.touch(tx.accountId);
-  const terms = orderTermsOfTx(tx);
   // An order that does not cross the book has nothing to match (the common resting order): skip the
   // matcher, which would walk no level and return exactly this.
   const { plan, fills, stopReason, anyOpened } = crossesBook(ctx, m, tx.side, limitPrice)
@@ -162,7 +161,7 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
         takerFeeBps: mp.takerFeeBps,
         allowTakerDeficit: false,
         reserve: [],
-        proof: { kind: "order", taker: terms },
+        proof: { kind: "order", taker: orderTermsOfTx(tx) },
       })
     : noMatch(ctx);
 
@@ -201,12 +200,13 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   if (remaining === 0n) status = "filled";
   else if (!isMarket && tx.tif === "GTC" && stopReason === "none") {
     ctx.rest(
+      // The signed terms as orderTermsOfTx fills them in (defaults for an unset cap or expiry).
       new RestingOrder(seq, tx.accountId, m, tx.side, tx.price, tx.size, remaining, {
-        nonce: terms.nonce,
-        type: terms.type,
-        tif: terms.tif,
-        maxFeeBps: terms.maxFeeBps,
-        expiryMs: terms.expiryMs,
+        nonce: tx.nonce,
+        type: tx.type,
+        tif: tx.tif,
+        maxFeeBps: tx.maxFeeBps ?? DEFAULT_MAX_FEE_BPS,
+        expiryMs: tx.expiryMs ?? NO_EXPIRY_MS,
       }),
     );
     status = "resting";

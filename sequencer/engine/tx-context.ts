@@ -28,6 +28,9 @@ const SIZE_MIN = -SIZE_LIMIT;
 const ENTRY_NOTIONAL_MIN = -ENTRY_NOTIONAL_LIMIT;
 const FUNDING_MIN = -FUNDING_LIMIT;
 
+/** Working copies found by a linear scan up to this many; a map beyond. */
+const WORK_SCAN = 8;
+
 function sameLeaf(a: AccountLeaf, b: AccountLeaf | undefined): boolean {
   if (
     !b ||
@@ -55,7 +58,14 @@ function sameLeaf(a: AccountLeaf, b: AccountLeaf | undefined): boolean {
  * throw anywhere in a tx leaves the engine exactly as it was: that is the atomicity `apply` promises.
  */
 export class TxContext {
-  private readonly work = new Map<number, AccountLeaf>();
+  /**
+   * Working copies, in first-use order: ids and leaves side by side. Most txs use one to three
+   * accounts, found by a short scan; past WORK_SCAN accounts (a liquidation, a price tx) an id → slot
+   * map takes over.
+   */
+  private readonly workIds: number[] = [];
+  private readonly workAccs: AccountLeaf[] = [];
+  private workIndex: Map<number, number> | undefined;
   // Lists most txs never use are allocated on first use: a refused or simple tx allocates little.
   private created: number[] | undefined;
   /** Accounts whose leaf this tx changes. */
@@ -97,26 +107,48 @@ export class TxContext {
     return Number.isInteger(id) && id >= 0 && id < this.accountCount();
   }
 
+  /** Slot of `id` among the working copies, -1 if it has none. */
+  private slotOf(id: number): number {
+    if (this.workIndex) return this.workIndex.get(id) ?? -1;
+    const ids = this.workIds;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === id) return i;
+    return -1;
+  }
+
+  private addWork(id: number, a: AccountLeaf): void {
+    const slot = this.workIds.length;
+    this.workIds.push(id);
+    this.workAccs.push(a);
+    if (this.workIndex) this.workIndex.set(id, slot);
+    else if (slot >= WORK_SCAN) {
+      this.workIndex = new Map();
+      for (let i = 0; i <= slot; i++) this.workIndex.set(this.workIds[i] as number, i);
+    }
+  }
+
   /** The tx's working copy of an account (copied from committed state on first use). */
   acc(id: number): AccountLeaf {
-    let a = this.work.get(id);
-    if (a) return a;
+    const slot = this.slotOf(id);
+    if (slot >= 0) return this.workAccs[slot] as AccountLeaf;
     const committed = this.state.accounts[id];
     if (!committed || !Number.isInteger(id))
       throw engineError("UNKNOWN_ACCOUNT", `unknown account ${id}`, { accountId: id });
-    a = cloneAccount(committed);
-    this.work.set(id, a);
+    const a = cloneAccount(committed);
+    this.addWork(id, a);
     return a;
   }
 
   /** The account as this tx sees it (its working copy, else the committed leaf), not copied: read only. */
   peek(id: number): AccountLeaf | undefined {
-    return this.work.get(id) ?? this.state.accounts[id];
+    const slot = this.slotOf(id);
+    return slot >= 0 ? this.workAccs[slot] : this.state.accounts[id];
   }
 
   /** Replaces the working copy, e.g. after a trial settlement on a clone was accepted. */
   put(id: number, a: AccountLeaf): void {
-    this.work.set(id, a);
+    const slot = this.slotOf(id);
+    if (slot >= 0) this.workAccs[slot] = a;
+    else this.addWork(id, a);
   }
 
   /**
@@ -130,7 +162,7 @@ export class TxContext {
     this.touch(id);
     this.created ??= [];
     this.created.push(id);
-    this.work.set(id, this.state.newAccount(pubKeyX, pubKeyY));
+    this.addWork(id, this.state.newAccount(pubKeyX, pubKeyY));
     return id;
   }
 
@@ -275,7 +307,11 @@ export class TxContext {
     let oi: bigint[] | undefined;
     // A changed leaf that was not touched is reported after every range check, as before.
     let untouchedChange: number | undefined;
-    for (const [id, a] of this.work) {
+    const ids = this.workIds;
+    const accs = this.workAccs;
+    for (let w = 0; w < ids.length; w++) {
+      const id = ids[w] as number;
+      const a = accs[w] as AccountLeaf;
       if (!inUnsigned(a.nonce, NONCE_LIMIT)) this.overflow("nonce", { accountId: id });
       if (!inUnsigned(a.collateral, COLLATERAL_LIMIT))
         this.overflow("collateral", { accountId: id, value: a.collateral });
@@ -319,7 +355,9 @@ export class TxContext {
     }
 
     // From here on nothing throws.
-    for (const [id, a] of this.work) {
+    for (let w = 0; w < ids.length; w++) {
+      const id = ids[w] as number;
+      const a = accs[w] as AccountLeaf;
       // Holder sets against the committed leaf (undefined for a created account): only a size that
       // became or stopped being zero changes membership, since the sets always match the committed
       // sizes (self-check.ts).
@@ -335,7 +373,7 @@ export class TxContext {
     }
     if (this.created) {
       for (const id of this.created) {
-        const a = this.work.get(id) as AccountLeaf;
+        const a = accs[this.slotOf(id)] as AccountLeaf;
         // A sub-account shares its parent's key; the key keeps naming the parent.
         const key = keyOf(a.pubKeyX, a.pubKeyY);
         if (!s.keyIndex.has(key)) s.keyIndex.set(key, id);
