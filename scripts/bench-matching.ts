@@ -18,7 +18,7 @@
 import { type LimitOrderOptions, OrderBook as NobOrderBook, Side as NobSide } from "nodejs-order-book";
 import { Engine, EngineError } from "../sequencer/engine/engine.ts";
 import { defaultEngineParams, type EngineParamsInput } from "../sequencer/engine/params.ts";
-import type { EngineTx, Side } from "../sequencer/engine/types.ts";
+import type { Side } from "../sequencer/engine/types.ts";
 import { commitPlan, type MakerDecision, planMatch } from "../sequencer/matching/matcher.ts";
 import { OrderBook, RestingOrder } from "../sequencer/matching/order-book.ts";
 
@@ -435,74 +435,87 @@ function fundedEngine(users: number): { engine: Engine; seq: bigint } {
 }
 
 function engineRunner(s: Stream): Runner {
-  // Pre-build every tx (nonces, seqs and engine order ids are known: every tx of the stream is accepted).
-  const txs: EngineTx[] = [];
-  const seqs: bigint[] = [];
-  const opEnd = new Int32Array(s.n);
-  const engineId: bigint[] = new Array(s.ids);
-  const nonce = new Array<bigint>(USERS).fill(0n);
-  let seq = BigInt(USERS + 1); // after the deposits and the price tx of fundedEngine
-  const accountOf = (user: number) => user + 1; // id 0 is the backstop
-  const refusedUpTo = new Int32Array(s.n + 1); // refusals expected in ops [0, i)
+  // Txs are built inside the timed loop from the stream's arrays, as the nodejs-order-book runner builds
+  // its order objects: a sequencer applies a tx it has just parsed, not one from a 100 MB array built
+  // up front (whose every first touch is a cache miss). Prices and sizes come from small BigInt tables;
+  // nonces and seqs are counted as the engine answers, so a refused cancel consumes no nonce and a
+  // refused move places nothing, without the runner knowing the outcome in advance.
+  let minPrice = Number.POSITIVE_INFINITY;
+  let maxPrice = Number.NEGATIVE_INFINITY;
+  let maxSize = 0;
   for (let i = 0; i < s.n; i++) {
-    const k = s.kind[i]!;
-    const user = s.user[i]!; // the sender: for a cancel or move, the owner of the order it names
-    refusedUpTo[i + 1] = refusedUpTo[i]! + s.refused[i]!;
-    if (k === CANCEL || k === MOVE) {
-      const target = s.target[i]!;
-      // A refused tx consumes no nonce; the id of a never-seen order is a deposit's seq (never an order id).
-      const refused = s.refused[i] === 1;
-      if (!refused) nonce[user] = nonce[user]! + 1n;
-      txs.push({
-        kind: "cancel",
-        accountId: accountOf(user),
-        nonce: refused ? nonce[user]! + 1n : nonce[user]!,
-        marketId: MARKET,
-        orderId: target === NEVER ? 3n : engineId[target]!,
-      });
-      seqs.push(seq++);
-      if (refused) {
-        opEnd[i] = txs.length;
-        continue; // a refused move places nothing
-      }
-    }
-    if (k !== CANCEL) {
-      nonce[user] = nonce[user]! + 1n;
-      engineId[s.id[i]!] = seq;
-      txs.push({
-        kind: "order",
-        accountId: accountOf(user),
-        nonce: nonce[user]!,
-        marketId: MARKET,
-        side: s.side[i] === 0 ? "buy" : "sell",
-        type: "limit",
-        tif: k === IOC ? "IOC" : "GTC",
-        price: BigInt(s.price[i]!) * TICK,
-        size: BigInt(s.size[i]!),
-      });
-      seqs.push(seq++);
-    }
-    opEnd[i] = txs.length;
+    if (s.kind[i] === CANCEL || s.refused[i] === 1) continue;
+    minPrice = Math.min(minPrice, s.price[i]!);
+    maxPrice = Math.max(maxPrice, s.price[i]!);
+    maxSize = Math.max(maxSize, s.size[i]!);
   }
+  const priceOf = Array.from({ length: maxPrice - minPrice + 1 }, (_, k) => BigInt(minPrice + k) * TICK);
+  const sizeOf = Array.from({ length: maxSize + 1 }, (_, z) => BigInt(z));
+  const refusedUpTo = new Int32Array(s.n + 1); // refusals expected in ops [0, i)
+  for (let i = 0; i < s.n; i++) refusedUpTo[i + 1] = refusedUpTo[i]! + s.refused[i]!;
+  const NEVER_ID = 3n; // the seq of a deposit: never an order id
   let engine = fundedEngine(USERS).engine;
+  let nonce: bigint[] = [];
+  let engineId: bigint[] = [];
+  let seq = 0n;
+  const reset = () => {
+    engine = fundedEngine(USERS).engine;
+    nonce = new Array<bigint>(USERS).fill(0n);
+    engineId = new Array<bigint>(s.ids).fill(-1n);
+    seq = BigInt(USERS + 1); // after the deposits and the price tx of fundedEngine
+  };
+  reset();
   return {
     name: ENGINE,
-    setup() {
-      engine = fundedEngine(USERS).engine;
-    },
+    setup: reset,
     run(from, to) {
-      let j = from === 0 ? 0 : opEnd[from - 1]!;
       let refusals = 0;
       for (let i = from; i < to; i++) {
-        const end = opEnd[i]!;
-        for (; j < end; j++) {
+        const k = s.kind[i]!;
+        const user = s.user[i]!; // the sender: for a cancel or move, the owner of the order it names
+        const accountId = user + 1; // id 0 is the backstop
+        if (k === CANCEL || k === MOVE) {
+          const target = s.target[i]!;
+          const next = nonce[user]! + 1n;
+          let accepted = true;
           try {
-            engine.apply(txs[j]!, seqs[j]!);
+            engine.apply(
+              {
+                kind: "cancel",
+                accountId,
+                nonce: next,
+                marketId: MARKET,
+                orderId: target === NEVER ? NEVER_ID : engineId[target]!,
+              },
+              seq,
+            );
+            nonce[user] = next;
           } catch (e) {
             if (!(e instanceof EngineError) || e.code !== "UNKNOWN_ORDER") throw e;
             refusals++;
+            accepted = false;
           }
+          seq += 1n;
+          if (k === CANCEL || !accepted) continue; // a refused move places nothing
         }
+        const next = nonce[user]! + 1n;
+        engineId[s.id[i]!] = seq;
+        engine.apply(
+          {
+            kind: "order",
+            accountId,
+            nonce: next,
+            marketId: MARKET,
+            side: s.side[i] === 0 ? "buy" : "sell",
+            type: "limit",
+            tif: k === IOC ? "IOC" : "GTC",
+            price: priceOf[s.price[i]! - minPrice]!,
+            size: sizeOf[s.size[i]!]!,
+          },
+          seq,
+        );
+        nonce[user] = next;
+        seq += 1n;
       }
       const expected = refusedUpTo[to]! - refusedUpTo[from]!;
       if (refusals !== expected)

@@ -267,9 +267,12 @@ function checkOrderTerms(ctx: TxContext, mp: MarketParams, tx: OrderTx): void {
 function cancelSlotPredecessors(ctx: TxContext, accountId: number, nonce: bigint): void {
   const mine = ctx.state.ordersByAccount.get(accountId);
   if (!mine) return;
-  const mask = ctx.state.orderSlotMask;
+  // Slots as Numbers: nonces here are below 2^33 (a resting order's was committed under NONCE_LIMIT,
+  // this one is at most one above its account's), so `n % 2^bits` is exact and equals `n & mask`.
+  const slots = ctx.state.orderSlotCount;
+  const slot = Number(nonce) % slots;
   for (const o of mine.values()) {
-    if (o.terms.nonce < nonce && (o.terms.nonce & mask) === (nonce & mask)) ctx.cancelOrder(o);
+    if (o.terms.nonce < nonce && Number(o.terms.nonce) % slots === slot) ctx.cancelOrder(o);
   }
 }
 

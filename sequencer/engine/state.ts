@@ -38,11 +38,11 @@ export class EngineState {
    * a lookup. Only a reused (or out-of-order) id falls back to asking the books.
    */
   private maxOrderId = -1n;
-  /** `nonce mod 2^orderSlotBits` as a mask (docs/PROOF.md order-fill slots). */
-  readonly orderSlotMask: bigint;
+  /** 2^orderSlotBits: an order's fill slot is its nonce mod this (docs/PROOF.md order-fill slots). */
+  readonly orderSlotCount: number;
 
   constructor(readonly params: EngineParams) {
-    this.orderSlotMask = (1n << BigInt(params.orderSlotBits)) - 1n;
+    this.orderSlotCount = 2 ** params.orderSlotBits;
     const m = params.markets.length;
     this.markets = Array.from({ length: m }, () => ({ markPrice: 0n, fundingIndex: 0n, openInterest: 0n }));
     this.lastPriceTimestamp = Array.from({ length: m }, () => -1n);

@@ -1,13 +1,18 @@
 import type { RestingExposure } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
-import type { MarketParams } from "./params.ts";
+import type { EngineParams, MarketParams } from "./params.ts";
 import type { TxContext } from "./tx-context.ts";
 import type { AccountLeaf, MarketState } from "./types.ts";
 
 /** Shared admission checks. Each throws the matching typed error; none mutates anything. */
 
 export function requireMarket(ctx: TxContext, marketId: number): MarketParams {
-  const mp = Number.isInteger(marketId) ? ctx.state.params.markets[marketId] : undefined;
+  return marketParamsOf(ctx.state.params, marketId);
+}
+
+/** `requireMarket` without a tx context. */
+export function marketParamsOf(params: EngineParams, marketId: number): MarketParams {
+  const mp = Number.isInteger(marketId) ? params.markets[marketId] : undefined;
   if (!mp) throw engineError("UNKNOWN_MARKET", `unknown market ${marketId}`, { marketId });
   return mp;
 }
@@ -23,9 +28,11 @@ export function requireMark(ctx: TxContext, marketId: number): bigint {
  * refuses with the same error, so a flow can run its other read-only checks before paying for the copy.
  */
 export function checkNonce(ctx: TxContext, accountId: number, nonce: bigint): void {
-  if (!ctx.exists(accountId))
-    throw engineError("UNKNOWN_ACCOUNT", `unknown account ${accountId}`, { accountId });
-  const a = ctx.peek(accountId);
+  checkNonceOf(ctx.exists(accountId) ? ctx.peek(accountId) : undefined, accountId, nonce);
+}
+
+/** `checkNonce` on the leaf the tx sees for `accountId` (undefined: there is no such account). */
+export function checkNonceOf(a: AccountLeaf | undefined, accountId: number, nonce: bigint): void {
   if (!a) throw engineError("UNKNOWN_ACCOUNT", `unknown account ${accountId}`, { accountId });
   if (nonce !== a.nonce + 1n) {
     throw engineError("BAD_NONCE", `nonce must be ${a.nonce + 1n}`, {
