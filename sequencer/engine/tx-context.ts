@@ -68,8 +68,9 @@ export class TxContext {
   private workIndex: Map<number, number> | undefined;
   // Lists most txs never use are allocated on first use: a refused or simple tx allocates little.
   private created: number[] | undefined;
-  /** Accounts whose leaf this tx changes. */
-  readonly touched = new Set<number>();
+  /** Accounts whose leaf this tx changes, in the order touched (a set past WORK_SCAN of them). */
+  private readonly touchedIds: number[] = [];
+  private touchedSet: Set<number> | undefined;
   private batchExtra = 0; // touched ids not already in limits.touchedInBatch
   insuranceFund: bigint;
   feePool: bigint;
@@ -171,25 +172,33 @@ export class TxContext {
     if (!this.limits) return true;
     if (ids.length === 1) {
       const id = ids[0] as number;
-      const known = this.touched.has(id) || this.limits.touchedInBatch.has(id);
+      const known = this.isTouched(id) || this.limits.touchedInBatch.has(id);
       return this.limits.touchedInBatch.size + this.batchExtra + (known ? 0 : 1) <= this.limits.maxTouched;
     }
     let extra = 0;
     const seen = new Set<number>();
     for (const id of ids) {
-      if (seen.has(id) || this.touched.has(id) || this.limits.touchedInBatch.has(id)) continue;
+      if (seen.has(id) || this.isTouched(id) || this.limits.touchedInBatch.has(id)) continue;
       seen.add(id);
       extra++;
     }
     return this.limits.touchedInBatch.size + this.batchExtra + extra <= this.limits.maxTouched;
   }
 
+  /** Has this tx touched `id`? */
+  isTouched(id: number): boolean {
+    if (this.touchedSet) return this.touchedSet.has(id);
+    const t = this.touchedIds;
+    for (let i = 0; i < t.length; i++) if (t[i] === id) return true;
+    return false;
+  }
+
   /** `touched` as an ascending array (one or two ids, the usual case, without a sort). */
   touchedAscending(): number[] {
-    const t = this.touched;
-    if (t.size === 0) return [];
-    if (t.size === 1) return [t.values().next().value as number];
-    const out = Array.from(t);
+    const t = this.touchedIds;
+    if (t.length === 0) return [];
+    if (t.length === 1) return [t[0] as number];
+    const out = t.slice();
     if (out.length === 2) {
       const [a, b] = out as [number, number];
       return a < b ? out : [b, a];
@@ -199,14 +208,16 @@ export class TxContext {
 
   /** Marks an account as changed by this tx; throws BATCH_CAPACITY if the batch cannot take it. */
   touch(id: number): void {
-    if (this.touched.has(id)) return;
+    if (this.isTouched(id)) return;
     if (!this.fits(id)) {
       throw engineError("BATCH_CAPACITY", "batch has no room for another account update", {
         accountId: id,
         maxTouched: this.limits?.maxTouched,
       });
     }
-    this.touched.add(id);
+    this.touchedIds.push(id);
+    if (this.touchedSet) this.touchedSet.add(id);
+    else if (this.touchedIds.length > WORK_SCAN) this.touchedSet = new Set(this.touchedIds);
     if (this.limits && !this.limits.touchedInBatch.has(id)) this.batchExtra++;
   }
 
@@ -333,8 +344,7 @@ export class TxContext {
         oi ??= markets.map((mk) => mk.openInterest);
         oi[m] = (oi[m] as bigint) + longSize(newSize) - longSize(oldSize);
       }
-      if (untouchedChange === undefined && !this.touched.has(id) && !sameLeaf(a, before))
-        untouchedChange = id;
+      if (untouchedChange === undefined && !this.isTouched(id) && !sameLeaf(a, before)) untouchedChange = id;
     }
     if (oi) {
       for (let m = 0; m < oi.length; m++)
