@@ -1,14 +1,24 @@
 /**
- * Matching throughput on the exchange-core order mix, and the risk engine's cost per mark update.
+ * Matching throughput on exchange-core-shaped order streams, and the risk engine's cost per mark update.
  * Not a test.
  *   npx tsx scripts/bench-matching.ts [--ops 200000] [--warmup 50000] [--repeats 3] [--seed 1]
  *                                     [--accounts 10000] [--seconds 0.5] [--only book,engine,nob,risk]
+ *                                     [--streams ours,held-out] [--clock wall|cpu]
  *
- * One seeded stream (9% GTC, 3% IOC, 6% cancel, 82% move = cancel + re-place, counted as one op; about
- * 1,000 resting orders over about 750 price levels, 1,000 users, around a fixed mid) is generated up
- * front, then run through three implementations in the same process, interleaved per repeat:
+ * Two seeded streams, each generated up front and run through three implementations in the same
+ * process, interleaved per repeat:
+ *   - "ours": 9% GTC, 3% IOC, 6% cancel, 82% move (cancel + re-place, counted as one op); about 1,000
+ *     resting orders over about 750 price levels, 1,000 users, around a fixed mid; every cancel names
+ *     a live order.
+ *   - "held-out" (the shape of the held-out exchange-core stream the issue measured): 30% GTC (40% of
+ *     them priced through the touch), 15% IOC, 15% cancel, 40% move (a quarter through the touch); a
+ *     quarter of the cancels and moves name an order that is already gone (filled, IOC done, cancelled)
+ *     and a few an id never seen: our engine must refuse those (UNKNOWN_ORDER; a refused move places
+ *     nothing), nodejs-order-book's cancel returns undefined and its runner skips the re-place too.
+ * Implementations:
  *   (a) our OrderBook + planMatch/commitPlan directly (book level: no margin, settlement or fees),
- *   (b) the full Engine.apply (accounts pre-funded by deposit txs, a price tx, generous margins),
+ *   (b) the full Engine.apply (accounts pre-funded by deposit txs, a price tx, generous margins; txs
+ *       built in the timed loop, refusals caught and counted against the stream's),
  *   (c) the nodejs-order-book package (limit GTC/IOC, cancel; a move is cancel + limit).
  * Every repeat starts from an empty book, replays the prefill and the warm-up ops untimed, then times
  * the rest. All three end with the same book (checked), so they did the same matching work.
