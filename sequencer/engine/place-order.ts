@@ -163,7 +163,7 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
         reserve: [],
         proof: { kind: "order", taker: orderTermsOfTx(tx) },
       })
-    : noMatch(ctx);
+    : noMatch();
 
   if (fills.length === 0 && stopReason === "capacity") {
     throw engineError("BATCH_CAPACITY", "no maker of this order fits in the batch", {
@@ -222,11 +222,20 @@ function crossesBook(ctx: TxContext, m: number, side: "buy" | "sell", limitPrice
   return best !== undefined && crosses(side, limitPrice, best.price);
 }
 
-/** What `executeMatch` returns for a book that does not cross: an empty plan, recorded like any other. */
-function noMatch(ctx: TxContext): MatchOutcome {
-  const plan: MatchPlan = { fills: [], cancels: [], filled: 0n, stopped: false };
-  ctx.addPlan(plan);
-  return { plan, fills: [], stopReason: "none", anyOpened: false };
+/** The plan of a match that walked no level: nothing to fill or cancel, so nothing for commit to do. */
+const NO_PLAN: MatchPlan = Object.freeze({
+  fills: Object.freeze([]) as unknown as MatchPlan["fills"],
+  cancels: Object.freeze([]) as unknown as MatchPlan["cancels"],
+  filled: 0n,
+  stopped: false,
+}) as MatchPlan;
+
+/**
+ * What `executeMatch` returns for a book that does not cross. Its empty plan is not handed to the tx
+ * context: an empty plan changes nothing at commit.
+ */
+function noMatch(): MatchOutcome {
+  return { plan: NO_PLAN, fills: [], stopReason: "none", anyOpened: false };
 }
 
 /**
