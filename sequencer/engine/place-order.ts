@@ -16,9 +16,9 @@ import { abs, SIZE_LIMIT } from "./ranges.ts";
 import type { MarketRiskState } from "./risk-state.ts";
 import { longSize } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { EngineTx, Fill, FlowResult, MarketState, OrderStatus, Position } from "./types.ts";
+import type { AccountLeaf, EngineTx, Fill, FlowResult, MarketState, OrderStatus, Position } from "./types.ts";
 import { DEFAULT_MAX_FEE_BPS, NO_EXPIRY_MS } from "./types.ts";
-import { requireMark, requireMarket, restingExposure, useNonce } from "./validate.ts";
+import { checkNonce, requireMark, requireMarket, restingExposure } from "./validate.ts";
 
 type OrderTx = Extract<EngineTx, { kind: "order" }>;
 
@@ -111,7 +111,10 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   const isMarket = tx.type === "market";
   if (!isMarket || tx.price !== 0n) checkOrderPrice(mp, tx.price, m);
   checkOrderTerms(ctx, mp, tx);
-  const taker = useNonce(ctx, tx.accountId, tx.nonce);
+  checkNonce(ctx, tx.accountId, tx.nonce);
+  // Read-only until the order is accepted: the committed leaf has the positions and collateral the
+  // working copy would have (only its nonce differs), so an order refused below copies nothing.
+  const taker = ctx.peek(tx.accountId) as AccountLeaf;
   cancelSlotPredecessors(ctx, tx.accountId, tx.nonce);
   const mark = requireMark(ctx, m);
   const limitPrice = isMarket
@@ -148,6 +151,7 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
     }
   }
 
+  ctx.acc(tx.accountId).nonce = tx.nonce; // useNonce, past its check
   ctx.touch(tx.accountId);
   // An order that does not cross the book has nothing to match (the common resting order): skip the
   // matcher, which would walk no level and return exactly this.
