@@ -90,14 +90,35 @@ export class EngineError extends BaseError {
   }
 }
 
-/** The transaction is wrong for the current state (HTTP 4xx). */
+/**
+ * The transaction is wrong for the current state (HTTP 4xx). A refusal is ordinary traffic (a cancel that
+ * lost the race to a fill, a stale nonce), so it carries no stack trace: capturing one costs more than
+ * the rest of a refused `apply`. `stack` is then just the "name: message" line.
+ */
 export class TxRejectedError extends EngineError {
   override name = "TxRejectedError";
+
+  constructor(code: EngineErrorCode, message: string, details: Record<string, unknown> = {}) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(code, message, details);
+    Error.stackTraceLimit = limit;
+  }
 }
 
-/** The batch or the account tree has no room: the same tx may succeed in a later batch. */
+/**
+ * The batch or the account tree has no room: the same tx may succeed in a later batch. Expected under
+ * load, so like a refusal it carries no stack trace.
+ */
 export class CapacityError extends EngineError {
   override name = "CapacityError";
+
+  constructor(code: EngineErrorCode, message: string, details: Record<string, unknown> = {}) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(code, message, details);
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /** The system cannot honour the tx safely (a bad debt nobody can absorb). */

@@ -80,7 +80,7 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
       stopReason = "max_makers";
       return { kind: "stop" };
     }
-    if (!ctx.fits(o.accountId, ...req.reserve)) {
+    if (!(req.reserve.length === 0 ? ctx.fits(o.accountId) : ctx.fits(o.accountId, ...req.reserve))) {
       stopReason = "capacity";
       return { kind: "stop" };
     }
@@ -91,7 +91,9 @@ export function executeMatch(ctx: TxContext, req: MatchRequest): MatchOutcome {
     const takerFee = bpsOf(notional, req.takerFeeBps);
 
     const pending: ProofOp[] = [];
-    const mk = cloneAccount(ctx.acc(o.accountId));
+    // The trial copy is taken from the working copy if the maker has one, else straight from the
+    // committed leaf (`ctx.put` adopts it if the fill is accepted; a refused maker leaves no copy).
+    const mk = cloneAccount(ctx.peek(o.accountId) ?? ctx.acc(o.accountId));
     ctx.settle(o.accountId, mk, m, pending);
     const mkEff = applyTrade(mk, m, -takerSign * size, price);
     mk.collateral -= makerFee;

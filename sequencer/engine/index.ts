@@ -24,7 +24,7 @@
  *   liquidation fill only while the account is below maintenance, ADL at the bankruptcy price of the
  *   account's current state rounded against it.
  */
-export { Engine, type EngineGenesis, type MarketView } from "./engine.ts";
+export { Engine, type EngineGenesis, type EngineOptions, type MarketView } from "./engine.ts";
 export {
   CapacityError,
   ENGINE_ERROR_CODES,

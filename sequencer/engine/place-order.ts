@@ -1,4 +1,5 @@
-import { RestingOrder } from "../matching/order-book.ts";
+import { crosses, type MatchPlan } from "../matching/matcher.ts";
+import { type OrderBook, RestingOrder } from "../matching/order-book.ts";
 import {
   bpsOf,
   equity,
@@ -7,7 +8,7 @@ import {
   worstCaseSize,
 } from "../risk/margin.ts";
 import { engineError } from "./errors.ts";
-import { executeMatch } from "./execute-match.ts";
+import { executeMatch, type MatchOutcome } from "./execute-match.ts";
 import { requireBreakerAllows } from "./market-risk.ts";
 import type { MarketParams } from "./params.ts";
 import { orderTermsOfTx } from "./proof-terms.ts";
@@ -15,9 +16,9 @@ import { abs, SIZE_LIMIT } from "./ranges.ts";
 import type { MarketRiskState } from "./risk-state.ts";
 import { longSize } from "./settlement.ts";
 import type { TxContext } from "./tx-context.ts";
-import type { EngineTx, Fill, FlowResult, MarketState, OrderStatus, Position } from "./types.ts";
+import type { AccountLeaf, EngineTx, Fill, FlowResult, MarketState, OrderStatus, Position } from "./types.ts";
 import { DEFAULT_MAX_FEE_BPS, NO_EXPIRY_MS } from "./types.ts";
-import { requireMark, requireMarket, restingExposure, useNonce } from "./validate.ts";
+import { checkNonce, requireMark, requireMarket, restingExposure } from "./validate.ts";
 
 type OrderTx = Extract<EngineTx, { kind: "order" }>;
 
@@ -95,7 +96,7 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
       size: tx.size,
     });
   }
-  if (ctx.state.books.some((b) => b.get(seq) !== undefined)) {
+  if (ctx.state.isLiveOrderId(seq)) {
     // Order ids are log positions; a repeat means the caller reused a seq, which would corrupt the book.
     throw engineError("DUPLICATE_ORDER_ID", `seq ${seq} is already a live order id`, { seq });
   }
@@ -110,7 +111,10 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   const isMarket = tx.type === "market";
   if (!isMarket || tx.price !== 0n) checkOrderPrice(mp, tx.price, m);
   checkOrderTerms(ctx, mp, tx);
-  const taker = useNonce(ctx, tx.accountId, tx.nonce);
+  checkNonce(ctx, tx.accountId, tx.nonce);
+  // Read-only until the order is accepted: the committed leaf has the positions and collateral the
+  // working copy would have (only its nonce differs), so an order refused below copies nothing.
+  const taker = ctx.peek(tx.accountId) as AccountLeaf;
   cancelSlotPredecessors(ctx, tx.accountId, tx.nonce);
   const mark = requireMark(ctx, m);
   const limitPrice = isMarket
@@ -147,18 +151,23 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
     }
   }
 
+  ctx.acc(tx.accountId).nonce = tx.nonce; // useNonce, past its check
   ctx.touch(tx.accountId);
-  const { plan, fills, stopReason, anyOpened } = executeMatch(ctx, {
-    marketId: m,
-    taker: tx.accountId,
-    side: tx.side,
-    limitPrice,
-    size: tx.size,
-    takerFeeBps: mp.takerFeeBps,
-    allowTakerDeficit: false,
-    reserve: [],
-    proof: { kind: "order", taker: orderTermsOfTx(tx) },
-  });
+  // An order that does not cross the book has nothing to match (the common resting order): skip the
+  // matcher, which would walk no level and return exactly this.
+  const { plan, fills, stopReason, anyOpened } = crossesBook(ctx, m, tx.side, limitPrice)
+    ? executeMatch(ctx, {
+        marketId: m,
+        taker: tx.accountId,
+        side: tx.side,
+        limitPrice,
+        size: tx.size,
+        takerFeeBps: mp.takerFeeBps,
+        allowTakerDeficit: false,
+        reserve: [],
+        proof: { kind: "order", taker: orderTermsOfTx(tx) },
+      })
+    : noMatch();
 
   if (fills.length === 0 && stopReason === "capacity") {
     throw engineError("BATCH_CAPACITY", "no maker of this order fits in the batch", {
@@ -194,20 +203,43 @@ export function placeOrder(ctx: TxContext, tx: OrderTx, seq: bigint): FlowResult
   let status: OrderStatus;
   if (remaining === 0n) status = "filled";
   else if (!isMarket && tx.tif === "GTC" && stopReason === "none") {
-    const terms = orderTermsOfTx(tx);
     ctx.rest(
+      // The signed terms as orderTermsOfTx fills them in (defaults for an unset cap or expiry).
       new RestingOrder(seq, tx.accountId, m, tx.side, tx.price, tx.size, remaining, {
-        nonce: terms.nonce,
-        type: terms.type,
-        tif: terms.tif,
-        maxFeeBps: terms.maxFeeBps,
-        expiryMs: terms.expiryMs,
+        nonce: tx.nonce,
+        type: tx.type,
+        tif: tx.tif,
+        maxFeeBps: tx.maxFeeBps ?? DEFAULT_MAX_FEE_BPS,
+        expiryMs: tx.expiryMs ?? NO_EXPIRY_MS,
       }),
     );
     status = "resting";
   } else status = plan.filled > 0n ? "partially_filled" : "cancelled";
 
   return { touched: [], orderId: seq, status, fills, liquidationsDetected: [] };
+}
+
+/** Does the best opposite level cross `limitPrice`? (What `planMatch` checks before its first maker.) */
+function crossesBook(ctx: TxContext, m: number, side: "buy" | "sell", limitPrice: bigint): boolean {
+  const book = ctx.state.books[m] as OrderBook;
+  const best = (side === "buy" ? book.asks : book.bids).best();
+  return best !== undefined && crosses(side, limitPrice, best.price);
+}
+
+/** The plan of a match that walked no level: nothing to fill or cancel, so nothing for commit to do. */
+const NO_PLAN: MatchPlan = Object.freeze({
+  fills: Object.freeze([]) as unknown as MatchPlan["fills"],
+  cancels: Object.freeze([]) as unknown as MatchPlan["cancels"],
+  filled: 0n,
+  stopped: false,
+}) as MatchPlan;
+
+/**
+ * What `executeMatch` returns for a book that does not cross. Its empty plan is not handed to the tx
+ * context: an empty plan changes nothing at commit.
+ */
+function noMatch(): MatchOutcome {
+  return { plan: NO_PLAN, fills: [], stopReason: "none", anyOpened: false };
 }
 
 /**
@@ -248,9 +280,12 @@ function checkOrderTerms(ctx: TxContext, mp: MarketParams, tx: OrderTx): void {
 function cancelSlotPredecessors(ctx: TxContext, accountId: number, nonce: bigint): void {
   const mine = ctx.state.ordersByAccount.get(accountId);
   if (!mine) return;
-  const mask = (1n << BigInt(ctx.state.params.orderSlotBits)) - 1n;
+  // Slots as Numbers: nonces here are below 2^33 (a resting order's was committed under NONCE_LIMIT,
+  // this one is at most one above its account's), so `n % 2^bits` is exact and equals `n & mask`.
+  const slots = ctx.state.orderSlotCount;
+  const slot = Number(nonce) % slots;
   for (const o of mine.values()) {
-    if (o.terms.nonce < nonce && (o.terms.nonce & mask) === (nonce & mask)) ctx.cancelOrder(o);
+    if (o.terms.nonce < nonce && Number(o.terms.nonce) % slots === slot) ctx.cancelOrder(o);
   }
 }
 

@@ -21,8 +21,12 @@ export class EngineState {
   /** Last accepted oracle timestamp per market (off-tree); -1 before the first price. */
   readonly lastPriceTimestamp: bigint[];
   readonly books: OrderBook[];
-  /** accountId → that account's resting orders, any market. */
-  readonly ordersByAccount = new Map<number, Map<bigint, RestingOrder>>();
+  /**
+   * accountId → that account's resting orders, any market, in the order they rested. A short array
+   * (accounts rest a handful of orders) rather than a map by BigInt id: no hashing, and a lone order
+   * costs one small array.
+   */
+  readonly ordersByAccount = new Map<number, RestingOrder[]>();
   /** accountId → lots still resting per market and side, kept in step with the books so margin checks are O(M). */
   readonly restingTotals = new Map<number, RestingExposure[]>();
   /** Per market, accounts with a non-zero size: the only ones a price move can make liquidatable there. */
@@ -32,8 +36,17 @@ export class EngineState {
   insuranceFund = 0n;
   feePool = 0n;
   nextDepositIndex = 0n;
+  /**
+   * The highest order id ever added to any book (-1 before the first). Ids are log positions, so a new
+   * order's id is almost always above it, and then no book can hold it: `isLiveOrderId` answers without
+   * a lookup. Only a reused (or out-of-order) id falls back to asking the books.
+   */
+  private maxOrderId = -1n;
+  /** 2^orderSlotBits: an order's fill slot is its nonce mod this (docs/PROOF.md order-fill slots). */
+  readonly orderSlotCount: number;
 
   constructor(readonly params: EngineParams) {
+    this.orderSlotCount = 2 ** params.orderSlotBits;
     const m = params.markets.length;
     this.markets = Array.from({ length: m }, () => ({ markPrice: 0n, fundingIndex: 0n, openInterest: 0n }));
     this.lastPriceTimestamp = Array.from({ length: m }, () => -1n);
@@ -56,14 +69,19 @@ export class EngineState {
     };
   }
 
+  /** Is `id` the id of a live order on any book? Same answer as asking every book, usually without a lookup. */
+  isLiveOrderId(id: bigint): boolean {
+    if (id > this.maxOrderId) return false;
+    for (const b of this.books) if (b.get(id) !== undefined) return true;
+    return false;
+  }
+
   addRestingOrder(o: RestingOrder): void {
     (this.books[o.marketId] as OrderBook).add(o);
-    let mine = this.ordersByAccount.get(o.accountId);
-    if (!mine) {
-      mine = new Map();
-      this.ordersByAccount.set(o.accountId, mine);
-    }
-    mine.set(o.id, o);
+    if (o.id > this.maxOrderId) this.maxOrderId = o.id;
+    const mine = this.ordersByAccount.get(o.accountId);
+    if (mine) mine.push(o);
+    else this.ordersByAccount.set(o.accountId, [o]);
     this.adjustResting(o, o.remaining);
   }
 
@@ -71,16 +89,15 @@ export class EngineState {
   fillRestingOrder(o: RestingOrder, size: bigint): void {
     this.adjustResting(o, -size);
     (this.books[o.marketId] as OrderBook).fill(o.id, size);
-    if (o.remaining === 0n) this.forgetOrder(o.accountId, o.id);
+    if (o.remaining === 0n) this.forgetOrder(o);
   }
 
   /** Removes a live order (no-op if it already left the book). */
   removeRestingOrder(o: RestingOrder): void {
-    const book = this.books[o.marketId] as OrderBook;
-    if (book.get(o.id) !== o) return;
-    this.adjustResting(o, -o.remaining);
-    book.remove(o.id);
-    this.forgetOrder(o.accountId, o.id);
+    const remaining = o.remaining;
+    if (!(this.books[o.marketId] as OrderBook).removeOrder(o)) return;
+    this.adjustResting(o, -remaining);
+    this.forgetOrder(o);
   }
 
   private adjustResting(o: RestingOrder, by: bigint): void {
@@ -94,13 +111,17 @@ export class EngineState {
     else e.sell += by;
   }
 
-  private forgetOrder(accountId: number, orderId: bigint): void {
-    const mine = this.ordersByAccount.get(accountId);
+  private forgetOrder(o: RestingOrder): void {
+    const mine = this.ordersByAccount.get(o.accountId);
     if (!mine) return;
-    mine.delete(orderId);
-    if (mine.size === 0) {
-      this.ordersByAccount.delete(accountId);
-      this.restingTotals.delete(accountId);
+    const i = mine.indexOf(o);
+    if (i < 0) return;
+    // Shift the later ones down: the array keeps resting order.
+    for (let k = i + 1; k < mine.length; k++) mine[k - 1] = mine[k] as RestingOrder;
+    mine.length -= 1;
+    if (mine.length === 0) {
+      this.ordersByAccount.delete(o.accountId);
+      this.restingTotals.delete(o.accountId);
     }
   }
 }

@@ -420,6 +420,14 @@ export class OrderBook {
     return o;
   }
 
+  /** Removes `o` if it is the live order under its id (`get(o.id) === o`); says whether it did. */
+  removeOrder(o: RestingOrder): boolean {
+    if (this.byId.get(o.id) !== o) return false;
+    this.byId.delete(o.id);
+    this.sideOf(o.side).remove(o);
+    return true;
+  }
+
   fill(id: bigint, size: bigint): void {
     const o = this.byId.get(id);
     if (!o) throw new Error(`fill of order ${id} not on book ${this.marketId}`);

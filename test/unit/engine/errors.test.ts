@@ -59,4 +59,33 @@ describe("engine errors", () => {
       (e: unknown) => e instanceof EngineError && e.code === "BAD_TX",
     );
   });
+
+  it("gives refusals and capacity errors no stack trace, and faults keep theirs", () => {
+    const limit = Error.stackTraceLimit;
+    for (const code of ENGINE_ERROR_CODES) {
+      const err = engineError(code, "why", { a: 1 });
+      const frames = (err.stack ?? "").split("\n").filter((l) => l.trimStart().startsWith("at "));
+      if (err instanceof TxRejectedError || err instanceof CapacityError)
+        assert.equal(frames.length, 0, `${code} has no frames`);
+      else assert.ok(frames.length > 0, `${code} keeps its stack`);
+      assert.equal(err.message, "why");
+      assert.ok(Object.isFrozen(err.details));
+      assert.equal(Error.stackTraceLimit, limit, "the limit is restored");
+    }
+  });
+
+  it("refuses a cancel of a filled order with UNKNOWN_ORDER and leaves the nonce alone", () => {
+    const d = Driver.create();
+    const maker = d.fund(10n ** 12n);
+    const taker = d.fund(10n ** 12n);
+    d.price(0, 1_000n);
+    const placed = d.order({ accountId: maker, marketId: 0, side: "sell", price: 1_000n, size: 1n });
+    d.order({ accountId: taker, marketId: 0, side: "buy", price: 1_000n, size: 1n, tif: "IOC" });
+    const nonce = d.engine.account(maker)?.nonce;
+    assert.throws(
+      () => d.cancel(maker, 0, placed.orderId as bigint),
+      (e: unknown) => e instanceof TxRejectedError && e.code === "UNKNOWN_ORDER",
+    );
+    assert.equal(d.engine.account(maker)?.nonce, nonce);
+  });
 });
