@@ -12,10 +12,14 @@
  */
 import { toJsonSafe } from "../codec.ts";
 import type { Signature } from "../crypto/eddsa.ts";
+import { verifyMessage } from "../crypto/keys.ts";
+import { poseidon } from "../crypto/poseidon.ts";
 import type { SignatureFields } from "../crypto/signature-json.ts";
+import type { Verdict, VerifyPool } from "../crypto/verify-pool.ts";
 import type { EngineTx } from "../engine/types.ts";
 import type { LaneName } from "../mempool/lanes.ts";
-import { signedMessageOf } from "../proof/signed-message.ts";
+import { rememberMessageHash } from "../proof/messages.ts";
+import { signedPreimageOf } from "../proof/signed-message.ts";
 import type { Sequencer } from "../sequencer.ts";
 import { BadSignatureError, NotFoundError } from "./http-errors.ts";
 import { cancelBody, orderBody, priceBody, transferBody, withdrawalBody } from "./schemas.ts";
@@ -30,12 +34,12 @@ export interface IntakeDeps {
   now: () => number;
 }
 
-/** A parsed write, ready for its signature check. */
+/** A parsed write, ready for its signature check (a VerifyItem: the check hashes the preimage). */
 export interface PreparedWrite {
   lane: LaneName;
   tx: EngineTx;
-  /** The field element the signature covers (`signedMessageOf(tx)`). */
-  msg: bigint;
+  /** What the signature covers, unhashed (`signedPreimageOf(tx)`): hashing is left to the check. */
+  preimage: bigint[];
   sig: SignatureFields;
   pubKey: readonly [bigint, bigint];
 }
@@ -54,7 +58,7 @@ function accountKey(seq: Sequencer, accountId: number): readonly [bigint, bigint
 
 function signedBy(d: IntakeDeps, accountId: number, tx: EngineTx, sig: SignatureFields): PreparedWrite {
   const pubKey = accountKey(d.sequencer, accountId);
-  return { lane: "normal", tx, msg: signedMessageOf(tx)!, sig, pubKey };
+  return { lane: "normal", tx, preimage: signedPreimageOf(tx)!, sig, pubKey };
 }
 
 /** Step 1. Throws ZodError (BAD_REQUEST) or NotFoundError (UNKNOWN_ACCOUNT), as the HTTP API does. */
@@ -110,17 +114,34 @@ export function prepare(d: IntakeDeps, kind: WriteKind, body: unknown): Prepared
         timestampMs: b.timestampMs,
         nowMs: BigInt(Math.floor(d.now())),
       };
-      return { lane: "liquidation", tx, msg: signedMessageOf(tx)!, sig: b.signature, pubKey: d.keeperPubKey };
+      const preimage = signedPreimageOf(tx)!;
+      return { lane: "liquidation", tx, preimage, sig: b.signature, pubKey: d.keeperPubKey };
     }
   }
+}
+
+/** Step 2 for one write: in the pool (batched with this tick's others), else here. */
+export function checkOne(pool: VerifyPool | undefined, p: PreparedWrite): Promise<Verdict> | Verdict {
+  if (pool) return pool.check(p);
+  const msg = poseidon(p.preimage);
+  return { ok: verifyMessage(msg, p.sig, p.pubKey), msg };
+}
+
+/** Step 2 for many: one batch in the pool, else here. One verdict per write, in order. */
+export function checkMany(pool: VerifyPool | undefined, ps: PreparedWrite[]): Promise<Verdict[]> | Verdict[] {
+  if (ps.length === 0) return [];
+  if (pool) return pool.checkMany(ps);
+  return ps.map((p) => checkOne(undefined, p) as Verdict);
 }
 
 /**
  * Step 3, after the signature check: queues the tx now (so calls in order queue in order) and resolves
  * once it is applied and durable. A failed check throws BadSignatureError here, before anything queues.
  */
-export function admit(d: IntakeDeps, p: PreparedWrite, signatureOk: boolean): Promise<AdmitResult> {
-  if (!signatureOk) return Promise.reject(new BadSignatureError());
+export function admit(d: IntakeDeps, p: PreparedWrite, v: Verdict): Promise<AdmitResult> {
+  if (!v.ok || v.msg === undefined) return Promise.reject(new BadSignatureError());
+  // Filing the hash spares the sequencer, the proof needs and the witness a Poseidon(11) each.
+  rememberMessageHash(p.preimage, v.msg);
   const sig: Signature = { R8: [p.sig.r8x, p.sig.r8y], S: p.sig.s };
   // The proof ops stay with the batcher: they carry other accounts' order terms (a maker's nonce, cap).
   return d.sequencer.submit(p.lane, p.tx, sig).then(({ ops: _ops, ...result }) => {

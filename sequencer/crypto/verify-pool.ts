@@ -16,6 +16,7 @@ import { Worker } from "node:worker_threads";
 import { BaseError } from "../errors.ts";
 import { type SignedMessage, verifyBatch } from "./eddsa.ts";
 import { ADDON_PATH, activeNative } from "./native.ts";
+import { poseidon } from "./poseidon.ts";
 import type { SignatureFields } from "./signature-json.ts";
 import {
   VERIFY_WORKER_SOURCE,
@@ -24,10 +25,21 @@ import {
   type VerifyWorkerData,
 } from "./verify-pool-worker.ts";
 
+/**
+ * One signature to check, over `msg`, or over Poseidon(`preimage`) when `msg` is not given: then the
+ * hash is computed where the check runs and handed back (`Verdict.msg`).
+ */
 export interface VerifyItem {
-  msg: bigint;
+  msg?: bigint;
+  preimage?: readonly bigint[];
   sig: SignatureFields;
   pubKey: readonly [bigint, bigint];
+}
+
+export interface Verdict {
+  ok: boolean;
+  /** The message checked against: `msg`, or the hash of `preimage` (undefined if it did not hash). */
+  msg: bigint | undefined;
 }
 
 export interface VerifyPoolOptions {
@@ -53,12 +65,12 @@ export class VerifyWorkerFailedError extends BaseError {
 
 interface Pending {
   items: VerifyItem[];
-  resolve: (v: boolean[]) => void;
+  resolve: (v: Verdict[]) => void;
   reject: (err: unknown) => void;
 }
 
 interface Job {
-  resolve: (v: Uint8Array) => void;
+  resolve: (r: VerifyResponse) => void;
   reject: (err: unknown) => void;
   size: number;
 }
@@ -71,9 +83,10 @@ interface Slot {
   markReady: () => void;
 }
 
-/** The same order as the addon's flat input; malformed items become holes, which the addon refuses. */
-function flatten(items: readonly VerifyItem[]): unknown[] {
+/** The addon's flat input (six values per item), and the preimages the worker is to hash first. */
+function toRequest(id: number, items: readonly VerifyItem[]): VerifyRequest {
   const flat: unknown[] = new Array(items.length * 6);
+  const pre: (readonly bigint[] | null)[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
     const it = items[i]!;
     const o = 6 * i;
@@ -83,17 +96,28 @@ function flatten(items: readonly VerifyItem[]): unknown[] {
     flat[o + 3] = it.pubKey[0];
     flat[o + 4] = it.pubKey[1];
     flat[o + 5] = it.sig.s;
+    pre[i] = it.msg === undefined && it.preimage ? it.preimage : null;
   }
-  return flat;
+  return { id, flat, pre };
 }
 
-function inThread(items: readonly VerifyItem[]): boolean[] {
-  const signed: SignedMessage[] = items.map((it) => ({
-    msg: it.msg,
+function hashIn(it: VerifyItem): bigint | undefined {
+  if (it.msg !== undefined) return it.msg;
+  try {
+    return it.preimage ? poseidon(it.preimage) : undefined;
+  } catch {
+    return undefined; // a wrong arity or a non-bigint: the check fails, as it does in a worker
+  }
+}
+
+function inThread(items: readonly VerifyItem[]): Verdict[] {
+  const msgs = items.map(hashIn);
+  const signed: SignedMessage[] = items.map((it, i) => ({
+    msg: msgs[i] as bigint,
     sig: { R8: [it.sig.r8x, it.sig.r8y], S: it.sig.s },
     pubKey: [it.pubKey[0], it.pubKey[1]],
   }));
-  return verifyBatch(signed);
+  return verifyBatch(signed).map((ok, i) => ({ ok: ok && msgs[i] !== undefined, msg: msgs[i] }));
 }
 
 export class VerifyPool {
@@ -123,14 +147,22 @@ export class VerifyPool {
   }
 
   /** One check, batched with every other check asked for in this tick. Never rejects on a bad signature. */
-  async verify(item: VerifyItem): Promise<boolean> {
-    const [ok] = await this.#enqueue([item], false);
-    return ok === true;
+  async check(item: VerifyItem): Promise<Verdict> {
+    const [v] = await this.#enqueue([item], false);
+    return v!;
   }
 
   /** Many checks as one batch, sent now; one verdict per item, in order. */
-  verifyMany(items: readonly VerifyItem[]): Promise<boolean[]> {
+  checkMany(items: readonly VerifyItem[]): Promise<Verdict[]> {
     return this.#enqueue(items.slice(), true);
+  }
+
+  async verify(item: VerifyItem): Promise<boolean> {
+    return (await this.check(item)).ok;
+  }
+
+  async verifyMany(items: readonly VerifyItem[]): Promise<boolean[]> {
+    return (await this.checkMany(items)).map((v) => v.ok);
   }
 
   /** Stops the workers; checks not yet answered reject with VerifyPoolClosedError. */
@@ -154,7 +186,7 @@ export class VerifyPool {
     );
   }
 
-  #enqueue(items: VerifyItem[], now: boolean): Promise<boolean[]> {
+  #enqueue(items: VerifyItem[], now: boolean): Promise<Verdict[]> {
     if (this.#closed) return Promise.reject(new VerifyPoolClosedError());
     if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
@@ -173,13 +205,11 @@ export class VerifyPool {
     this.#queue = [];
     if (batch.length === 0) return;
     const items = batch.length === 1 ? batch[0]!.items : batch.flatMap((p) => p.items);
-    const settle = (verdicts: ArrayLike<boolean | number>) => {
+    const settle = (verdicts: Verdict[]) => {
       let o = 0;
       for (const p of batch) {
-        const out = new Array<boolean>(p.items.length);
-        for (let i = 0; i < out.length; i++) out[i] = verdicts[o + i] === true || verdicts[o + i] === 1;
+        p.resolve(batch.length === 1 ? verdicts : verdicts.slice(o, o + p.items.length));
         o += p.items.length;
-        p.resolve(out);
       }
     };
     const fail = (err: unknown) => {
@@ -197,30 +227,25 @@ export class VerifyPool {
   }
 
   /** Splits a batch into chunks, each to the least-loaded worker, and joins the verdicts in order. */
-  async #dispatch(items: VerifyItem[]): Promise<Uint8Array> {
+  async #dispatch(items: VerifyItem[]): Promise<Verdict[]> {
     const n = this.#slots.length;
     const chunk = Math.min(this.#maxBatch, Math.max(16, Math.ceil(items.length / n)));
-    const parts: Promise<Uint8Array>[] = [];
+    const parts: Promise<Verdict[]>[] = [];
     for (let from = 0; from < items.length; from += chunk) {
       const slot = this.#slots.reduce((a, b) => (b.load < a.load ? b : a));
       parts.push(this.#send(slot, items.slice(from, from + chunk)));
     }
     if (parts.length === 1) return parts[0]!;
-    const done = await Promise.all(parts);
-    const out = new Uint8Array(items.length);
-    let o = 0;
-    for (const d of done) {
-      out.set(d, o);
-      o += d.length;
-    }
-    return out;
+    return (await Promise.all(parts)).flat();
   }
 
-  #send(slot: Slot, items: VerifyItem[]): Promise<Uint8Array> {
-    const id = this.#nextId++;
-    const req: VerifyRequest = { id, flat: flatten(items) };
+  #send(slot: Slot, items: VerifyItem[]): Promise<Verdict[]> {
+    const req = toRequest(this.#nextId++, items);
     return new Promise((resolve, reject) => {
-      slot.inFlight.set(id, { resolve, reject, size: items.length });
+      // The worker hashed the preimages it was given; the others keep the msg they came with.
+      const done = (r: VerifyResponse) =>
+        resolve(items.map((it, i) => ({ ok: r.verdicts[i] === 1, msg: it.msg ?? r.msgs[i] })));
+      slot.inFlight.set(req.id, { resolve: done, reject, size: items.length });
       slot.load += items.length;
       // Only busy workers keep the process alive: an idle pool must not stop a script from exiting.
       if (slot.inFlight.size === 1) slot.worker.ref();
@@ -248,7 +273,7 @@ export class VerifyPool {
       slot.inFlight.delete(m.id);
       slot.load -= job.size;
       if (slot.inFlight.size === 0) worker.unref();
-      job.resolve(m.verdicts);
+      job.resolve(m);
     });
     // A dead worker leaves the pool; its checks fail with a typed error, later ones go to the others
     // (or in-thread once none is left).

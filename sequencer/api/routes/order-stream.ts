@@ -10,12 +10,12 @@
 import websocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import type { WebSocket } from "ws";
-import { verifyMessage } from "../../crypto/keys.ts";
 import type { VerifyPool } from "../../crypto/verify-pool.ts";
 import { toHttpError } from "../http-errors.ts";
 import {
   type AdmitResult,
   admit,
+  checkMany,
   type IntakeDeps,
   type PreparedWrite,
   prepare,
@@ -43,12 +43,6 @@ export function errorBodyOf(err: unknown): ErrorBody {
 }
 
 type Slot = { p: PreparedWrite } | { error: ErrorBody };
-
-async function verifyAll(pool: VerifyPool | undefined, ps: PreparedWrite[]): Promise<boolean[]> {
-  if (ps.length === 0) return [];
-  if (pool) return pool.verifyMany(ps);
-  return ps.map((p) => verifyMessage(p.msg, p.sig, p.pubKey));
-}
 
 /** One connection: frames are independent except for the order in which they queue and reply. */
 class OrderStreamSession {
@@ -95,7 +89,7 @@ class OrderStreamSession {
       }
     });
     const toVerify = slots.flatMap((s) => ("p" in s ? [s.p] : []));
-    const verdicts = verifyAll(this.pool, toVerify);
+    const verdicts = checkMany(this.pool, toVerify);
     const prev = this.#queued;
     const admitted = Promise.all([prev, verdicts]).then(([, ok]) => {
       let v = 0;

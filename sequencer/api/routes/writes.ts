@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { verifyMessage } from "../../crypto/keys.ts";
-import { admit, type IntakeDeps, prepare, type WriteKind } from "../intake.ts";
+import { admit, checkOne, type IntakeDeps, prepare, type WriteKind } from "../intake.ts";
 import type { ApiDeps } from "../server.ts";
 
 /**
@@ -32,8 +31,7 @@ export function registerWriteRoutes(app: FastifyInstance, d: WriteRouteDeps): vo
     app.post(url, async (req) => {
       const p = prepare(deps, kind, req.body);
       // With a pool, requests read in the same tick share one batch in the worker threads.
-      const ok = pool ? await pool.verify(p) : verifyMessage(p.msg, p.sig, p.pubKey);
-      return admit(deps, p, ok);
+      return admit(deps, p, await checkOne(pool, p));
     });
   }
 }

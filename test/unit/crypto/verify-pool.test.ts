@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { signPoseidon } from "../../../sequencer/crypto/eddsa.ts";
 import { devKey, warmUpCrypto } from "../../../sequencer/crypto/keys.ts";
 import { cryptoBackend } from "../../../sequencer/crypto/native.ts";
+import { poseidon } from "../../../sequencer/crypto/poseidon.ts";
 import { type VerifyItem, VerifyPool, VerifyPoolClosedError } from "../../../sequencer/crypto/verify-pool.ts";
 
 const alice = devKey("pool-alice");
@@ -22,7 +23,7 @@ function mixed(): { items: VerifyItem[]; expected: boolean[] } {
     if (i % 3 === 0) {
       const broken = [
         { ...it, pubKey: (i % 2 ? bob : alice).pubKey },
-        { ...it, msg: it.msg + 1n },
+        { ...it, msg: it.msg! + 1n },
         { ...it, sig: { ...it.sig, s: 1n << 255n } },
       ][(i / 3) % 3]!;
       items.push(broken);
@@ -58,6 +59,17 @@ for (const threads of [2, 0]) {
     it("gives each item of a mixed batch its own verdict, in order", async () => {
       const { items, expected } = mixed();
       assert.deepEqual(await pool.verifyMany(items), expected);
+    });
+
+    it("hashes a preimage where it checks, and hands the hash back", async () => {
+      const pre = [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n];
+      const { msg: _m, ...signedPre } = signed(alice, poseidon(pre));
+      const good = await pool.check({ ...signedPre, preimage: pre });
+      assert.deepEqual(good, { ok: true, msg: poseidon(pre) });
+      const forged = await pool.check({ ...signedPre, preimage: [...pre.slice(0, 10), 12n] });
+      assert.equal(forged.ok, false);
+      const [tooLong] = await pool.checkMany([{ ...signedPre, preimage: new Array(17).fill(1n) }]);
+      assert.deepEqual(tooLong, { ok: false, msg: undefined });
     });
 
     it("batches checks asked for in the same tick and answers each one", async () => {

@@ -1,0 +1,137 @@
+/**
+ * Order intake: accepted signed orders per second over HTTP (one request each, the baseline) and over
+ * the order-entry WebSocket (batches per frame), against the same in-process sequencer API in the
+ * same run (scripts/intake/bench-server.ts: the devnet's config, a real LevelDB WAL, real signature
+ * checks). Orders are signed before anything is timed. The load client runs in a child process, so
+ * its CPU share and the server's are measured apart. Not a test.
+ *   npx tsx scripts/bench-intake.ts [--http-pairs 32] [--http-rounds 100] [--ws-pairs 100]
+ *     [--ws-rounds 300] [--seconds 10] [--connections 2] [--window 4096] [--encoding msgpack]
+ *     [--verify-threads N]
+ */
+import { fork } from "node:child_process";
+import { cpus } from "node:os";
+import { Command } from "commander";
+import { startBenchServer } from "./intake/bench-server.ts";
+import type { LoadJob, LoadResult } from "./intake/load-client.ts";
+import { presign, traderKey, type Workload } from "./intake/workload.ts";
+
+const o = new Command()
+  .option("--http-pairs <n>", "trader pairs (= concurrent HTTP connections) for the HTTP phase", "32")
+  .option("--http-rounds <n>", "orders per trader in the HTTP phase", "100")
+  .option("--ws-pairs <n>", "trader pairs for the WebSocket phase", "100")
+  .option("--ws-rounds <n>", "orders per trader in the WebSocket phase", "300")
+  .option("--seconds <s>", "most a phase may send for", "10")
+  .option("--connections <n>", "WebSocket connections", "2")
+  .option("--window <n>", "items in flight per WebSocket connection", "4096")
+  .option("--encoding <e>", "msgpack or json frames", "msgpack")
+  .option("--verify-threads <n>", "verify-pool worker threads (default one per core; 0 = in-thread)")
+  .parse()
+  .opts<{
+    httpPairs: string;
+    httpRounds: string;
+    wsPairs: string;
+    wsRounds: string;
+    seconds: string;
+    connections: string;
+    window: string;
+    encoding: "msgpack" | "json";
+    verifyThreads?: string;
+  }>();
+
+const say = (m: string) => console.log(`[bench-intake] ${m}`);
+const PRICE = 60_000_000n; // the devnet keeper's start price for market 0, a multiple of its tick
+const http: Workload = {
+  seed: "intake-http",
+  pairs: Number(o.httpPairs),
+  rounds: Number(o.httpRounds),
+  firstAccountId: 1,
+  price: PRICE,
+};
+const ws: Workload = {
+  seed: "intake-ws",
+  pairs: Number(o.wsPairs),
+  rounds: Number(o.wsRounds),
+  firstAccountId: 1 + 2 * http.pairs,
+  price: PRICE,
+};
+
+let t = performance.now();
+const [httpBodies, wsBodies] = [await presign(http, 2), await presign(ws, 2)];
+say(
+  `pre-signed ${http.pairs * http.rounds * 2 + ws.pairs * ws.rounds * 2} orders in ${((performance.now() - t) / 1000).toFixed(1)} s (cached by parameters in the temp dir)`,
+);
+
+const traders = [http, ws].flatMap((w) =>
+  Array.from({ length: 2 * w.pairs }, (_, i) => traderKey(w, i).pubKey as readonly [bigint, bigint]),
+);
+t = performance.now();
+const server = await startBenchServer({
+  traders,
+  price: PRICE,
+  ...(o.verifyThreads === undefined ? {} : { verifyThreads: Number(o.verifyThreads) }),
+});
+const last = server.sequencer.engine.accountIdByKey(...traders.at(-1)!);
+if (last !== traders.length)
+  throw new Error(`trader accounts are not 1..${traders.length} (last is ${last})`);
+say(
+  `sequencer up in ${((performance.now() - t) / 1000).toFixed(1)} s: instance ${server.instance.name} (T=${server.instance.T}, N=${server.instance.N}), ${traders.length} traders, crypto ${server.cryptoBackend}, verify pool ${server.pool.threads} threads, ${cpus().length} cores`,
+);
+
+/** One phase in a child process; the server's CPU over the same span is this process's. */
+async function phase(mode: LoadJob["mode"], file: string): Promise<{ r: LoadResult; serverCpuMs: number }> {
+  const child = fork(new URL("./intake/load-client.ts", import.meta.url), [], {
+    execArgv: ["--import", "tsx"],
+    serialization: "advanced",
+  });
+  const job: LoadJob = {
+    mode,
+    url: server.url,
+    file,
+    maxMs: Number(o.seconds) * 1000,
+    connections: Number(o.connections),
+    window: Number(o.window),
+    encoding: o.encoding,
+  };
+  const got = new Promise<LoadResult>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as LoadResult));
+    child.once("exit", (code) => code !== 0 && reject(new Error(`load client exited with ${code}`)));
+  });
+  // The child loads its bodies before it starts its clock; the server's clock spans that too, so
+  // its CPU share below is a slight underestimate (idle time counted as wall).
+  const cpu0 = process.cpuUsage();
+  child.send(job);
+  const r = await got;
+  const cpu = process.cpuUsage(cpu0);
+  return { r, serverCpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+const rows: { name: string; r: LoadResult; serverCpuMs: number; rate: number }[] = [];
+for (const [name, mode, file] of [
+  ["HTTP POST /orders", "http", httpBodies.file],
+  [`WS /ws/orders (${o.encoding})`, "ws", wsBodies.file],
+] as const) {
+  const { r, serverCpuMs } = await phase(mode, file);
+  const rate = r.accepted / (r.wallMs / 1000);
+  rows.push({ name, r, serverCpuMs, rate });
+  say(`${name}: ${r.accepted}/${r.sent} accepted in ${(r.wallMs / 1000).toFixed(2)} s`);
+}
+const sealed = server.sequencer.openBatchNumber - 1n;
+await server.stop();
+
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+console.log(
+  "\npath                       accepted   sent       wall s   accepted/s   client CPU (of 1 core)   server CPU (of 1 core)   refused",
+);
+for (const { name, r, serverCpuMs, rate } of rows) {
+  const refused = Object.entries(r.refused)
+    .map(([c, n]) => `${c}:${n}`)
+    .join(" ");
+  console.log(
+    `${name.padEnd(27)}${String(r.accepted).padEnd(11)}${String(r.sent).padEnd(11)}${(r.wallMs / 1000).toFixed(2).padEnd(9)}${Math.round(rate).toLocaleString("en-US").padEnd(13)}${pct(r.cpuMs / r.wallMs).padEnd(25)}${pct(serverCpuMs / r.wallMs).padEnd(25)}${refused || "-"}${r.closed ? ` closed:${r.closed}` : ""}`,
+  );
+}
+const [h, w] = rows;
+console.log(
+  `\nWS ÷ HTTP accepted/s: ${(w!.rate / h!.rate).toFixed(1)}x   (goal: ≥ 10,000 accepted signed orders/s via WS)`,
+);
+console.log(`batches sealed during the run: ${sealed}`);
