@@ -38,7 +38,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     );
   const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
   const metrics = createMetrics();
-  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO });
+  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO, nativeKeyTables: cfg.SIG_KEY_TABLES });
 
   const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
   await db.open();
@@ -89,6 +89,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
     urgentPriceMoveBps: cfg.URGENT_PRICE_MOVE_BPS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
+    treeDeferMs: cfg.TREE_DEFER_MS,
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
     liquidationLane: laneOn,
     ...(cfg.BACKPRESSURE === "on"

@@ -77,6 +77,14 @@ export interface SequencerOptions {
    * reserved slots, no backpressure (and the node gives every proof the same priority). Default true.
    */
   liquidationLane?: boolean;
+  /**
+   * How long a sealed batch's tree work (its witness and record: the prover's input, ~3-7 ms of
+   * Poseidon per default batch, none of it on the ack path) may wait while requests are queued, ms.
+   * Under a burst the event loop then goes to admission first and the tree catches up after; the
+   * wait adds at most this to a batch's seal→proving time. With backpressure on, the batches waiting
+   * are also bounded by the admission rule's backlog. 0 (default): tree work runs as soon as it can.
+   */
+  treeDeferMs?: number;
   clock: () => number;
   log: Logger;
 }
@@ -494,6 +502,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const sealedAt = this.#sealedAt.get(batch) ?? this.#o.clock();
     this.#sealedAt.delete(batch);
     this.#treeChain = this.#treeChain.then(async () => {
+      await this.#treeTurn(sealedAt);
       const fresh = buildBatch2Record(this.#o.chain, batch, this.#signatures, sealedAt);
       const stored = await this.batches.get(fresh.batchNumber);
       if (stored && stored.newStateRoot !== fresh.newStateRoot) {
@@ -514,6 +523,16 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       this.#running = false;
       this.#o.log.fatal({ err }, "applying a sealed batch to the tree failed");
     });
+  }
+
+  /** Waits while requests are queued, at most until `sealedAt + treeDeferMs` (see the option). */
+  async #treeTurn(sealedAt: number): Promise<void> {
+    const until = sealedAt + (this.#o.treeDeferMs ?? 0);
+    const busy = () => {
+      const q = this.lanes.size;
+      return q.normal + q.liquidation > 0;
+    };
+    while (this.#running && busy() && this.#o.clock() < until) await new Promise((r) => setImmediate(r));
   }
 
   /** Resolves once every batch sealed so far is in the tree and the batch store. */

@@ -26,6 +26,7 @@ import { Sequencer } from "../../sequencer/sequencer.ts";
 
 export interface BenchServer {
   url: string;
+  treeDeferMs: number;
   sequencer: Sequencer;
   pool: VerifyPool;
   cryptoBackend: string;
@@ -40,6 +41,8 @@ export interface BenchServerOptions {
   price: bigint;
   /** Verify-pool threads; undefined = one per core. */
   verifyThreads?: number;
+  /** Sequencer settings over the devnet's defaults (env names, as .env.example). */
+  config?: Record<string, string>;
 }
 
 const DUMMY_L1 = {
@@ -50,9 +53,9 @@ const DUMMY_L1 = {
 };
 
 export async function startBenchServer(o: BenchServerOptions): Promise<BenchServer> {
-  const cfg = loadSequencerConfig(DUMMY_L1);
+  const cfg = loadSequencerConfig({ ...DUMMY_L1, ...o.config });
   const inst = loadInstance(cfg.CIRCUIT_INSTANCE) as Batch2Instance;
-  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO });
+  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO, nativeKeyTables: cfg.SIG_KEY_TABLES });
   const dir = mkdtempSync(join(tmpdir(), "bench-intake-"));
   const db = new Level<string, Buffer>(dir, { valueEncoding: "buffer" });
   await db.open();
@@ -74,6 +77,7 @@ export async function startBenchServer(o: BenchServerOptions): Promise<BenchServ
     maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
     urgentPriceMoveBps: cfg.URGENT_PRICE_MOVE_BPS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
+    treeDeferMs: cfg.TREE_DEFER_MS,
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
     liquidationLane: cfg.LIQUIDATION_LANE === "on",
     clock: Date.now,
@@ -110,6 +114,7 @@ export async function startBenchServer(o: BenchServerOptions): Promise<BenchServ
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   return {
     url,
+    treeDeferMs: cfg.TREE_DEFER_MS,
     sequencer,
     pool,
     cryptoBackend,
