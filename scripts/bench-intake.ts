@@ -9,7 +9,7 @@
  *     [--verify-threads N]
  */
 import { fork } from "node:child_process";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { Command } from "commander";
 import { startBenchServer } from "./intake/bench-server.ts";
 import type { LoadJob, LoadResult } from "./intake/load-client.ts";
@@ -81,7 +81,10 @@ say(
 );
 
 /** One phase in a child process; the server's CPU over the same span is this process's. */
-async function phase(mode: LoadJob["mode"], file: string): Promise<{ r: LoadResult; serverCpuMs: number }> {
+async function phase(
+  mode: LoadJob["mode"],
+  file: string,
+): Promise<{ r: LoadResult; serverCpuMs: number }> {
   const child = fork(new URL("./intake/load-client.ts", import.meta.url), [], {
     execArgv: ["--import", "tsx"],
     serialization: "advanced",
@@ -108,7 +111,13 @@ async function phase(mode: LoadJob["mode"], file: string): Promise<{ r: LoadResu
   return { r, serverCpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-const rows: { name: string; r: LoadResult; serverCpuMs: number; rate: number; catchUpMs: number }[] = [];
+const rows: {
+  name: string;
+  r: LoadResult;
+  serverCpuMs: number;
+  rate: number;
+  catchUpMs: number;
+}[] = [];
 for (const [name, mode, file] of [
   ["HTTP POST /orders", "http", httpBodies.file],
   [`WS /ws/orders (${o.encoding})`, "ws", wsBodies.file],
@@ -129,22 +138,34 @@ await server.stop();
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 console.log(
-  "\npath                       accepted   sent       wall s   accepted/s   client CPU (of 1 core)   server CPU (of 1 core)   tree catch-up s   incl. catch-up/s   refused",
+  "\npath                       accepted   sent       wall s   accepted/s   client CPU (of 1 core)   server CPU (of 1 core)   per server CPU-s   tree catch-up s   incl. catch-up/s   refused",
 );
 for (const { name, r, serverCpuMs, rate, catchUpMs } of rows) {
   const refused = Object.entries(r.refused)
     .map(([c, n]) => `${c}:${n}`)
     .join(" ");
   console.log(
-    `${name.padEnd(27)}${String(r.accepted).padEnd(11)}${String(r.sent).padEnd(11)}${(r.wallMs / 1000).toFixed(2).padEnd(9)}${Math.round(rate).toLocaleString("en-US").padEnd(13)}${pct(r.cpuMs / r.wallMs).padEnd(25)}${pct(serverCpuMs / r.wallMs).padEnd(25)}${(catchUpMs / 1000).toFixed(2).padEnd(18)}${Math.round(
+    `${name.padEnd(27)}${String(r.accepted).padEnd(11)}${String(r.sent).padEnd(11)}${(r.wallMs / 1000).toFixed(2).padEnd(9)}${Math.round(rate).toLocaleString("en-US").padEnd(13)}${pct(r.cpuMs / r.wallMs).padEnd(25)}${pct(serverCpuMs / r.wallMs).padEnd(25)}${Math.round(r.accepted / (serverCpuMs / 1000)).toLocaleString("en-US").padEnd(19)}${(catchUpMs / 1000).toFixed(2).padEnd(18)}${Math.round(
       r.accepted / ((r.wallMs + catchUpMs) / 1000),
     )
       .toLocaleString("en-US")
       .padEnd(19)}${refused || "-"}${r.closed ? ` closed:${r.closed}` : ""}`,
   );
 }
+console.log("\nCPU per accepted order, µs: server process (main thread + verify workers + libuv), load client");
+for (const { name, r, serverCpuMs } of rows)
+  console.log(
+    `${name.padEnd(27)}server ${((1000 * serverCpuMs) / r.accepted).toFixed(0)}, client ${((1000 * r.cpuMs) / r.accepted).toFixed(0)}`,
+  );
 const [h, w] = rows;
 console.log(
   `\nWS ÷ HTTP accepted/s: ${(w!.rate / h!.rate).toFixed(1)}x   (goal: ≥ 10,000 accepted signed orders/s via WS)`,
 );
 console.log(`batches sealed during the run: ${sealed}`);
+console.log(
+  "per server CPU-s: accepted orders per second of the server process's CPU (main thread, verify workers,\n" +
+    "libuv) over the phase; the figure that moves least when other jobs share the cores. Load average now: " +
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" "),
+);

@@ -96,6 +96,8 @@ export interface SequencerEvents {
 }
 
 const GROUP_COMMIT = 256;
+/** See `treeDeferMs`: this long without a new request and the sequencer counts as idle. */
+const TREE_IDLE_MS = 20;
 
 /**
  * Single writer of the rollup state. Requests wait in two lanes; the loop applies them to the engine
@@ -128,6 +130,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   #genesisRoot = 0n;
   readonly #sealedAt = new WeakMap<OpenBatch2, number>();
   #sweepTimer: NodeJS.Timeout | undefined;
+  /** When the last request was queued: tree work treats the sequencer as busy shortly after it. */
+  #lastReceivedAt = Number.NEGATIVE_INFINITY;
 
   constructor(o: SequencerOptions) {
     super();
@@ -260,12 +264,14 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
           },
         ),
       );
+    const receivedAt = this.#o.clock();
+    this.#lastReceivedAt = receivedAt;
     return new Promise((resolve, reject) => {
       this.lanes.push({
         lane,
         tx,
         ...(signature ? { signature } : {}),
-        receivedAt: this.#o.clock(),
+        receivedAt,
         resolve: resolve as (v: unknown) => void,
         reject,
       });
@@ -528,11 +534,14 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   /** Waits while requests are queued, at most until `sealedAt + treeDeferMs` (see the option). */
   async #treeTurn(sealedAt: number): Promise<void> {
     const until = sealedAt + (this.#o.treeDeferMs ?? 0);
+    // Lanes drain every step, so "queued right now" flickers under load: a request in the last
+    // TREE_IDLE_MS counts as busy too.
     const busy = () => {
       const q = this.lanes.size;
-      return q.normal + q.liquidation > 0;
+      return q.normal + q.liquidation > 0 || this.#o.clock() - this.#lastReceivedAt < TREE_IDLE_MS;
     };
-    while (this.#running && busy() && this.#o.clock() < until) await new Promise((r) => setImmediate(r));
+    // A timer, not setImmediate: polling every turn would keep the event loop spinning at 100%.
+    while (this.#running && busy() && this.#o.clock() < until) await new Promise((r) => setTimeout(r, 5));
   }
 
   /** Resolves once every batch sealed so far is in the tree and the batch store. */
