@@ -11,6 +11,10 @@
 import { fork } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { Command } from "commander";
+import { orderBody } from "../sequencer/api/schemas.ts";
+import { warmUpCrypto } from "../sequencer/crypto/keys.ts";
+import { activeNative } from "../sequencer/crypto/native.ts";
+import { signedPreimageOf } from "../sequencer/proof/signed-message.ts";
 import { startBenchServer } from "./intake/bench-server.ts";
 import type { LoadJob, LoadResult } from "./intake/load-client.ts";
 import { presign, traderKey, type Workload } from "./intake/workload.ts";
@@ -63,6 +67,34 @@ say(
   `pre-signed ${http.pairs * http.rounds * 2 + ws.pairs * ws.rounds * 2} orders in ${((performance.now() - t) / 1000).toFixed(1)} s (cached by parameters in the temp dir)`,
 );
 
+/**
+ * What one order's signature check costs on this machine now (one thread, native): Poseidon over the
+ * 11 signed fields, then the EdDSA verify (a key with its table). Every order pays both, in the verify
+ * workers; it bounds what the cores can admit whatever the transport.
+ */
+function cryptoCostUs(body: Record<string, unknown>): { hashUs: number; verifyUs: number } {
+  warmUpCrypto({ nativeKeyTables: 512 });
+  const addon = activeNative();
+  if (!addon) return { hashUs: Number.NaN, verifyUs: Number.NaN };
+  const b = orderBody.parse(body);
+  const pre = signedPreimageOf({ kind: "order", ...b, price: b.price ?? 0n })!;
+  const key = traderKey(ws, 0).pubKey;
+  const msg = addon.poseidon(pre)!;
+  const n = 2000;
+  let t0 = performance.now();
+  for (let i = 0; i < n; i++) addon.poseidon(pre);
+  const hashUs = ((performance.now() - t0) * 1000) / n;
+  const { r8x, r8y, s } = b.signature;
+  for (let i = 0; i < 4; i++) addon.verify(msg, r8x, r8y, key[0], key[1], s); // earn the key its table
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) addon.verify(msg, r8x, r8y, key[0], key[1], s);
+  return { hashUs, verifyUs: ((performance.now() - t0) * 1000) / n };
+}
+const cost = cryptoCostUs(wsBodies.bodies[0]![0]!);
+say(
+  `signature check per order, one thread: Poseidon(11) ${cost.hashUs.toFixed(0)} µs + verify ${cost.verifyUs.toFixed(0)} µs`,
+);
+
 const traders = [http, ws].flatMap((w) =>
   Array.from({ length: 2 * w.pairs }, (_, i) => traderKey(w, i).pubKey as readonly [bigint, bigint]),
 );
@@ -81,10 +113,7 @@ say(
 );
 
 /** One phase in a child process; the server's CPU over the same span is this process's. */
-async function phase(
-  mode: LoadJob["mode"],
-  file: string,
-): Promise<{ r: LoadResult; serverCpuMs: number }> {
+async function phase(mode: LoadJob["mode"], file: string): Promise<{ r: LoadResult; serverCpuMs: number }> {
   const child = fork(new URL("./intake/load-client.ts", import.meta.url), [], {
     execArgv: ["--import", "tsx"],
     serialization: "advanced",
@@ -145,14 +174,20 @@ for (const { name, r, serverCpuMs, rate, catchUpMs } of rows) {
     .map(([c, n]) => `${c}:${n}`)
     .join(" ");
   console.log(
-    `${name.padEnd(27)}${String(r.accepted).padEnd(11)}${String(r.sent).padEnd(11)}${(r.wallMs / 1000).toFixed(2).padEnd(9)}${Math.round(rate).toLocaleString("en-US").padEnd(13)}${pct(r.cpuMs / r.wallMs).padEnd(25)}${pct(serverCpuMs / r.wallMs).padEnd(25)}${Math.round(r.accepted / (serverCpuMs / 1000)).toLocaleString("en-US").padEnd(19)}${(catchUpMs / 1000).toFixed(2).padEnd(18)}${Math.round(
+    `${name.padEnd(27)}${String(r.accepted).padEnd(11)}${String(r.sent).padEnd(11)}${(r.wallMs / 1000).toFixed(2).padEnd(9)}${Math.round(rate).toLocaleString("en-US").padEnd(13)}${pct(r.cpuMs / r.wallMs).padEnd(25)}${pct(serverCpuMs / r.wallMs).padEnd(25)}${Math.round(
+      r.accepted / (serverCpuMs / 1000),
+    )
+      .toLocaleString("en-US")
+      .padEnd(19)}${(catchUpMs / 1000).toFixed(2).padEnd(18)}${Math.round(
       r.accepted / ((r.wallMs + catchUpMs) / 1000),
     )
       .toLocaleString("en-US")
       .padEnd(19)}${refused || "-"}${r.closed ? ` closed:${r.closed}` : ""}`,
   );
 }
-console.log("\nCPU per accepted order, µs: server process (main thread + verify workers + libuv), load client");
+console.log(
+  "\nCPU per accepted order, µs: server process (main thread + verify workers + libuv), load client",
+);
 for (const { name, r, serverCpuMs } of rows)
   console.log(
     `${name.padEnd(27)}server ${((1000 * serverCpuMs) / r.accepted).toFixed(0)}, client ${((1000 * r.cpuMs) / r.accepted).toFixed(0)}`,

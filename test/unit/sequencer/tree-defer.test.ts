@@ -17,14 +17,22 @@ describe("tree work deferral (treeDeferMs)", () => {
     const dir = mkdtempSync(join(tmpdir(), "seq-tree-defer-"));
     dirs.push(dir);
     let t = 1_000;
-    const { db, seq } = await openSequencer(dir, 60_000, undefined, 1, { treeDeferMs: 1_000, clock: () => t });
+    const { db, seq } = await openSequencer(dir, 60_000, undefined, 1, {
+      treeDeferMs: 1_000,
+      clock: () => t,
+    });
     const sealed: bigint[] = [];
     seq.on("sealed", (r) => sealed.push(r.batchNumber));
     await seq.start();
     let index = 0n;
     const deposit = () => {
       const k = devKey(`defer-${index}`);
-      return seq.submitDeposit({ index: index++, pubKeyX: k.pubKey[0], pubKeyY: k.pubKey[1], amount: 1_000n });
+      return seq.submitDeposit({
+        index: index++,
+        pubKeyX: k.pubKey[0],
+        pubKeyY: k.pubKey[1],
+        amount: 1_000n,
+      });
     };
 
     // The unit instance takes two deposits per batch: the third seals batch 1 (ack first, tree later).
