@@ -47,8 +47,8 @@ const sequencerSchema = z.object({
   /** Zombie sweep and follow-up of open liquidation events, ms; 0 turns it off. */
   SWEEP_INTERVAL_MS: intFromEnv(5_000),
   MAX_NORMAL_QUEUE: intFromEnv(50_000),
-  /** A sealed batch's tree work may wait this long while requests are queued, ms (Sequencer docs). */
-  TREE_DEFER_MS: intFromEnv(2_000),
+  /** A sealed batch's tree work may wait this long while requests arrive, ms; 0 = never (Sequencer docs). */
+  TREE_DEFER_MS: intFromEnv(0),
   L1_POLL_MS: intFromEnv(500),
   /**
    * "off" runs the lane-off baseline (docs/LANE.md): one FIFO, no reserved slots, no backpressure,
@@ -70,6 +70,8 @@ const sequencerSchema = z.object({
    * table verifies in about half the time. Size it to the accounts signing at once.
    */
   SIG_KEY_TABLES: intFromEnv(512),
+  /** Signature-check worker threads (docs/ORDER-ENTRY.md); unset = one per core, 0 = in the API's thread. */
+  VERIFY_THREADS: z.coerce.number().int().nonnegative().optional(),
 });
 
 const proverSchema = z.object({

@@ -81,8 +81,8 @@ export interface SequencerOptions {
    * How long a sealed batch's tree work (its witness and record: the prover's input, ~3-7 ms of
    * Poseidon per default batch, none of it on the ack path) may wait while requests are queued, ms.
    * Under a burst the event loop then goes to admission first and the tree catches up after; the
-   * wait adds at most this to a batch's seal→proving time. With backpressure on, the batches waiting
-   * are also bounded by the admission rule's backlog. 0 (default): tree work runs as soon as it can.
+   * wait adds at most this to every batch's seal→proving time, liquidation batches included (so it
+   * adds to docs/LANE.md's bound). 0 (default): tree work runs as soon as it can.
    */
   treeDeferMs?: number;
   clock: () => number;

@@ -101,7 +101,8 @@ export async function startBenchServer(o: BenchServerOptions): Promise<BenchServ
   // The keeper's tick: index prices go stale after a minute.
   const keeperTimer = setInterval(() => void postPrice().catch(() => {}), 5_000);
 
-  const pool = new VerifyPool(o.verifyThreads === undefined ? {} : { threads: o.verifyThreads });
+  const threads = o.verifyThreads ?? cfg.VERIFY_THREADS;
+  const pool = new VerifyPool(threads === undefined ? {} : { threads });
   await pool.ready();
   const app = buildServer({
     sequencer,

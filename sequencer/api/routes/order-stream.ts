@@ -72,15 +72,17 @@ class OrderStreamSession {
     } catch (err) {
       reply = Promise.resolve({ frame: null, error: errorBodyOf(err) });
     }
+    // Every frame gets exactly one reply, in order: a failure here must not stall the frames after it.
     this.#replied = this.#replied
       .then(() => reply)
       .then((r) => {
         if (this.socket.readyState === this.socket.OPEN) this.socket.send(encodeFrame(r, binary));
-      });
+      })
+      .catch(() => undefined);
   }
 
   #run(frame: number | null, items: FrameItem[]): Promise<FrameReply> {
-    // Parsing and hashing are synchronous: every item is checked before any is queued.
+    // Parsing is synchronous, and every item is parsed and signature-checked before any is queued.
     const slots: Slot[] = items.map((it) => {
       try {
         return { p: prepare(this.deps, it.kind as WriteKind, it.body) };
@@ -102,8 +104,8 @@ class OrderStreamSession {
       () => undefined,
       () => undefined,
     );
-    return admitted.then(
-      async (pending) => {
+    const answered = admitted.then(
+      async (pending): Promise<FrameReply> => {
         const settled = await Promise.allSettled(pending);
         const results = settled.map((r, i): ItemReply => {
           const id = items[i]!.id;
@@ -120,6 +122,8 @@ class OrderStreamSession {
         results: items.map((it) => ({ id: it.id, ok: false as const, error: errorBodyOf(err) })),
       }),
     );
+    // Unreachable unless building the reply itself throws: answer the frame rather than leave it.
+    return answered.catch((err) => ({ frame, error: errorBodyOf(err) }));
   }
 }
 
