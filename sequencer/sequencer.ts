@@ -78,8 +78,9 @@ export interface SequencerOptions {
    */
   liquidationLane?: boolean;
   /**
-   * How long a sealed batch's tree work (its witness and record: the prover's input, ~3-7 ms of
-   * Poseidon per default batch, none of it on the ack path) may wait while requests are queued, ms.
+   * How long a sealed batch's tree work (its witness and record: the prover's input, ~10 ms of
+   * Poseidon per default batch on a 2-core box, none of it on the ack path) may wait while requests
+   * keep arriving (queued, or one in the last TREE_IDLE_MS), ms.
    * Under a burst the event loop then goes to admission first and the tree catches up after; the
    * wait adds at most this to every batch's seal→proving time, liquidation batches included (so it
    * adds to docs/LANE.md's bound). 0 (default): tree work runs as soon as it can.
