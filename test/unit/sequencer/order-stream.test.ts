@@ -182,3 +182,47 @@ describe("GET /ws/orders", () => {
     assert.equal(s.pending, 0);
   });
 });
+
+describe("GET /ws/orders when the normal lane sheds", () => {
+  it("answers OVERLOADED per item with retryAfterMs (HTTP's 503 Retry-After), and the item changes nothing", async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), "seq-stream-shed-"));
+    // A normal lane of one: the second item of a frame finds it full (a frame queues in one loop).
+    const { db, seq } = await openSequencer(dir2, 60_000, undefined, 1, { maxNormalQueue: 1 });
+    await seq.start();
+    const app = buildServer({
+      sequencer: seq,
+      keeperPubKey: UNIT_KEEPER.pubKey,
+      registry: new Registry(),
+      status: { stateRoot: () => 0n, lastProvenBatch: () => 0n, lastVerifiedBatch: () => 0n },
+      now: () => 1_000,
+    });
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      for (const [i, k] of [alice, bob].entries())
+        await seq.submitDeposit({
+          index: BigInt(i),
+          pubKeyX: k.pubKey[0],
+          pubKeyY: k.pubKey[1],
+          amount: 10n ** 9n,
+        });
+      const [a, b] = [alice, bob].map((k) => seq.engine.accountIdByKey(...k.pubKey) as number);
+      const terms = { nonce: 1n, marketId: 0, side: "buy", type: "limit", price: PRICE, size: 1n } as const;
+      const s = await OrderStream.connect(url);
+      const [first, second] = await Promise.all([
+        s.send("order", signedOrderBody(alice.prv, { accountId: a!, ...terms })),
+        s.send("order", signedOrderBody(bob.prv, { accountId: b!, ...terms })),
+      ]);
+      await s.close();
+      assert.ok(first!.ok || ("error" in first! && first.error.code !== "OVERLOADED"), JSON.stringify(first));
+      assert.ok(!second!.ok && "error" in second!, JSON.stringify(second));
+      assert.equal(second.error.code, "OVERLOADED");
+      assert.equal(second.error.retryAfterMs, 1000);
+      assert.equal(seq.engine.account(b!)!.nonce, 0n);
+    } finally {
+      await app.close();
+      await seq.stop();
+      await db.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
+  });
+});
