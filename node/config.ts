@@ -47,6 +47,8 @@ const sequencerSchema = z.object({
   /** Zombie sweep and follow-up of open liquidation events, ms; 0 turns it off. */
   SWEEP_INTERVAL_MS: intFromEnv(5_000),
   MAX_NORMAL_QUEUE: intFromEnv(50_000),
+  /** A sealed batch's tree work may wait this long while requests arrive, ms; 0 = never (Sequencer docs). */
+  TREE_DEFER_MS: intFromEnv(0),
   L1_POLL_MS: intFromEnv(500),
   /**
    * "off" runs the lane-off baseline (docs/LANE.md): one FIFO, no reserved slots, no backpressure,
@@ -63,6 +65,13 @@ const sequencerSchema = z.object({
   L1_MS_ESTIMATE: intFromEnv(2_000),
   /** Signature checks and Poseidon: unset = native when it was built (npm install builds it), else wasm with a warning. */
   CRYPTO: z.enum(["native", "wasm"]).optional(),
+  /**
+   * Per-key tables of the native verifier (~250 kB each, least recently used dropped): a key with a
+   * table verifies in about half the time. Size it to the accounts signing at once.
+   */
+  SIG_KEY_TABLES: intFromEnv(512),
+  /** Signature-check worker threads (docs/ORDER-ENTRY.md); unset = one per core, 0 = in the API's thread. */
+  VERIFY_THREADS: z.coerce.number().int().nonnegative().optional(),
 });
 
 const proverSchema = z.object({

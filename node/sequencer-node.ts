@@ -7,6 +7,7 @@ import { ProofQueue } from "../prover/queue.ts";
 import { buildServer } from "../sequencer/api/server.ts";
 import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
 import { devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
+import { VerifyPool } from "../sequencer/crypto/verify-pool.ts";
 import { ProvingCapacity } from "../sequencer/mempool/admission.ts";
 import { Sequencer } from "../sequencer/sequencer.ts";
 import { ConfigError, type SequencerConfig } from "./config.ts";
@@ -38,7 +39,9 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     );
   const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
   const metrics = createMetrics();
-  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO });
+  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO, nativeKeyTables: cfg.SIG_KEY_TABLES });
+  // After warmUpCrypto: the workers use the addon this thread loaded and set up.
+  const verifyPool = new VerifyPool(cfg.VERIFY_THREADS === undefined ? {} : { threads: cfg.VERIFY_THREADS });
 
   const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
   await db.open();
@@ -53,6 +56,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
 
   // Before the WAL is replayed or anything is queued: this config must describe the deployed genesis.
   try {
+    await verifyPool.ready();
     await checkDeployedGenesis({
       rpcUrl: cfg.L1_RPC_URL,
       rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
@@ -62,6 +66,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       keeperPubKey,
     });
   } catch (err) {
+    await verifyPool.close();
     await db.close();
     throw err;
   }
@@ -89,6 +94,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
     urgentPriceMoveBps: cfg.URGENT_PRICE_MOVE_BPS,
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
+    treeDeferMs: cfg.TREE_DEFER_MS,
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
     liquidationLane: laneOn,
     ...(cfg.BACKPRESSURE === "on"
@@ -295,6 +301,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     now: clock,
     keeperPubKey,
     registry: metrics.registry,
+    verifyPool,
     status: {
       stateRoot: () => sequencer.stateRoot,
       lastProvenBatch: () => lastProven,
@@ -312,6 +319,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       await watcher.stop();
       await submitter.stop();
       await sequencer.stop();
+      await verifyPool.close();
       await proofs.close();
       await db.close();
     },

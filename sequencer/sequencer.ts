@@ -80,6 +80,15 @@ export interface SequencerOptions {
   liquidationLane?: boolean;
   /** Where applied txs are traced (received → acked, plus liquidation triggers). Default: a new one. */
   trace?: TxTrace;
+  /**
+   * How long a sealed batch's tree work (its witness and record: the prover's input, ~10 ms of
+   * Poseidon per default batch on a 2-core box, none of it on the ack path) may wait while requests
+   * keep arriving (queued, or one in the last TREE_IDLE_MS), ms.
+   * Under a burst the event loop then goes to admission first and the tree catches up after; the
+   * wait adds at most this to every batch's seal→proving time, liquidation batches included (so it
+   * adds to docs/LANE.md's bound). 0 (default): tree work runs as soon as it can.
+   */
+  treeDeferMs?: number;
   clock: () => number;
   log: Logger;
 }
@@ -91,6 +100,8 @@ export interface SequencerEvents {
 }
 
 const GROUP_COMMIT = 256;
+/** See `treeDeferMs`: this long without a new request and the sequencer counts as idle. */
+const TREE_IDLE_MS = 20;
 
 /**
  * Single writer of the rollup state. Requests wait in two lanes; the loop applies them to the engine
@@ -127,6 +138,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   #genesisRoot = 0n;
   readonly #sealedAt = new WeakMap<OpenBatch2, number>();
   #sweepTimer: NodeJS.Timeout | undefined;
+  /** When the last request was queued: tree work treats the sequencer as busy shortly after it. */
+  #lastReceivedAt = Number.NEGATIVE_INFINITY;
 
   constructor(o: SequencerOptions) {
     super();
@@ -260,12 +273,14 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
           },
         ),
       );
+    const receivedAt = this.#o.clock();
+    this.#lastReceivedAt = receivedAt;
     return new Promise((resolve, reject) => {
       this.lanes.push({
         lane,
         tx,
         ...(signature ? { signature } : {}),
-        receivedAt: this.#o.clock(),
+        receivedAt,
         resolve: resolve as (v: unknown) => void,
         reject,
       });
@@ -536,6 +551,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const sealedAt = this.#sealedAt.get(batch) ?? this.#o.clock();
     this.#sealedAt.delete(batch);
     this.#treeChain = this.#treeChain.then(async () => {
+      await this.#treeTurn(sealedAt);
       const fresh = buildBatch2Record(this.#o.chain, batch, this.#signatures, sealedAt);
       const stored = await this.batches.get(fresh.batchNumber);
       if (stored && stored.newStateRoot !== fresh.newStateRoot) {
@@ -556,6 +572,19 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       this.#running = false;
       this.#o.log.fatal({ err }, "applying a sealed batch to the tree failed");
     });
+  }
+
+  /** Waits while requests are queued, at most until `sealedAt + treeDeferMs` (see the option). */
+  async #treeTurn(sealedAt: number): Promise<void> {
+    const until = sealedAt + (this.#o.treeDeferMs ?? 0);
+    // Lanes drain every step, so "queued right now" flickers under load: a request in the last
+    // TREE_IDLE_MS counts as busy too.
+    const busy = () => {
+      const q = this.lanes.size;
+      return q.normal + q.liquidation > 0 || this.#o.clock() - this.#lastReceivedAt < TREE_IDLE_MS;
+    };
+    // A timer, not setImmediate: polling every turn would keep the event loop spinning at 100%.
+    while (this.#running && busy() && this.#o.clock() < until) await new Promise((r) => setTimeout(r, 5));
   }
 
   /** Resolves once every batch sealed so far is in the tree and the batch store. */

@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
-import { ProverOverloadedError } from "../mempool/admission.ts";
+import type { VerifyPool } from "../crypto/verify-pool.ts";
 import type { Sequencer } from "../sequencer.ts";
 import { toHttpError } from "./http-errors.ts";
+import { retryAfterS } from "./retry-after.ts";
+import { registerOrderStream } from "./routes/order-stream.ts";
 import { registerReadRoutes } from "./routes/reads.ts";
 import { registerTraceRoutes } from "./routes/trace.ts";
 import { registerWriteRoutes } from "./routes/writes.ts";
@@ -20,16 +22,17 @@ export interface ApiDeps {
   status: PipelineStatus;
   /** The sequencer's clock (ms): stamps receive times on prices. Default Date.now. */
   now?: () => number;
+  /** Signature checks in worker threads; unset = in the request's thread (verifyMessage). */
+  verifyPool?: VerifyPool;
 }
 
-/** The sequencer's HTTP API. Every error leaves as `{code, message, details}` with a 4xx/5xx. */
+/** The sequencer's HTTP API, and the order-entry WebSocket at /ws/orders. Every error leaves as `{code, message, details}` with a 4xx/5xx. */
 export function buildServer(deps: ApiDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   app.setErrorHandler((err, _req, reply) => {
     const { status, body } = toHttpError(err);
     // A shed request says when to come back: the provers' estimate, or a second for a full queue.
-    if (body.code === "OVERLOADED")
-      void reply.header("retry-after", String(err instanceof ProverOverloadedError ? err.retryAfterS : 1));
+    if (body.code === "OVERLOADED") void reply.header("retry-after", String(retryAfterS(err)));
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((req, reply) => {
@@ -38,5 +41,6 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerReadRoutes(app, deps);
   registerTraceRoutes(app, deps);
   registerWriteRoutes(app, deps);
+  registerOrderStream(app, deps);
   return app;
 }

@@ -50,6 +50,11 @@ export function verifyMessage(
 export interface WarmUpCryptoOptions extends EdwardsWasmOptions {
   /** Force a backend (the node's CRYPTO setting); unset = native when built, else wasm with a warning. */
   backend?: CryptoBackend | undefined;
+  /**
+   * Per-key tables in the native addon (~250 kB each, LRU; default keyTableSlots or 128). Fewer tables
+   * than the keys signing in turn makes every check a miss, about twice the cost of a hit.
+   */
+  nativeKeyTables?: number | undefined;
 }
 
 /**
@@ -58,14 +63,14 @@ export interface WarmUpCryptoOptions extends EdwardsWasmOptions {
  * start-up of anything latency-sensitive. Returns the backend in use.
  */
 export function warmUpCrypto(opts: WarmUpCryptoOptions = {}): CryptoBackend {
-  const { backend: choice, ...wasmOpts } = opts;
+  const { backend: choice, nativeKeyTables, ...wasmOpts } = opts;
   const backend = useCryptoBackend(choice);
   warmUpPoseidon();
   // Signing and key derivation stay on wasm whatever the backend.
   edwardsWasm(wasmOpts);
   const addon = backend === "native" ? loadNative() : undefined;
   if (addon) {
-    addon.setKeyCache(wasmOpts.keyTableSlots ?? 128, wasmOpts.buildAfterHits ?? 2);
+    addon.setKeyCache(nativeKeyTables ?? wasmOpts.keyTableSlots ?? 128, wasmOpts.buildAfterHits ?? 2);
     addon.selftest(); // builds the B8 table
   }
   return backend;

@@ -70,9 +70,14 @@ export function orderMessage(o: OrderMessageFields): bigint {
   return poseidon(orderMessageFields(o));
 }
 
+/** [2, accountId, nonce, marketId, orderId]: what a cancel signs, before hashing. */
+export function cancelMessageFields(c: CancelMessageFields): bigint[] {
+  return [MESSAGE_KIND.cancel, BigInt(c.accountId), c.nonce, BigInt(c.marketId), c.orderId];
+}
+
 /** Poseidon([2, accountId, nonce, marketId, orderId]). */
 export function cancelMessage(c: CancelMessageFields): bigint {
-  return poseidon([MESSAGE_KIND.cancel, BigInt(c.accountId), c.nonce, BigInt(c.marketId), c.orderId]);
+  return poseidon(cancelMessageFields(c));
 }
 
 /** Poseidon([3, accountId, nonce, amount, l1Address]). */
@@ -80,9 +85,14 @@ export function withdrawalMessage(w: WithdrawalMessageFields): bigint {
   return poseidon([MESSAGE_KIND.withdrawal, BigInt(w.accountId), w.nonce, w.amount, w.l1Address]);
 }
 
+/** [4, marketId, price, timestampMs]: what the keeper signs, before hashing. */
+export function priceMessageFields(p: PriceMessageFields): bigint[] {
+  return [MESSAGE_KIND.price, BigInt(p.marketId), p.price, p.timestampMs];
+}
+
 /** Poseidon([4, marketId, price, timestampMs]); signed by the oracle keeper key. */
 export function priceMessage(p: PriceMessageFields): bigint {
-  return poseidon([MESSAGE_KIND.price, BigInt(p.marketId), p.price, p.timestampMs]);
+  return poseidon(priceMessageFields(p));
 }
 
 /**

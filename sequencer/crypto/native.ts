@@ -39,7 +39,8 @@ export class NativeCryptoUnavailableError extends BaseError {
 }
 
 const N_ROUNDS_P = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68] as const;
-const ADDON_PATH = fileURLToPath(new URL("../../prover/native/build/zkcrypto.node", import.meta.url));
+/** Where `npm install` builds the addon; the verify pool's workers load it from here too. */
+export const ADDON_PATH = fileURLToPath(new URL("../../prover/native/build/zkcrypto.node", import.meta.url));
 
 interface RawConstants {
   C: string[][];
