@@ -1,153 +1,142 @@
 /**
- * `npm run loadtest` against a running devnet: a calm phase, then a spike of many more traders (the
- * 11 Oct 2025 shape: volume ×N) with an oracle shock in the middle. It reports, per phase, accepted
- * ops/s and ack latency percentiles, rejections by code, and from the sequencer's /metrics how long
- * requests waited in each lane, so the liquidation lane can be compared with the normal one in the same
- * run. Not a test: it sends only to the devnet's loopback addresses and stops by itself.
- *   npm run loadtest -- [--calm-traders 4] [--spike-traders 64] [--seconds 20]
+ * The load lab: `npm run loadtest -- --scenario oct11 --minutes 3 --report DIR`.
+ *
+ * Against a running devnet (started with --no-keeper: the lab posts the index), or with
+ * --compare-lane against two fresh devnets it starts itself, lane on and lane off, fed the same tape.
+ * Open-loop and pre-signed (see node/loadlab/driver.ts); it stops by itself. Writes report.json,
+ * report.html and summary.md into --report DIR and prints the summary.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { Command } from "commander";
-import { build as buildHistogram, type Histogram } from "hdr-histogram-js";
-import { ApiClient, ApiError, postPrice, Trader } from "../node/client/api-client.ts";
-import { devnetUser } from "../node/client/l1-user.ts";
-import { DEFAULT_DEVNET_DIR, type DevnetInfo } from "../node/devnet/devnet.ts";
-import { waitFor } from "../node/devnet/processes.ts";
-import { SeededRandom } from "../node/random.ts";
-import { devKey } from "../sequencer/crypto/keys.ts";
+import { join, resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { DEFAULT_DEVNET_DIR, type DevnetInfo, startDevnet } from "../node/devnet/devnet.ts";
+import { runLab } from "../node/loadlab/lab.ts";
+import type { LabRun } from "../node/loadlab/report-types.ts";
+import { loadScenario, SCENARIOS } from "../node/loadlab/scenarios.ts";
+import { buildReport, writeReport } from "../node/loadlab/write-report.ts";
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got "${v}"`);
+  return n;
+};
+const num = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number, got "${v}"`);
+  return n;
+};
 
 const o = new Command()
-  .option("--calm-traders <n>", "closed-loop traders in the calm phase", "4")
-  .option("--spike-traders <n>", "closed-loop traders in the spike phase", "64")
-  .option("--seconds <s>", "length of each phase", "20")
-  .option("--seed <s>", "order-flow seed", "loadtest")
-  .option("--dir <dir>", "devnet dir holding devnet.json", DEFAULT_DEVNET_DIR)
+  .name("loadtest")
+  .description("Drive a devnet with a scenario tape and report liquidation finality, shedding and backlog")
+  .option("--scenario <name>", `one of ${SCENARIOS.join(", ")}`, "oct11")
+  .option("--tape <file>", "the tape for --scenario tape (npm run gen-tape)")
+  .option("--minutes <n>", "tape length for generated scenarios", num, 3)
+  .option("--seed <s>", "tape seed", "loadlab")
+  .option("--report <dir>", "where report.json, report.html and summary.md go", "loadlab-report")
+  .option("--compare-lane", "start two fresh devnets (lane on, lane off) and run the same tape on both")
+  .option("--instance <name>", "circuit instance of the devnets --compare-lane starts", "default")
+  .option("--provers <n>", "prover workers of the devnets --compare-lane starts", int, 1)
+  .option("--max-accounts <n>", "fold the tape's traders onto at most this many accounts", int, 24)
+  .option("--idle-probes <n>", "liquidations measured on the quiet system first", int, 3)
+  .option("--load-probes <n>", "liquidations of lab probes during the load (at most 4)", int, 3)
+  .option("--timeout-ms <ms>", "a request with no answer by then counts as timed out", int, 30_000)
+  .option("--drain-s <s>", "how long to wait after the tape for its proofs", int, 300)
+  .option("--dir <dir>", "devnet dir holding devnet.json (without --compare-lane)", DEFAULT_DEVNET_DIR)
   .parse()
-  .opts<{ calmTraders: string; spikeTraders: string; seconds: string; seed: string; dir: string }>();
+  .opts<{
+    scenario: string;
+    tape?: string;
+    minutes: number;
+    seed: string;
+    report: string;
+    compareLane?: boolean;
+    instance: string;
+    provers: number;
+    maxAccounts: number;
+    idleProbes: number;
+    loadProbes: number;
+    timeoutMs: number;
+    drainS: number;
+    dir: string;
+  }>();
 
-const info = JSON.parse(readFileSync(join(o.dir, "devnet.json"), "utf8")) as DevnetInfo;
-// Load measures shedding: a 503 is counted, not retried.
-const api = new ApiClient(info.apiUrl, { overloadRetryMs: 0 });
-const rng = new SeededRandom(o.seed);
-const run = Date.now().toString(36);
-const nTraders = Number(o.spikeTraders);
-const phaseMs = Number(o.seconds) * 1000;
 const say = (m: string) => console.log(`[loadtest] ${m}`);
-
-say(`funding ${nTraders} traders on L1`);
-const funder = devnetUser(info, 5);
-const keys = Array.from({ length: nTraders }, (_, i) => devKey(`load-${run}-${i}`));
-for (const k of keys) await funder.deposit(k.pubKey, 1_000_000n * 1_000_000n);
-const traders = await Promise.all(
-  keys.map((k) => waitFor("trader account", () => Trader.attach(api, k.prv, k.pubKey), 120_000, 250)),
-);
-const market = await waitFor(
-  "a mark price",
-  async () => {
-    const b = await api.get<{ market: { markPrice: string; tickSize: string } }>("/markets/0/book");
-    return BigInt(b.market.markPrice) > 0n ? b.market : undefined;
-  },
-  60_000,
-);
-const tick = BigInt(market.tickSize);
-
-interface PhaseStats {
-  ack: Histogram;
-  ok: number;
-  rejected: Map<string, number>;
-  ms: number;
+if (o.loadProbes > 4) {
+  console.error("--load-probes is at most 4 (their liquidation prices must stay apart within the mark band)");
+  process.exit(2);
 }
 
-/** Each trader sends its next order when the previous one is answered: nonces must stay in order. */
-async function phase(name: string, active: Trader[], shockAtMs?: number): Promise<PhaseStats> {
-  const stats: PhaseStats = { ack: buildHistogram(), ok: 0, rejected: new Map(), ms: 0 };
-  const t0 = Date.now();
-  const end = t0 + phaseMs;
-  let shocked = shockAtMs === undefined;
-  const loop = async (t: Trader) => {
-    while (Date.now() < end) {
-      if (!shocked && Date.now() - t0 >= shockAtMs!) {
-        shocked = true;
-        const mark = BigInt(
-          (await api.get<{ market: { markPrice: string } }>("/markets/0/book")).market.markPrice,
-        );
-        say(`${name}: oracle shock −8%`);
-        await postPrice(
-          api,
-          devKey(info.keeperSeed).prv,
-          0,
-          ((mark * 92n) / 100n / tick) * tick,
-          BigInt(Date.now()),
-        );
-      }
-      const mark = BigInt(
-        (await api.get<{ market: { markPrice: string } }>("/markets/0/book")).market.markPrice,
-      );
-      const offsetBps = BigInt(Math.round((rng.next() - 0.5) * 40));
-      const price = ((mark * (10_000n + offsetBps)) / 10_000n / tick) * tick;
-      const sent = performance.now();
+try {
+  const scenario = loadScenario({
+    name: o.scenario,
+    minutes: o.minutes,
+    seed: o.seed,
+    ...(o.tape ? { file: o.tape } : {}),
+  });
+  const common = {
+    scenario,
+    maxAccounts: o.maxAccounts,
+    idleProbes: o.idleProbes,
+    loadProbes: o.loadProbes,
+    timeoutMs: o.timeoutMs,
+    drainMs: o.drainS * 1000,
+  };
+  const runs: LabRun[] = [];
+  let devnetSettings: Record<string, string | number | boolean> = {};
+  if (o.compareLane) {
+    for (const lane of ["on", "off"] as const) {
+      const dir = resolve(o.report, `devnet-lane-${lane}`);
+      say(`starting a fresh devnet with the lane ${lane} (${o.instance}, ${o.provers} prover(s))`);
+      const dn = await startDevnet({
+        instance: o.instance,
+        dir,
+        redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+        provers: o.provers,
+        keeper: false,
+        batchMaxWaitMs: 2000,
+        echo: false,
+        onProgress: (m) => say(`  devnet: ${m}`),
+        ...(lane === "off" ? { sequencerEnv: { LIQUIDATION_LANE: "off" } } : {}),
+      });
       try {
-        await t.order({
-          marketId: 0,
-          side: rng.next() < 0.5 ? "buy" : "sell",
-          type: "limit",
-          tif: rng.next() < 0.3 ? "IOC" : "GTC",
-          price,
-          size: 1n + BigInt(Math.floor(rng.next() * 5)),
-        });
-        stats.ok++;
-        stats.ack.recordValue(Math.max(1, Math.round(performance.now() - sent)));
-      } catch (err) {
-        const code = err instanceof ApiError ? err.code : "NETWORK";
-        stats.rejected.set(code, (stats.rejected.get(code) ?? 0) + 1);
+        const r = await runLab({ ...common, info: dn.info, label: `lane ${lane}`, say });
+        runs.push(r.run);
+        devnetSettings = { ...r.devnet, liquidationLane: "on vs off" };
+      } finally {
+        await dn.stop();
       }
     }
-  };
-  await Promise.all(active.map(loop));
-  stats.ms = Date.now() - t0;
-  return stats;
-}
-
-/** Percentile from a Prometheus histogram's cumulative buckets (upper bound of the bucket). */
-function laneWait(metrics: string, lane: string, q: number): string {
-  const buckets = [
-    ...metrics.matchAll(
-      new RegExp(`rollup_lane_wait_ms_bucket\\{le="([^"]+)",lane="${lane}"\\} (\\d+)`, "g"),
-    ),
-  ].map((m) => ({ le: m[1]!, n: Number(m[2]) }));
-  const total = buckets.at(-1)?.n ?? 0;
-  if (total === 0) return "–";
-  const hit = buckets.find((b) => b.n >= q * total);
-  return hit ? `≤ ${hit.le} ms` : "–";
-}
-
-const calm = await phase("calm", traders.slice(0, Number(o.calmTraders)));
-const metricsBefore = await (await fetch(`${info.apiUrl}/metrics`)).text();
-const spike = await phase("spike", traders, phaseMs / 2);
-const metrics = await (await fetch(`${info.apiUrl}/metrics`)).text();
-
-const row = (name: string, s: PhaseStats) =>
-  `| ${name} | ${(s.ok / (s.ms / 1000)).toFixed(0)} | ${s.ack.getValueAtPercentile(50)} | ${s.ack.getValueAtPercentile(90)} | ${s.ack.getValueAtPercentile(99)} | ${[...s.rejected].map(([c, n]) => `${c}:${n}`).join(" ") || "–"} |`;
-console.log("\n| phase | accepted ops/s | ack p50 ms | p90 | p99 | rejected |\n|---|---|---|---|---|---|");
-console.log(row(`calm (${o.calmTraders} traders)`, calm));
-console.log(row(`spike (${nTraders} traders, shock mid-way)`, spike));
-const rate = (s: PhaseStats) => s.ok / (s.ms / 1000);
-console.log(
-  `\nspike ÷ calm: throughput ${(rate(spike) / Math.max(1e-9, rate(calm))).toFixed(1)}x, ack p99 ${(spike.ack.getValueAtPercentile(99) / Math.max(1, calm.ack.getValueAtPercentile(99))).toFixed(1)}x`,
-);
-console.log("\nlane wait since the devnet started (from /metrics):");
-for (const lane of ["liquidation", "normal"]) {
-  console.log(
-    `  ${lane.padEnd(12)} p50 ${laneWait(metrics, lane, 0.5)}, p99 ${laneWait(metrics, lane, 0.99)}`,
+  } else {
+    const info = JSON.parse(readFileSync(join(o.dir, "devnet.json"), "utf8")) as DevnetInfo;
+    const r = await runLab({ ...common, info, label: "run", say });
+    r.run.label = r.run.laneOn ? "lane on" : "lane off";
+    runs.push(r.run);
+    devnetSettings = r.devnet;
+  }
+  const report = buildReport(
+    {
+      scenario: o.scenario,
+      minutes: o.minutes,
+      seed: o.seed,
+      ...(o.tape ? { tape: o.tape } : {}),
+      maxAccounts: o.maxAccounts,
+      compareLane: o.compareLane === true,
+      devnet: devnetSettings,
+    },
+    runs,
   );
+  const md = writeReport(o.report, report);
+  console.log(`\n${md}`);
+  say(`report: ${resolve(o.report, "report.html")}`);
+  const unanswered = runs.reduce((n, r) => n + r.requests.unanswered, 0);
+  if (unanswered > 0) {
+    console.error(`[loadtest] ${unanswered} requests got no answer: that is a defect, see report.json`);
+    process.exit(1);
+  }
+  process.exit(0);
+} catch (err) {
+  const e = err as { code?: string; message?: string };
+  console.error(`[loadtest] ${e.code ? `${e.code}: ` : ""}${e.message ?? String(err)}`);
+  process.exit(2);
 }
-const sealed = (m: string, p: string) =>
-  Number(new RegExp(`rollup_batches_sealed_total\\{priority="${p}"\\} (\\d+)`).exec(m)?.[1] ?? 0);
-console.log(
-  `batches sealed during the spike: normal ${sealed(metrics, "normal") - sealed(metricsBefore, "normal")}, liquidation ${sealed(metrics, "liquidation") - sealed(metricsBefore, "liquidation")}`,
-);
-const state = await api.state();
-console.log(
-  `state: sealed ${state.lastSealedBatch}, proven ${state.lastProvenBatch}, verified ${state.lastVerifiedBatch} (the proof queue drains after the spike)`,
-);

@@ -49,6 +49,8 @@ export interface DevnetInfo {
   backstopSeed: string;
   setupMode: string;
   startedAt: string;
+  /** Whether the oracle keeper runs (absent in files written before it was recorded). */
+  keeper?: boolean;
 }
 
 export interface Devnet {
@@ -198,6 +200,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       backstopSeed,
       setupMode: build.setup.mode,
       startedAt: new Date(t0).toISOString(),
+      keeper: o.keeper,
     };
     writeFileSync(join(o.dir, "devnet.json"), `${JSON.stringify(info, null, 2)}\n`);
     return {

@@ -65,6 +65,8 @@ export interface RequestAccounting {
   lateSends: number;
   /** OVERLOADED ÷ sent, percent. */
   shedPct: number;
+  /** Cancels not sent because their order was never acked (nothing to cancel). */
+  skipped?: number;
   /** Answer latency (send → answer), ms. */
   answer: { p50: number; p99: number; max: number };
 }
