@@ -26,6 +26,8 @@ export interface RequestRecord {
   answered?: number;
   outcome: Outcome;
   code?: string;
+  /** A 503's Retry-After, seconds (absent when the server gave none). */
+  retryAfterS?: number;
   orderId?: bigint;
 }
 
@@ -238,6 +240,8 @@ export class Driver {
       } else {
         rec.outcome = "rejected";
         rec.code = json.code ?? `HTTP_${res.status}`;
+        const retry = res.headers.get("retry-after");
+        if (retry !== null) rec.retryAfterS = Number(retry);
         if (rec.code === "BAD_NONCE") slot.resync = true;
       }
     } catch {

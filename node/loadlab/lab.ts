@@ -11,8 +11,8 @@ import { devnetUser } from "../client/l1-user.ts";
 import type { DevnetInfo } from "../devnet/devnet.ts";
 import { waitFor } from "../devnet/processes.ts";
 import { analyzeRun } from "./analyze.ts";
-import { readState, readTrace, startSampler, type TraceRow } from "./collect.ts";
-import { Driver } from "./driver.ts";
+import { readState, readTrace, type StateJson, startSampler, type TraceRow } from "./collect.ts";
+import { Driver, type RequestRecord } from "./driver.ts";
 import { planTape, withExtra } from "./plan.ts";
 import {
   liquidatingPrice,
@@ -50,6 +50,10 @@ export interface LabOptions {
 export interface LabResult {
   run: LabRun;
   devnet: Record<string, string | number | boolean>;
+  /** Every scheduled request's outcome (for checks beyond the report). */
+  records: RequestRecord[];
+  /** /state when the lab stopped (its admission view holds the bound docs/LANE.md gives). */
+  finalState: StateJson;
 }
 
 const MAKER_DEPOSIT = 5_000_000n * 1_000_000n;
@@ -231,7 +235,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
       prices,
       clientCpuShare,
     });
-    return { run, devnet };
+    return { run, devnet, records, finalState: await readState(info.apiUrl) };
   } finally {
     await pool.close();
   }

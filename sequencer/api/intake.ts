@@ -58,6 +58,10 @@ function accountKey(seq: Sequencer, accountId: number): readonly [bigint, bigint
 
 function signedBy(d: IntakeDeps, accountId: number, tx: EngineTx, sig: SignatureFields): PreparedWrite {
   const pubKey = accountKey(d.sequencer, accountId);
+  // Shed before the signature check: under a burst most requests are shed, and a 503 that costs a
+  // Poseidon hash and a verify each takes the CPU the provers need to clear the backlog. The
+  // sequencer checks again when it queues the tx; this one only makes the refusal cheap.
+  d.sequencer.admission?.check();
   return { lane: "normal", tx, preimage: signedPreimageOf(tx)!, sig, pubKey };
 }
 
