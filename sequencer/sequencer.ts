@@ -128,6 +128,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   /** Keeper prices waiting for the open price-only batch to seal, oldest first, by market. */
   readonly #deferredPrices = new Map<number, PendingTx[]>();
   #pendingLiquidations = new Set<number>();
+  /** A price waits in #deferredPrices because every prover was busy (see #poolBusy). */
+  #heldForPool = false;
   /** Why each pending liquidation was queued, for its trace row. */
   readonly #triggers = new Map<number, LiquidationTrigger>();
   #treeChain: Promise<void> = Promise.resolve();
@@ -407,9 +409,28 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   }
 
   /** A price the open batch cannot take yet: defer it, unless it is urgent or the batch has work. */
+  /**
+   * With backpressure on: every prover has a sealed batch to work on, so a batch sealed now would only
+   * queue behind them. The open batch then keeps filling (its timer waits) and a price that does not fit
+   * it waits too, newest wins: otherwise a keeper's one price a second seals one batch a second, the
+   * liquidation lane's own backlog grows without bound while a proof takes longer than that, and every
+   * liquidation waits behind it (docs/LANE.md, "Price batches").
+   */
+  #poolBusy(): boolean {
+    if (!this.admission) return false;
+    return this.admission.state().sealedUnproven >= this.admission.capacity.provers;
+  }
+
   #shouldDefer(item: PendingTx): boolean {
     const { tx } = item;
-    if (tx.kind !== "price" || this.#open.acceptsPrice(tx.marketId) || !this.#open.onlyPrices) return false;
+    if (tx.kind !== "price" || this.#open.acceptsPrice(tx.marketId)) return false;
+    // Behind a held price of its market, so prices stay in timestamp order.
+    if (this.#deferredPrices.has(tx.marketId)) return true;
+    if (this.#poolBusy()) {
+      this.#heldForPool = true;
+      return true;
+    }
+    if (!this.#open.onlyPrices) return false;
     const mark = this.#o.engine.global().markets[tx.marketId]?.markPrice ?? 0n;
     const move = tx.price > mark ? tx.price - mark : mark - tx.price;
     return move * 10_000n < BigInt(this.#o.urgentPriceMoveBps ?? 50) * mark;
@@ -494,7 +515,11 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       if (this.#open.isFull) seal("full");
     }
     const wait = this.#open.onlyPrices ? this.#o.maxPriceOnlyWaitMs : this.#o.maxBatchWaitMs;
-    if (!this.#open.isEmpty && now - this.#open.openedAt >= wait) seal("timer");
+    // A price held for a busy pool goes in as soon as a prover frees: seal now, apply it next step.
+    const busy = this.#poolBusy();
+    const release = this.#heldForPool && !busy;
+    if (!this.#open.isEmpty && ((now - this.#open.openedAt >= wait && !busy) || release)) seal("timer");
+    if (release) this.#heldForPool = false;
 
     await this.#wal.append(entries);
     this.trace.acked(

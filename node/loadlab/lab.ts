@@ -54,6 +54,8 @@ export interface LabResult {
   records: RequestRecord[];
   /** /state when the lab stopped (its admission view holds the bound docs/LANE.md gives). */
   finalState: StateJson;
+  /** The probes' account ids (the rest of the liquidations are the tape's own cascade). */
+  probeAccounts: { idle: number[]; load: number[] };
 }
 
 const MAKER_DEPOSIT = 5_000_000n * 1_000_000n;
@@ -235,7 +237,14 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
       prices,
       clientCpuShare,
     });
-    return { run, devnet, records, finalState: await readState(info.apiUrl) };
+    const ids = probers.map((p) => p.accountId);
+    return {
+      run,
+      devnet,
+      records,
+      finalState: await readState(info.apiUrl),
+      probeAccounts: { idle: ids.slice(0, o.idleProbes), load: ids.slice(o.idleProbes) },
+    };
   } finally {
     await pool.close();
   }

@@ -176,3 +176,34 @@ describe("lanes", () => {
     );
   });
 });
+
+describe("price batches behind a busy prover pool", () => {
+  it("holds prices that would seal a batch while every prover is busy, newest wins, in order", async () => {
+    const s = await open();
+    const price = (p: bigint, ts: bigint) =>
+      submitSigned(
+        s.seq,
+        "liquidation",
+        { kind: "price", marketId: 0, price: p, timestampMs: ts },
+        UNIT_KEEPER,
+      );
+    await price(1_000_000n, 1n);
+    // A second price for the market does not fit batch 1: it seals it (the pool was idle) and opens 2.
+    await price(1_010_000n, 2n);
+    assert.equal(s.seq.openBatchNumber, 2n);
+    // Batch 1 is sealed and unproven: the one prover is busy. More prices must not each seal a batch.
+    const held = [price(1_020_000n, 3n), price(1_030_000n, 4n), price(1_040_000n, 5n)];
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(s.seq.openBatchNumber, 2n, "no batch sealed while the pool is busy");
+    assert.equal(s.seq.engine.global().markets[0]!.markPrice > 0n, true);
+    // The prover finishes batch 1: the open batch seals and the newest held price goes in.
+    s.prove(1n);
+    const results = await Promise.all(held);
+    assert.equal(results.length, 3);
+    assert.equal(s.seq.openBatchNumber, 3n, "one batch for the three held prices");
+    const rows = s.seq.trace.since(0n, 100).filter((r) => r.kind === "price");
+    assert.equal(rows.length, 3, "the two superseded prices were never applied");
+    assert.equal(rows.at(-1)!.batch, 3n);
+    await s.close();
+  });
+});
