@@ -102,7 +102,8 @@ try {
       try {
         const r = await runLab({ ...common, info: dn.info, label: `lane ${lane}`, say });
         runs.push(r.run);
-        devnetSettings = { ...r.devnet, liquidationLane: "on vs off" };
+        // The lane-on devnet's admission settings are the ones worth reading; lane off has none.
+        if (lane === "on") devnetSettings = { ...r.devnet, liquidationLane: "on vs off" };
       } finally {
         await dn.stop();
       }
