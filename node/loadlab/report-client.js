@@ -232,11 +232,11 @@
 
   overlay(
     "chart-backlog",
-    "Unproven backlog (normal txs applied or sealed, not proven)",
+    "Unproven backlog (batches sealed or pending, not proven)",
     null,
     (r) => r.series.backlog,
     formatNum,
-    "txs",
+    "batches",
   );
   overlay(
     "chart-backlog",

@@ -83,7 +83,7 @@ export interface RunSeries {
   /** Normal-lane txs per second whose batch became proven / L1-verified in that second. */
   proven: number[];
   verified: number[];
-  /** The sequencer's unproven backlog (normal txs applied or sealed, not yet proven). */
+  /** The admission rule's backlog, in batches: sealed-but-unproven ones plus the pending normal txs, in batches. */
   backlog: number[];
   /** Batches sealed but not yet proven (the proof-queue depth). */
   queueDepth: number[];

@@ -62,7 +62,7 @@ export function summaryTable(report: LabReport): SummaryTable {
     },
     row("normal lane received→verified p99", (r) => formatMs(r.normalVerified.p99)),
     row("normal txs verified", (r) => formatCount(r.normalVerified.n)),
-    row("max backlog (unproven txs)", (r) => formatCount(r.maxBacklog)),
+    row("max backlog (unproven batches)", (r) => formatCount(r.maxBacklog)),
     { ...row("shed (503 OVERLOADED)", (r) => formatPct(r.requests.shedPct)), group: "Requests" },
     row("sent", (r) => formatCount(r.requests.sent)),
     row("acked", (r) => formatCount(r.requests.acked)),
