@@ -113,7 +113,7 @@ export class Driver {
     for (let k = 0; k < items.length; k += chunk) {
       const part = items.slice(k, k + chunk);
       const sigs = await this.#o.pool.sign(part);
-      part.forEach((it, j) => this.#presigned.set(it.i, { nonce: it.nonce, sig: sigs[j]! }));
+      for (const [j, it] of part.entries()) this.#presigned.set(it.i, { nonce: it.nonce, sig: sigs[j]! });
       onProgress?.(Math.min(items.length, k + chunk), items.length);
     }
   }

@@ -49,8 +49,8 @@ export function planTape(tape: Tape, maxAccounts: number): LabPlan {
   );
   const smallSlots = Math.min(small.length, maxAccounts - bigSlots);
   const slotOf = new Map<number, number>();
-  big.forEach((t, k) => slotOf.set(t, k % bigSlots));
-  small.forEach((t, k) => slotOf.set(t, bigSlots + (k % smallSlots)));
+  for (const [k, t] of big.entries()) slotOf.set(t, k % bigSlots);
+  for (const [k, t] of small.entries()) slotOf.set(t, bigSlots + (k % smallSlots));
 
   const slots = Array.from({ length: bigSlots + smallSlots }, () => ({
     deposit: 0n,
