@@ -424,8 +424,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   #shouldDefer(item: PendingTx): boolean {
     const { tx } = item;
     if (tx.kind !== "price" || this.#open.acceptsPrice(tx.marketId)) return false;
-    // Behind a held price of its market, so prices stay in timestamp order.
-    if (this.#deferredPrices.has(tx.marketId)) return true;
+    // Behind a price held for the pool, so prices stay in timestamp order.
+    if (this.#heldForPool && this.#deferredPrices.has(tx.marketId)) return true;
     if (this.#poolBusy()) {
       this.#heldForPool = true;
       return true;
