@@ -1,6 +1,4 @@
-import { signMessage } from "../../sequencer/crypto/keys.ts";
-import { DEFAULT_MAX_FEE_BPS, type EngineTx, NO_EXPIRY_MS } from "../../sequencer/engine/types.ts";
-import { signedMessageOf } from "../../sequencer/proof/signed-message.ts";
+import { cancelWire, orderTx, orderWire, signedPriceBody, signTx } from "./signed-bodies.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -150,13 +148,6 @@ export class ApiClient {
   }
 }
 
-/** Signs what the proof checks for this request (sequencer/proof/signed-message.ts). */
-function sign(prv: Uint8Array, tx: EngineTx) {
-  const msg = signedMessageOf(tx);
-  if (msg === undefined) throw new TypeError(`a ${tx.kind} is not a signed request`);
-  return signMessage(prv, msg);
-}
-
 /** An L2 trader: its key, its account id, and the nonce it will sign next. */
 export class Trader {
   constructor(
@@ -193,42 +184,15 @@ export class Trader {
     /** The order fills only in batches proven before this time, ms (signed; default: never expires). */
     expiryMs?: bigint;
   }) {
-    const tx = {
-      kind: "order" as const,
-      accountId: this.accountId,
-      nonce: this.nonce,
-      marketId: o.marketId,
-      side: o.side,
-      type: o.type,
-      tif: o.tif ?? (o.type === "market" ? "IOC" : "GTC"),
-      price: o.price ?? 0n,
-      size: o.size,
-      maxFeeBps: o.maxFeeBps ?? DEFAULT_MAX_FEE_BPS,
-      expiryMs: o.expiryMs ?? NO_EXPIRY_MS,
-    };
-    const signature = sign(this.prv, tx);
-    const { kind: _kind, ...req } = tx;
-    const res = await this.api.post<Json>("/orders", {
-      ...req,
-      nonce: req.nonce.toString(),
-      price: req.price.toString(),
-      size: req.size.toString(),
-      expiryMs: req.expiryMs.toString(),
-      signature,
-    });
+    const tx = orderTx({ ...o, accountId: this.accountId, nonce: this.nonce });
+    const res = await this.api.post<Json>("/orders", orderWire(tx, signTx(this.prv, tx)));
     this.nonce++;
     return res;
   }
 
   async cancel(marketId: number, orderId: bigint) {
-    const req = { accountId: this.accountId, nonce: this.nonce, marketId, orderId };
-    const signature = sign(this.prv, { kind: "cancel", ...req });
-    const res = await this.api.post<Json>("/cancels", {
-      ...req,
-      nonce: req.nonce.toString(),
-      orderId: orderId.toString(),
-      signature,
-    });
+    const tx = { kind: "cancel" as const, accountId: this.accountId, nonce: this.nonce, marketId, orderId };
+    const res = await this.api.post<Json>("/cancels", cancelWire(tx, signTx(this.prv, tx)));
     this.nonce++;
     return res;
   }
@@ -239,7 +203,7 @@ export class Trader {
    */
   async transfer(amount: bigint, dest: { to: number } | { isolatedMarket: number }) {
     const req = { accountId: this.accountId, nonce: this.nonce, amount, ...dest };
-    const signature = sign(this.prv, { kind: "transfer", ...req });
+    const signature = signTx(this.prv, { kind: "transfer", ...req });
     const res = await this.api.post<Json & { transfer?: { to: number } }>("/transfers", {
       ...req,
       nonce: req.nonce.toString(),
@@ -257,7 +221,7 @@ export class Trader {
 
   async withdraw(amount: bigint, l1Address: `0x${string}`) {
     const req = { accountId: this.accountId, nonce: this.nonce, amount, l1Address: BigInt(l1Address) };
-    const signature = sign(this.prv, { kind: "withdrawal", ...req });
+    const signature = signTx(this.prv, { kind: "withdrawal", ...req });
     const res = await this.api.post<Json>("/withdrawals", {
       accountId: this.accountId,
       nonce: req.nonce.toString(),
@@ -278,11 +242,5 @@ export async function postPrice(
   price: bigint,
   timestampMs: bigint,
 ) {
-  const signature = sign(keeperPrv, { kind: "price", marketId, price, timestampMs });
-  return api.post("/prices", {
-    marketId,
-    price: price.toString(),
-    timestampMs: timestampMs.toString(),
-    signature,
-  });
+  return api.post("/prices", signedPriceBody(keeperPrv, { marketId, price, timestampMs }));
 }

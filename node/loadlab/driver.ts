@@ -7,10 +7,17 @@
  * Every request ends with one outcome: acked, rejected (with the server's code), timed out, or skipped
  * (a cancel whose order was never acked, so there is nothing to cancel and nothing is sent).
  */
-import { signMessage } from "../../sequencer/crypto/keys.ts";
 import type { SignatureJson } from "../../sequencer/crypto/signature-json.ts";
-import { DEFAULT_MAX_FEE_BPS, type EngineTx, NO_EXPIRY_MS } from "../../sequencer/engine/types.ts";
-import { signedMessageOf } from "../../sequencer/proof/signed-message.ts";
+import type { EngineTx } from "../../sequencer/engine/types.ts";
+import {
+  type CancelTx,
+  cancelWire,
+  orderTx,
+  orderWire,
+  type PriceTx,
+  priceWire,
+  signTx,
+} from "../client/signed-bodies.ts";
 import type { LabPlan, LabRequest } from "./plan.ts";
 import type { SignPool } from "./sign-pool.ts";
 
@@ -57,16 +64,8 @@ interface Slot {
   resync: boolean;
 }
 
-const orderTx = (a: SlotAccount, r: Extract<LabRequest, { kind: "order" }>, nonce: bigint): EngineTx => ({
-  kind: "order",
-  accountId: a.accountId,
-  nonce,
-  ...r.order,
-  maxFeeBps: DEFAULT_MAX_FEE_BPS,
-  expiryMs: NO_EXPIRY_MS,
-});
-
-const signTx = (prv: Uint8Array, tx: EngineTx): SignatureJson => signMessage(prv, signedMessageOf(tx)!);
+const slotOrder = (a: SlotAccount, r: Extract<LabRequest, { kind: "order" }>, nonce: bigint) =>
+  orderTx({ accountId: a.accountId, nonce, ...r.order });
 
 export class Driver {
   readonly records: RequestRecord[];
@@ -107,7 +106,7 @@ export class Driver {
       nonces[r.slot] = nonce + 1n;
       if (r.kind !== "order") continue;
       const a = this.#slots[r.slot]!.account;
-      items.push({ i: r.i, nonce, prv: a.prv, tx: orderTx(a, r, nonce) });
+      items.push({ i: r.i, nonce, prv: a.prv, tx: slotOrder(a, r, nonce) });
     }
     const chunk = 2_000;
     for (let k = 0; k < items.length; k += chunk) {
@@ -177,51 +176,34 @@ export class Driver {
     if (r.kind === "price") {
       const ts = Math.max(Date.now(), this.#lastPriceTs + 1);
       this.#lastPriceTs = ts;
-      const tx: EngineTx = { kind: "price", marketId: r.marketId, price: r.price, timestampMs: BigInt(ts) };
-      const signature = signTx(a.prv, tx);
+      const tx: PriceTx = { kind: "price", marketId: r.marketId, price: r.price, timestampMs: BigInt(ts) };
       path = "/prices";
-      body = { marketId: r.marketId, price: r.price.toString(), timestampMs: String(ts), signature };
+      body = priceWire(tx, signTx(a.prv, tx));
       this.#o.onPrice?.(r.marketId, r.price, ts);
     } else if (r.kind === "order") {
       const pre = this.#presigned.get(r.i);
-      const tx = orderTx(a, r, a.nonce);
+      const tx = slotOrder(a, r, a.nonce);
       // A refused request leaves the nonce where it was, so every later pre-signed order of the account
       // is one ahead: re-signed here, in this thread (~0.7 ms), not behind the pool's IPC queue.
       const signature = pre && pre.nonce === a.nonce ? pre.sig : signTx(a.prv, tx);
       this.#presigned.delete(r.i);
       path = "/orders";
-      body = {
-        accountId: a.accountId,
-        nonce: a.nonce.toString(),
-        ...r.order,
-        price: r.order.price.toString(),
-        size: r.order.size.toString(),
-        maxFeeBps: DEFAULT_MAX_FEE_BPS,
-        expiryMs: NO_EXPIRY_MS.toString(),
-        signature,
-      };
+      body = orderWire(tx, signature);
     } else {
       const orderId = this.records[r.ref]!.orderId;
       if (orderId === undefined) {
         rec.outcome = "skipped";
         return;
       }
-      const tx: EngineTx = {
+      const tx: CancelTx = {
         kind: "cancel",
         accountId: a.accountId,
         nonce: a.nonce,
         marketId: r.marketId,
         orderId,
       };
-      const signature = signTx(a.prv, tx);
       path = "/cancels";
-      body = {
-        accountId: a.accountId,
-        nonce: a.nonce.toString(),
-        marketId: r.marketId,
-        orderId: orderId.toString(),
-        signature,
-      };
+      body = cancelWire(tx, signTx(a.prv, tx));
     }
     rec.sent = Date.now();
     try {

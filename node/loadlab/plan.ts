@@ -4,16 +4,11 @@
  * takers, panic sellers) apart from the small leveraged ones, so folding never nets a leveraged
  * trader's position against a maker's: the cascade still happens.
  */
+import type { OrderMessageFields } from "../../sequencer/crypto/messages.ts";
 import type { Tape } from "../../sequencer/sim/tape.ts";
 
-export interface OrderFields {
-  marketId: number;
-  side: "buy" | "sell";
-  type: "limit" | "market";
-  tif: "GTC" | "IOC";
-  price: bigint;
-  size: bigint;
-}
+/** An order's terms as the tape gives them; the account and nonce are the driver's. */
+export type OrderFields = Omit<OrderMessageFields, "accountId" | "nonce">;
 
 export type LabRequest =
   | { i: number; t: number; kind: "order"; slot: number; order: OrderFields }

@@ -2,10 +2,9 @@
  * One signing process of the load lab's SignPool: takes engine txs with the signer's key and answers
  * their signatures (EdDSA-Poseidon over what the proof checks), in the order asked.
  */
-import { signMessage } from "../../sequencer/crypto/keys.ts";
 import type { SignatureJson } from "../../sequencer/crypto/signature-json.ts";
 import type { EngineTx } from "../../sequencer/engine/types.ts";
-import { signedMessageOf } from "../../sequencer/proof/signed-message.ts";
+import { signTx } from "../client/signed-bodies.ts";
 
 export interface SignJob {
   id: number;
@@ -17,10 +16,6 @@ export interface SignAnswer {
 }
 
 process.on("message", (job: SignJob) => {
-  const signatures = job.items.map(({ prv, tx }) => {
-    const msg = signedMessageOf(tx);
-    if (msg === undefined) throw new TypeError(`a ${tx.kind} is not a signed request`);
-    return signMessage(prv, msg);
-  });
+  const signatures = job.items.map(({ prv, tx }) => signTx(prv, tx));
   process.send?.({ id: job.id, signatures } satisfies SignAnswer);
 });
