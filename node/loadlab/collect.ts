@@ -2,6 +2,7 @@
  * Reads what the sequencer recorded: the trace of every applied tx (GET /trace, paged) and, once a
  * second while the lab runs, the backlog and the batch counters (GET /state).
  */
+import type { AdmissionState } from "../../sequencer/mempool/admission.ts";
 import type { Stage } from "./report-types.ts";
 
 /** A /trace row as JSON (bigints as decimal strings). */
@@ -42,20 +43,8 @@ export interface StateJson {
   lanes: { liquidation: number; normal: number };
   accounts: number;
   liquidationLane: boolean;
-  admission?: {
-    sealedUnproven: number;
-    pendingTxs: number;
-    backlog: number;
-    maxBacklog: number;
-    msPerBatch: number;
-    targetMs: number;
-    liquidationBoundMs: number;
-    admitting: boolean;
-    proofMs: number;
-    l1Ms: number;
-    provers: number;
-    txPerBatch: number;
-  };
+  /** The admission rule's state plus the capacity estimates it rests on (reads.ts `admissionView`). */
+  admission?: AdmissionState & { proofMs: number; l1Ms: number; provers: number; txPerBatch: number };
 }
 
 export async function readState(apiUrl: string): Promise<StateJson> {
