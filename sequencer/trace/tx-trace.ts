@@ -40,15 +40,12 @@ export class TxTrace {
   /** In seq order (the sequencer applies in seq order); rows before `#head` are dropped. */
   #rows: TxTraceRow[] = [];
   #head = 0;
-  readonly #bySeq = new Map<bigint, TxTraceRow>();
 
   constructor(readonly capacity = 500_000) {}
 
   add(row: TxTraceRow): void {
     this.#rows.push(row);
-    this.#bySeq.set(row.seq, row);
     if (this.#rows.length - this.#head > this.capacity) {
-      this.#bySeq.delete(this.#rows[this.#head]!.seq);
       this.#head++;
       // Compact now and then instead of shifting on every add.
       if (this.#head >= this.capacity) {
@@ -58,23 +55,32 @@ export class TxTrace {
     }
   }
 
+  /** `seqs` ascending (one WAL group's txs, in apply order). */
   acked(seqs: readonly bigint[], at: number): void {
+    if (seqs.length === 0) return;
+    let i = this.#lowerBound(seqs[0]!);
     for (const s of seqs) {
-      const r = this.#bySeq.get(s);
-      if (r) r.acked = at;
+      while (i < this.#rows.length && this.#rows[i]!.seq < s) i++;
+      if (i < this.#rows.length && this.#rows[i]!.seq === s) this.#rows[i]!.acked = at;
     }
   }
 
   /** Rows with seq ≥ `fromSeq`, in seq order, at most `limit`. */
   since(fromSeq: bigint, limit: number): TxTraceRow[] {
+    const lo = this.#lowerBound(fromSeq);
+    return this.#rows.slice(lo, lo + limit);
+  }
+
+  /** Index of the first kept row with seq ≥ `seq`. */
+  #lowerBound(seq: bigint): number {
     let lo = this.#head;
     let hi = this.#rows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.#rows[mid]!.seq < fromSeq) lo = mid + 1;
+      if (this.#rows[mid]!.seq < seq) lo = mid + 1;
       else hi = mid;
     }
-    return this.#rows.slice(lo, lo + limit);
+    return lo;
   }
 
   get size(): number {

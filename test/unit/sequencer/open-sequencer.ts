@@ -74,3 +74,17 @@ export function submitSigned(
   const msg = signedMessageOf(tx);
   return seq.submit(lane, tx, msg === undefined ? undefined : signPoseidon(key.prv, msg));
 }
+
+/**
+ * A submit that signs as the API would pass it on: a price by the keeper, anything else by the owner
+ * of its account, where account i + 1 belongs to `traders[i]` (deposit i opened it).
+ */
+export function submitAsOwners(traders: readonly DevKey[]) {
+  return (seq: Sequencer, lane: LaneName, tx: EngineTx) =>
+    submitSigned(
+      seq,
+      lane,
+      tx,
+      tx.kind === "price" ? UNIT_KEEPER : traders[(tx as { accountId: number }).accountId - 1]!,
+    );
+}

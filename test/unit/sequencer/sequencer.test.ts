@@ -8,7 +8,7 @@ import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
 import type { EngineTx } from "../../../sequencer/engine/types.ts";
 import type { LaneName } from "../../../sequencer/mempool/lanes.ts";
 import type { Sequencer } from "../../../sequencer/sequencer.ts";
-import { openSequencer, submitSigned, UNIT_KEEPER, unitInst } from "./open-sequencer.ts";
+import { openSequencer, submitAsOwners, submitSigned, UNIT_KEEPER, unitInst } from "./open-sequencer.ts";
 
 const shape = unitInst;
 const dirs: string[] = [];
@@ -27,14 +27,7 @@ async function open(dir: string, maxBatchWaitMs = 60_000, inst: Batch2Instance =
 // Deposit i opens account i + 1 with trader i's key.
 const traders: DevKey[] = Array.from({ length: 4 }, (_, i) => devKey(`unit trader ${i}`));
 const key = (i: number): readonly [bigint, bigint] => traders[i]!.pubKey;
-/** Signed as the API would pass it on: by the account's owner, or the keeper for a price. */
-const submit = (seq: Sequencer, lane: LaneName, tx: EngineTx) =>
-  submitSigned(
-    seq,
-    lane,
-    tx,
-    tx.kind === "price" ? UNIT_KEEPER : traders[(tx as { accountId: number }).accountId - 1]!,
-  );
+const submit = submitAsOwners(traders);
 const order = (
   accountId: number,
   nonce: bigint,

@@ -8,20 +8,14 @@ import type { EngineTx } from "../../../sequencer/engine/types.ts";
 import type { LaneName } from "../../../sequencer/mempool/lanes.ts";
 import type { Sequencer } from "../../../sequencer/sequencer.ts";
 import { TxTrace } from "../../../sequencer/trace/tx-trace.ts";
-import { openSequencer, submitSigned, UNIT_KEEPER } from "./open-sequencer.ts";
+import { openSequencer, submitAsOwners, UNIT_KEEPER } from "./open-sequencer.ts";
 
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 const traders: DevKey[] = Array.from({ length: 2 }, (_, i) => devKey(`trace trader ${i}`));
-const submit = (seq: Sequencer, lane: LaneName, tx: EngineTx) =>
-  submitSigned(
-    seq,
-    lane,
-    tx,
-    tx.kind === "price" ? UNIT_KEEPER : traders[(tx as { accountId: number }).accountId - 1]!,
-  );
+const submit = submitAsOwners(traders);
 const order = (accountId: number, side: "buy" | "sell", price: bigint): EngineTx => ({
   kind: "order",
   accountId,
