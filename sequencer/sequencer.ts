@@ -33,6 +33,15 @@ export class DepositGapError extends BaseError {
   override name = "DepositGapError";
 }
 
+/** A write sent to a follower; the API adds the leader's URL. */
+export class NotLeaderError extends BaseError {
+  override name = "NotLeaderError";
+}
+
+export class NotFollowingError extends BaseError {
+  override name = "NotFollowingError";
+}
+
 export interface SequencerOptions {
   db: Level<string, Buffer>;
   engine: Engine;
@@ -89,14 +98,32 @@ export interface SequencerOptions {
    * adds to docs/LANE.md's bound). 0 (default): tree work runs as soon as it can.
    */
   treeDeferMs?: number;
+  /**
+   * The replicated log (docs/REPLICATION.md). When set, a group commit is acknowledged only after it is
+   * durable there (a quorum of the log's members) and then in the local WAL, in that order: the local
+   * WAL is then always a prefix of the replicated log, and a node that lost leadership mid-append
+   * catches up from the log instead of holding entries nobody else has.
+   */
+  replica?: LogReplica;
   clock: () => number;
   log: Logger;
 }
+
+/** Where a leader's group commits go before they are acknowledged (besides the local WAL). */
+export interface LogReplica {
+  /** Resolves once `entries` are durable on the log; rejects (fenced, no quorum) and nothing may be acked. */
+  append(entries: readonly WalEntry[]): Promise<void>;
+}
+
+/** A sequencer either leads (takes requests) or follows the replicated log (read-only). */
+export type SequencerRole = "leader" | "follower";
 
 export interface SequencerEvents {
   sealed: [BatchRecord];
   applied: [{ tx: EngineTx; result: ApplyResult; lane: LaneName; queuedMs: number }];
   rejected: [{ tx: EngineTx; code: string; lane: LaneName }];
+  /** The loop stopped for good (a failed log append, a replay divergence): restart the process. */
+  fatal: [unknown];
 }
 
 const GROUP_COMMIT = 256;
@@ -142,6 +169,10 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   #sweepTimer: NodeJS.Timeout | undefined;
   /** When the last request was queued: tree work treats the sequencer as busy shortly after it. */
   #lastReceivedAt = Number.NEGATIVE_INFINITY;
+  #role: SequencerRole = "follower";
+  /** The leadership epoch this sequencer seals under (0 without a replicated log). */
+  #epoch = 0;
+  #sawGenesis = false;
 
   constructor(o: SequencerOptions) {
     super();
@@ -194,35 +225,76 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   get lastSealed(): BatchRecord | undefined {
     return this.#lastSealedRecord;
   }
+  get role(): SequencerRole {
+    return this.#role;
+  }
+  get epoch(): number {
+    return this.#epoch;
+  }
+  /** The next sequence number: every entry below it is applied (and in the local WAL). */
+  get nextSeq(): bigint {
+    return this.#seq;
+  }
 
   /** Rebuilds everything from the WAL, then starts taking requests. */
   async start(): Promise<{ replayed: number; batches: bigint }> {
+    const r = await this.follow();
+    await this.lead(0);
+    return r;
+  }
+
+  /**
+   * Rebuilds everything from the local WAL and stays read-only: `applyLogged` then applies what the
+   * leader logs, and `lead` takes over. A standby runs this way (docs/REPLICATION.md).
+   */
+  async follow(): Promise<{ replayed: number; batches: bigint }> {
     this.#genesisRoot = this.#o.chain.stateRoot();
     this.#open = this.#newBatch(1n, this.#o.clock());
     let replayed = 0;
-    let sawGenesis = false;
     for await (const entry of this.#wal.replay()) {
       replayed++;
-      this.#seq = entry.seq + 1n;
-      if (entry.kind === "genesis") {
-        if (entry.fingerprint !== this.#o.fingerprint) {
-          throw new ReplayDivergedError(
-            "WAL_CONFIG_MISMATCH",
-            "the write-ahead log was written with other engine or circuit settings; use a fresh data dir",
-            { details: { logged: entry.fingerprint, current: this.#o.fingerprint } },
-          );
-        }
-        sawGenesis = true;
-      } else if (entry.kind === "tx") {
-        if (entry.sealBefore) this.#seal(entry.sealBefore.at, true);
-        this.#replayTx(entry);
-      } else {
-        this.#seal(entry.at, true);
-      }
+      this.#applyEntry(entry);
     }
-    if (!sawGenesis)
-      await this.#wal.append([{ kind: "genesis", seq: this.#seq++, fingerprint: this.#o.fingerprint }]);
     await this.#treeChain;
+    return { replayed, batches: this.#open.batchNumber - 1n };
+  }
+
+  /**
+   * Applies entries the leader logged (a standby following the replicated log), in order, and writes
+   * them to the local WAL. Entries below `nextSeq` were applied already and are skipped (a log re-read
+   * after a reconnect); a gap means entries were lost between the log and here.
+   */
+  async applyLogged(entries: readonly WalEntry[]): Promise<number> {
+    if (this.#role === "leader")
+      throw new NotFollowingError("NOT_FOLLOWING", "a leader does not apply another writer's log entries");
+    const fresh = entries.filter((e) => e.seq >= this.#seq);
+    for (const e of fresh) {
+      if (e.seq !== this.#seq)
+        throw new ReplayDivergedError("LOG_GAP", `log entry ${e.seq} arrived while ${this.#seq} was next`, {
+          details: { got: e.seq.toString(), next: this.#seq.toString() },
+        });
+      this.#applyEntry(e);
+    }
+    await this.#wal.append(fresh);
+    return fresh.length;
+  }
+
+  /**
+   * Becomes the writer: from here requests are taken, batches seal under `epoch`, and the open batch
+   * the last leader left keeps filling (its seals were logged, so every batch before it is cut exactly
+   * as the old leader cut it). Call it once the whole log is applied.
+   */
+  async lead(epoch: number): Promise<void> {
+    if (this.#role === "leader") return;
+    this.#epoch = epoch;
+    if (!this.#sawGenesis) {
+      const genesis: WalEntry = { kind: "genesis", seq: this.#seq++, fingerprint: this.#o.fingerprint };
+      await this.#o.replica?.append([genesis]);
+      await this.#wal.append([genesis]);
+      this.#sawGenesis = true;
+    }
+    await this.#treeChain;
+    this.#role = "leader";
     for (const id of this.#pendingLiquidations) this.#enqueueLiquidation(id);
     this.#running = true;
     this.#loopDone = this.#loop();
@@ -230,7 +302,25 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       this.#sweepTimer = setInterval(() => this.sweep(), this.#o.sweepIntervalMs);
       this.#sweepTimer.unref();
     }
-    return { replayed, batches: this.#open.batchNumber - 1n };
+  }
+
+  #applyEntry(entry: WalEntry): void {
+    this.#seq = entry.seq + 1n;
+    if (entry.kind === "genesis") {
+      if (entry.fingerprint !== this.#o.fingerprint) {
+        throw new ReplayDivergedError(
+          "WAL_CONFIG_MISMATCH",
+          "the write-ahead log was written with other engine or circuit settings; use a fresh data dir",
+          { details: { logged: entry.fingerprint, current: this.#o.fingerprint } },
+        );
+      }
+      this.#sawGenesis = true;
+    } else if (entry.kind === "tx") {
+      if (entry.sealBefore) this.#seal(entry.sealBefore.at, true);
+      this.#replayTx(entry);
+    } else {
+      this.#seal(entry.at, true);
+    }
   }
 
   async stop(): Promise<void> {
@@ -253,6 +343,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
    * it is logged with the tx, because the proof of a later batch may need it (a resting maker order).
    */
   submit(lane: LaneName, tx: EngineTx, signature?: Signature): Promise<ApplyResult> {
+    if (this.#role !== "leader") return Promise.reject(this.#notLeader());
     if (lane === "normal" && this.admission) {
       try {
         this.admission.check();
@@ -295,6 +386,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
    * offers it again instead of it being skipped.
    */
   async submitDeposit(d: { index: bigint; pubKeyX: bigint; pubKeyY: bigint; amount: bigint }): Promise<void> {
+    if (this.#role !== "leader") throw this.#notLeader();
     const next = this.depositsSeen;
     if (d.index < next) return;
     if (d.index > next) throw new DepositGapError("DEPOSIT_GAP", `deposit ${d.index} arrived before ${next}`);
@@ -306,6 +398,10 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       pubKeyY: d.pubKeyY,
       amount: d.amount,
     });
+  }
+
+  #notLeader(): NotLeaderError {
+    return new NotLeaderError("NOT_LEADER", "this sequencer follows the leader; send writes to the leader");
   }
 
   #newBatch(n: bigint, openedAt: number): OpenBatch2 {
@@ -401,6 +497,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
         this.#fatal = err;
         this.#running = false;
         this.#o.log.fatal({ err }, "sequencer loop failed; restart replays the log");
+        this.emit("fatal", err);
         for (const item of this.lanes.take(Number.MAX_SAFE_INTEGER)) item.reject(err);
         for (const waiting of this.#deferredPrices.values()) for (const item of waiting) item.reject(err);
         this.#deferredPrices.clear();
@@ -468,7 +565,14 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     const sealed: OpenBatch2[] = [];
     const seal = (reason: SealReason) => {
       if (reason === "full") this.admission?.capacity.observeFullBatch(this.#normalTxs(this.#open));
-      entries.push({ kind: "seal", seq: this.#seq++, batchNumber: this.#open.batchNumber, reason, at: now });
+      entries.push({
+        kind: "seal",
+        seq: this.#seq++,
+        batchNumber: this.#open.batchNumber,
+        reason,
+        at: now,
+        epoch: this.#epoch,
+      });
       sealed.push(this.#seal(now, false));
     };
 
@@ -495,6 +599,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
           batchNumber: this.#open.batchNumber,
           reason: tx.kind === "price" ? "price" : "capacity",
           at: now,
+          epoch: this.#epoch,
         };
         sealed.push(this.#seal(now, false));
       }
@@ -521,7 +626,15 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     if (!this.#open.isEmpty && ((now - this.#open.openedAt >= wait && !busy) || release)) seal("timer");
     if (release) this.#heldForPool = false;
 
-    await this.#wal.append(entries);
+    try {
+      // The replicated log first: the local WAL must never hold what the log refused (see `replica`).
+      if (this.#o.replica && entries.length > 0) await this.#o.replica.append(entries);
+      await this.#wal.append(entries);
+    } catch (err) {
+      // Applied but not durable: none of these may be acknowledged, and each caller hears why.
+      for (const { item } of acks) item.reject(err);
+      throw err;
+    }
     this.trace.acked(
       acks.map((a) => a.seq),
       this.#o.clock(),

@@ -25,7 +25,15 @@ export type WalEntry =
       /** The open batch was sealed just before this tx (it did not fit). */
       sealBefore?: SealBefore;
     }
-  | { kind: "seal"; seq: bigint; batchNumber: bigint; reason: SealReason; at: number };
+  | {
+      kind: "seal";
+      seq: bigint;
+      batchNumber: bigint;
+      reason: SealReason;
+      at: number;
+      /** The leadership epoch of the sequencer that sealed it (0 without a replicated log). */
+      epoch?: number;
+    };
 
 export type SealReason = "full" | "capacity" | "price" | "timer";
 
@@ -33,6 +41,7 @@ export interface SealBefore {
   batchNumber: bigint;
   reason: SealReason;
   at: number;
+  epoch?: number;
 }
 
 const KEY_WIDTH = 20;
