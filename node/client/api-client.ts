@@ -7,8 +7,15 @@ export class ApiError extends Error {
     message: string,
     /** The server's Retry-After, seconds (1 when it gave none). */
     readonly retryAfterS = 1,
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(`${status} ${code}: ${message}`);
+  }
+
+  /** A follower's answer to a write names the leader (`NOT_LEADER`, details.leaderUrl). */
+  get leaderUrl(): string | undefined {
+    const u = this.details.leaderUrl;
+    return typeof u === "string" ? u : undefined;
   }
 }
 
@@ -35,16 +42,50 @@ export interface ApiClientOptions {
    * Default 120 s.
    */
   overloadRetryMs?: number;
+  /** Abort a call that has no answer after this long, ms (a paused or partitioned server). Default: none. */
+  timeoutMs?: number;
+  /**
+   * With several endpoints: how long a call keeps moving between them while none is a reachable leader,
+   * ms (a takeover takes ≤ 3 s, docs/REPLICATION.md). Default 15 s; 0 with a single endpoint.
+   */
+  failoverMs?: number;
 }
 
-/** Thin typed client of the sequencer's HTTP API, used by the demo, the tests and load generators. */
+/** A refused connection, or a follower's NOT_LEADER: the request reached no leader and changed nothing. */
+function neverReachedALeader(err: unknown): boolean {
+  if (err instanceof ApiError) return err.code === "NOT_LEADER";
+  const cause = (err as { cause?: { code?: string } })?.cause;
+  return cause?.code === "ECONNREFUSED";
+}
+
+/**
+ * Thin typed client of the sequencer's HTTP API, used by the demo, the tests and load generators.
+ * Given several endpoints (a leader and its standbys, as a list or a comma-separated string), it sends
+ * to the one it believes leads and moves on when that one refuses the connection or answers
+ * `NOT_LEADER` (to the leader it names, else the next): neither reached a leader, so nothing was applied
+ * and sending again is safe. A call that reached a server and lost its answer is not sent again.
+ */
 export class ApiClient {
   readonly #retryMs: number;
-  constructor(
-    readonly baseUrl: string,
-    o: ApiClientOptions = {},
-  ) {
+  readonly #timeoutMs: number | undefined;
+  readonly #failoverMs: number;
+  readonly urls: readonly string[];
+  #current = 0;
+  /** When the client moved to another endpoint, and to which (chaos runs report the takeovers). */
+  readonly moves: { at: number; to: string }[] = [];
+
+  constructor(endpoints: string | readonly string[], o: ApiClientOptions = {}) {
+    const list = typeof endpoints === "string" ? endpoints.split(",") : endpoints;
+    this.urls = list.map((u) => u.trim().replace(/\/+$/, "")).filter((u) => u.length > 0);
+    if (this.urls.length === 0) throw new RangeError("ApiClient needs at least one endpoint URL");
     this.#retryMs = o.overloadRetryMs ?? 120_000;
+    this.#timeoutMs = o.timeoutMs;
+    this.#failoverMs = o.failoverMs ?? (this.urls.length > 1 ? 15_000 : 0);
+  }
+
+  /** The endpoint calls go to now. */
+  get baseUrl(): string {
+    return this.urls[this.#current]!;
   }
 
   async get<T = Json>(path: string): Promise<T> {
@@ -57,10 +98,16 @@ export class ApiClient {
 
   async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const giveUpAt = Date.now() + this.#retryMs;
+    const failoverUntil = Date.now() + this.#failoverMs;
     for (;;) {
       try {
         return await this.#once<T>(method, path, body);
       } catch (err) {
+        if (Date.now() < failoverUntil && neverReachedALeader(err)) {
+          this.moveOn(err);
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
         const wait = err instanceof ApiError && err.code === "OVERLOADED" ? err.retryAfterS * 1000 : -1;
         if (wait < 0 || Date.now() + wait > giveUpAt) throw err;
         await new Promise((r) => setTimeout(r, wait));
@@ -68,9 +115,24 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Sends later calls to another endpoint: the leader `err` names, else the next in the list. Calls do
+   * this themselves when no leader was reached; a caller that lost an answer (a timeout on a paused
+   * server) may do it too.
+   */
+  moveOn(err?: unknown): void {
+    const hinted = err instanceof ApiError ? err.leaderUrl : undefined;
+    const i = hinted ? this.urls.indexOf(hinted.replace(/\/+$/, "")) : -1;
+    const next = i >= 0 ? i : (this.#current + 1) % this.urls.length;
+    if (next === this.#current) return;
+    this.#current = next;
+    this.moves.push({ at: Date.now(), to: this.baseUrl });
+  }
+
   async #once<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
+      ...(this.#timeoutMs ? { signal: AbortSignal.timeout(this.#timeoutMs) } : {}),
       ...(body === undefined
         ? {}
         : {
@@ -86,6 +148,7 @@ export class ApiClient {
         String(json.code ?? "HTTP"),
         String(json.message ?? text),
         Number(res.headers.get("retry-after") ?? 1) || 1,
+        typeof json.details === "object" && json.details !== null ? (json.details as Json) : {},
       );
     return json as T;
   }

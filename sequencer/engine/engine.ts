@@ -211,6 +211,13 @@ export class Engine {
     };
   }
 
+  /** Per market, Σ size over every account: 0 in any consistent state (each trade has two sides). */
+  sizeSums(): bigint[] {
+    const sums = this.state.markets.map(() => 0n);
+    for (const a of this.state.accounts) a.positions.forEach((p, m) => (sums[m]! += p.size));
+    return sums;
+  }
+
   /** Σ q over accounts + insuranceFund + feePool: changes only by deposits − withdrawals. */
   conservedTotal(): bigint {
     let q = this.state.insuranceFund + this.state.feePool;

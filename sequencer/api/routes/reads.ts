@@ -39,6 +39,20 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
     }),
   );
 
+  // What a chaos run or an operator checks after a fault (SPEC.md "The conserved quantity"): the cash
+  // total that only deposits and withdrawals move, Σ size per market, and the engine's own index check.
+  app.get("/audit", async () =>
+    toJsonSafe({
+      role: sequencer.role,
+      epoch: sequencer.epoch,
+      nextSeq: sequencer.nextSeq,
+      conservedTotal: sequencer.engine.conservedTotal(),
+      depositsApplied: sequencer.depositsSeen,
+      sizeSums: sequencer.engine.sizeSums(),
+      indexProblems: sequencer.engine.selfCheck(),
+    }),
+  );
+
   // Clients know their key, not their id (ids are given out in L1 deposit order).
   app.get("/accounts", async (req) => {
     const q = keyQuery.parse(req.query);
