@@ -134,13 +134,7 @@ export class ChaosLoad {
     while (this.#running) {
       this.#lastPriceTs = Math.max(Date.now(), this.#lastPriceTs + 1);
       try {
-        await postPrice(
-          this.api,
-          this.o.keeperPrv,
-          this.o.marketId,
-          this.o.price,
-          BigInt(this.#lastPriceTs),
-        );
+        await postPrice(this.api, this.o.keeperPrv, this.o.marketId, this.o.price, BigInt(this.#lastPriceTs));
       } catch {
         // The next tick goes wherever the client found the leader; a missed price is no fault.
       }

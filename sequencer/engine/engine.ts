@@ -214,7 +214,10 @@ export class Engine {
   /** Per market, Σ size over every account: 0 in any consistent state (each trade has two sides). */
   sizeSums(): bigint[] {
     const sums = this.state.markets.map(() => 0n);
-    for (const a of this.state.accounts) a.positions.forEach((p, m) => (sums[m]! += p.size));
+    for (const a of this.state.accounts)
+      a.positions.forEach((p, m) => {
+        sums[m] = (sums[m] ?? 0n) + p.size;
+      });
     return sums;
   }
 

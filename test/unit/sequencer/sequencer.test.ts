@@ -6,9 +6,8 @@ import { after, describe, it } from "node:test";
 import type { Batch2Instance } from "../../../circuits/batch2-instance.ts";
 import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
 import type { EngineTx } from "../../../sequencer/engine/types.ts";
-import type { LaneName } from "../../../sequencer/mempool/lanes.ts";
 import type { Sequencer } from "../../../sequencer/sequencer.ts";
-import { openSequencer, submitAsOwners, submitSigned, UNIT_KEEPER, unitInst } from "./open-sequencer.ts";
+import { openSequencer, submitAsOwners, unitInst } from "./open-sequencer.ts";
 
 const shape = unitInst;
 const dirs: string[] = [];

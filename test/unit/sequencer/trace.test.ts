@@ -5,10 +5,8 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
 import type { EngineTx } from "../../../sequencer/engine/types.ts";
-import type { LaneName } from "../../../sequencer/mempool/lanes.ts";
-import type { Sequencer } from "../../../sequencer/sequencer.ts";
 import { TxTrace } from "../../../sequencer/trace/tx-trace.ts";
-import { openSequencer, submitAsOwners, UNIT_KEEPER } from "./open-sequencer.ts";
+import { openSequencer, submitAsOwners } from "./open-sequencer.ts";
 
 const dirs: string[] = [];
 after(() => {
