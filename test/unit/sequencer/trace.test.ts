@@ -42,8 +42,9 @@ describe("tx trace", () => {
     await submit(seq, "normal", order(2, "buy", 1_000_000n));
     now = 5_000;
     await submit(seq, "liquidation", { kind: "price", marketId: 0, price: 940_000n, timestampMs: 2n });
-    for (let i = 0; i < 200 && !seq.trace.since(0n, 100).some((r) => r.kind === "liquidation"); i++)
-      await new Promise((r) => setTimeout(r, 10));
+    // The liquidation is queued by the price's apply; wait until it is applied and acknowledged too.
+    const liquidated = () => seq.trace.since(0n, 100).some((r) => r.kind === "liquidation" && r.acked);
+    for (let i = 0; i < 200 && !liquidated(); i++) await new Promise((r) => setTimeout(r, 10));
 
     const rows = seq.trace.since(0n, 100);
     assert.deepEqual(
