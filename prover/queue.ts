@@ -41,6 +41,12 @@ export class ProofQueue {
     });
   }
 
+  /** A job that failed its last attempt goes back to the queue (a worker crash loop, a bad build since fixed). */
+  async retry(rec: BatchRecord): Promise<void> {
+    const job = await this.queue.getJob(jobIdFor(rec.batchNumber, rec.publicHash));
+    if (job && (await job.getState()) === "failed") await job.retry("failed");
+  }
+
   /** A proof may have finished while the sequencer was down: look it up instead of proving again. */
   async finished(rec: BatchRecord): Promise<ProveJobResult | undefined> {
     const job: Job<ProveJobData, ProveJobResult> | undefined = await this.queue.getJob(
@@ -48,6 +54,23 @@ export class ProofQueue {
     );
     if (!job) return undefined;
     return (await job.isCompleted()) ? job.returnvalue : undefined;
+  }
+
+  /**
+   * Where the batch's job stands in Redis: `missing` when Redis no longer has it (restarted empty, or
+   * the job was trimmed), `done` with the proof, `failed` after its last attempt, else `pending`.
+   */
+  async jobOf(
+    rec: BatchRecord,
+  ): Promise<{ state: "missing" | "pending" | "failed" } | { state: "done"; result: ProveJobResult }> {
+    const job: Job<ProveJobData, ProveJobResult> | undefined = await this.queue.getJob(
+      jobIdFor(rec.batchNumber, rec.publicHash),
+    );
+    if (!job) return { state: "missing" };
+    const st = await job.getState();
+    if (st === "completed") return { state: "done", result: job.returnvalue };
+    if (st === "failed") return { state: "failed" };
+    return { state: "pending" };
   }
 
   async depth(): Promise<Record<string, number>> {
