@@ -24,6 +24,9 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
 
   app.get("/state", async () =>
     toJsonSafe({
+      // Leader or follower of the replicated log, and the leadership epoch (docs/REPLICATION.md).
+      role: sequencer.role,
+      epoch: sequencer.epoch,
       stateRoot: d.status.stateRoot(),
       lastSealedBatch: sequencer.lastSealed?.batchNumber ?? 0n,
       lastProvenBatch: d.status.lastProvenBatch(),
