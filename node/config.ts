@@ -1,10 +1,7 @@
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { BaseError } from "../sequencer/errors.ts";
+import { BaseError } from "../core/errors.ts";
+import { REPO_ROOT } from "../core/repo-root.ts";
 import { isPolicyName, POLICY_NAMES } from "../sequencer/sim/policies.ts";
-
-/** The repo root, so every path works whatever the cwd. */
-export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 export class ConfigError extends BaseError {
   override name = "ConfigError";

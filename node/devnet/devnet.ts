@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
+import { REPO_ROOT } from "../../core/repo-root.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { l1User } from "../client/l1-user.ts";
-import { REPO_ROOT } from "../config.ts";
 import { buildGenesis2, rollupGenesis2Of } from "../genesis.ts";
 import { freePort, startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";

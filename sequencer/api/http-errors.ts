@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
+import { BaseError } from "../../core/errors.ts";
 import { isClientError, isEngineErrorCode } from "../engine/errors.ts";
-import { BaseError } from "../errors.ts";
 
 export class BadSignatureError extends BaseError {
   override name = "BadSignatureError";
