@@ -17,7 +17,7 @@ import * as snarkjs from "snarkjs";
 import { batch2Source } from "../circuits/batch2-instance.ts";
 import { nativeWitnessFor } from "../circuits/compile.ts";
 import { REPO_ROOT } from "../core/repo-root.ts";
-import { loadProverConfig } from "../node/config.ts";
+import { loadProverConfig } from "../prover/config.ts";
 import { nativeProverWorks } from "../prover/producers/index.ts";
 import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
 import { devSetup } from "../prover/setup/dev-setup.ts";

@@ -1,7 +1,7 @@
 import type { Address, Hex } from "viem";
 import { retryWithBackoff, sleep } from "../../core/poll.ts";
-import { createL1Clients, type L1Clients } from "./clients.ts";
-import { rollupAbi } from "./rollup-abi.ts";
+import { createL1Clients, type L1Clients } from "../l1/clients.ts";
+import { rollupAbi } from "../l1/rollup-abi.ts";
 
 export type DepositEvent = {
   /** 0-based position in the Rollup's deposit queue. */

@@ -1,9 +1,9 @@
 import type { Address, Hex, TransactionReceipt } from "viem";
 import { retryWithBackoff, sleep } from "../../core/poll.ts";
-import { createL1Clients, type L1Clients } from "./clients.ts";
-import { BadProvenBatchError, SubmitRevertedError } from "./errors.ts";
-import { decodeRollupRevert } from "./revert.ts";
-import { rollupAbi } from "./rollup-abi.ts";
+import { createL1Clients, type L1Clients } from "../l1/clients.ts";
+import { BadProvenBatchError, SubmitRevertedError } from "../l1/errors.ts";
+import { decodeRollupRevert } from "../l1/revert.ts";
+import { rollupAbi } from "../l1/rollup-abi.ts";
 
 export type ProvenBatch = {
   batchNumber: bigint;
