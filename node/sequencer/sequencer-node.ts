@@ -3,10 +3,8 @@ import type { Logger } from "pino";
 import { loadInstance } from "../../circuits/compile.ts";
 import { ConfigError } from "../../core/config.ts";
 import { loadArtifacts } from "../../prover/artifacts.ts";
-import type { ProveJobResult } from "../../prover/job.ts";
 import { ProofQueue } from "../../prover/queue.ts";
 import { buildServer } from "../../sequencer/api/server.ts";
-import type { BatchRecord } from "../../sequencer/batches/batch-record.ts";
 import { devKey, warmUpCrypto } from "../../sequencer/crypto/keys.ts";
 import { VerifyPool } from "../../sequencer/crypto/verify-pool.ts";
 import { ProvingCapacity } from "../../sequencer/mempool/admission.ts";
@@ -15,8 +13,10 @@ import { buildGenesis2 } from "../genesis.ts";
 import { createL1Clients } from "../l1/clients.ts";
 import { checkDeployedGenesis } from "../l1/genesis-check.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
+import { BatchPipeline } from "./batch-pipeline.ts";
 import type { SequencerConfig } from "./config.ts";
 import { createMetrics } from "./metrics.ts";
+import { connectProofJobs } from "./proof-jobs.ts";
 import { L1Submitter } from "./submitter.ts";
 import { DepositWatcher } from "./watcher.ts";
 
@@ -75,7 +75,6 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   // One clock for the sequencer and the API, so batch timers and price receive times agree.
   const clock = Date.now;
   const laneOn = cfg.LIQUIDATION_LANE === "on";
-  let lastProven = 0n;
   const admissionSettings = {
     targetMs: cfg.LIQ_TARGET_MS,
     sealWaitMs: cfg.BATCH_MAX_WAIT_MS,
@@ -84,6 +83,8 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     initialTxPerBatch: Math.max(1, inst.T - cfg.LIQ_RESERVED_SLOTS),
   };
   const capacity = new ProvingCapacity(admissionSettings);
+  // Needs the sequencer's batch store, so it is made just after; admission reads it only once started.
+  let pipeline!: BatchPipeline;
   const sequencer = new Sequencer({
     db,
     engine: genesis.engine,
@@ -99,7 +100,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
     liquidationLane: laneOn,
     ...(cfg.BACKPRESSURE === "on"
-      ? { backpressure: { settings: admissionSettings, capacity, provenThrough: () => lastProven } }
+      ? { backpressure: { settings: admissionSettings, capacity, provenThrough: () => pipeline.lastProven } }
       : {}),
     clock,
     log,
@@ -112,44 +113,8 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     samePriority: !laneOn,
   });
 
-  let lastVerified = 0n;
-  const advanceProven = async () => {
-    for (;;) {
-      const next = await sequencer.batches.get(lastProven + 1n);
-      if (!next?.proof) return;
-      lastProven++;
-      metrics.lastBatch.set({ status: "proven" }, Number(lastProven));
-    }
-  };
-
-  const onProof = async (batchNumber: bigint, res: ProveJobResult) => {
-    const rec = await sequencer.batches.update(batchNumber, (r) => ({
-      ...r,
-      status: r.status === "verified" ? r.status : "proven",
-      proof: res.proof.map(BigInt),
-      proverId: res.proverId,
-      times: { ...r.times, proven: r.times.proven ?? Date.now() },
-    }));
-    if (rec?.times.provingStarted) {
-      metrics.stage.observe(
-        { stage: "proving→proven", priority: rec.priority },
-        rec.times.proven! - rec.times.provingStarted,
-      );
-      capacity.observeProof(rec.times.proven! - rec.times.provingStarted);
-    }
-    await advanceProven();
-  };
-
-  sequencer.on("sealed", (rec: BatchRecord) => {
-    metrics.batches.inc({ priority: rec.priority });
-    metrics.lastBatch.set({ status: "sealed" }, Number(rec.batchNumber));
-    void (async () => {
-      if (rec.proof) return;
-      const done = await proofs.finished(rec);
-      if (done) return onProof(rec.batchNumber, done);
-      await proofs.enqueue(rec);
-    })().catch((err) => log.error({ err, batch: rec.batchNumber }, "enqueue failed"));
-  });
+  pipeline = new BatchPipeline({ batches: sequencer.batches, metrics, capacity, log });
+  sequencer.on("sealed", connectProofJobs(proofs, pipeline, log));
   sequencer.on("applied", ({ tx, lane, queuedMs }) => {
     metrics.txs.inc({ kind: tx.kind, lane, result: "ok", code: "" });
     metrics.laneWait.observe({ lane }, queuedMs);
@@ -158,116 +123,29 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     metrics.txs.inc({ kind: tx.kind, lane, result: "rejected", code }),
   );
 
-  proofs.events.on("active", ({ jobId }) => {
-    const n = batchOf(jobId);
-    void sequencer.batches
-      .update(n, (r) => ({
-        ...r,
-        status: r.status === "sealed" ? "proving" : r.status,
-        times: { ...r.times, provingStarted: Date.now() },
-      }))
-      .then(
-        (r) =>
-          r &&
-          metrics.stage.observe(
-            { stage: "sealed→proving", priority: r.priority },
-            r.times.provingStarted! - r.times.sealed,
-          ),
-      );
-  });
-  proofs.events.on("completed", ({ jobId, returnvalue }) => {
-    const res = (typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as ProveJobResult;
-    onProof(batchOf(jobId), res).catch((err) => log.error({ err }, "storing proof failed"));
-  });
-  proofs.events.on("failed", ({ jobId, failedReason }) =>
-    log.warn({ jobId, failedReason }, "proof job failed"),
-  );
-
   const started = await sequencer.start();
   log.info({ cryptoBackend }, "signature checks and Poseidon run on this backend");
   log.info(
     { replayed: started.replayed, batches: started.batches.toString() },
     "state rebuilt from the write-ahead log",
   );
-  await advanceProven();
-
+  await pipeline.advanceProven();
   // L1 is the judge: batches it verified while this process was down are verified here too.
-  lastVerified = await createL1Clients({ rpcUrl: cfg.L1_RPC_URL }).publicClient.readContract({
-    address: cfg.ROLLUP_ADDRESS as `0x${string}`,
-    abi: rollupAbi,
-    functionName: "lastVerifiedBatch",
-  });
-  metrics.lastBatch.set({ status: "verified" }, Number(lastVerified));
-  for (let n = lastVerified; n >= 1n; n--) {
-    const r = await sequencer.batches.get(n);
-    if (!r || r.status === "verified") break;
-    await sequencer.batches.put({ ...r, status: "verified" });
-  }
+  await pipeline.restoreVerified(
+    await createL1Clients({ rpcUrl: cfg.L1_RPC_URL }).publicClient.readContract({
+      address: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      abi: rollupAbi,
+      functionName: "lastVerifiedBatch",
+    }),
+  );
 
   const submitter = new L1Submitter({
     rpcUrl: cfg.L1_RPC_URL,
     operatorKey: cfg.OPERATOR_KEY as `0x${string}`,
     rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
     pollMs: cfg.L1_POLL_MS,
-    getProven: async (n) => {
-      const r = await sequencer.batches.get(n);
-      if (!r?.proof) return undefined;
-      return {
-        batchNumber: r.batchNumber,
-        oldStateRoot: r.oldStateRoot,
-        newStateRoot: r.newStateRoot,
-        depositCount: r.depositCount,
-        withdrawals: r.withdrawals,
-        batchTimeMs: r.batchTimeMs,
-        batchData: r.batchData,
-        proof: r.proof,
-      };
-    },
-    onEvent: (e) => {
-      const now = Date.now();
-      if (e.type === "submitted") {
-        void sequencer.batches.update(e.batchNumber, (r) => ({
-          ...r,
-          ...(e.txHash ? { l1TxHash: e.txHash } : {}),
-          times: { ...r.times, submitted: now },
-        }));
-      } else if (e.type === "verified") {
-        lastVerified = e.batchNumber > lastVerified ? e.batchNumber : lastVerified;
-        metrics.lastBatch.set({ status: "verified" }, Number(lastVerified));
-        void sequencer.batches
-          .update(e.batchNumber, (r) => ({
-            ...r,
-            status: "verified",
-            ...(e.txHash ? { l1TxHash: e.txHash } : {}),
-            ...(e.blockNumber !== undefined ? { l1Block: e.blockNumber } : {}),
-            ...(e.gasUsed !== undefined ? { gasUsed: e.gasUsed } : {}),
-            times: { ...r.times, verified: r.times.verified ?? now },
-          }))
-          .then((r) => {
-            if (!r) return;
-            metrics.stage.observe(
-              { stage: "sealed→verified", priority: r.priority },
-              r.times.verified! - r.times.sealed,
-            );
-            if (r.times.proven) {
-              metrics.stage.observe(
-                { stage: "proven→verified", priority: r.priority },
-                r.times.verified! - r.times.proven,
-              );
-              capacity.observeL1(r.times.verified! - r.times.proven);
-            }
-            log.info(
-              { batch: r.batchNumber.toString(), tx: r.l1TxHash, root: `0x${r.newStateRoot.toString(16)}` },
-              "batch verified on L1",
-            );
-          });
-      } else {
-        log.warn(
-          { batch: e.batchNumber.toString(), err: String(e.error) },
-          "L1 submission failed; will retry",
-        );
-      }
-    },
+    getProven: (n) => pipeline.provenBatch(n),
+    onEvent: (e) => pipeline.onSubmitterEvent(e),
   });
   submitter.start();
 
@@ -305,8 +183,8 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     verifyPool,
     status: {
       stateRoot: () => sequencer.stateRoot,
-      lastProvenBatch: () => lastProven,
-      lastVerifiedBatch: () => lastVerified,
+      lastProvenBatch: () => pipeline.lastProven,
+      lastVerifiedBatch: () => pipeline.lastVerified,
     },
   });
   const url = await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
@@ -325,8 +203,4 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       await db.close();
     },
   };
-}
-
-function batchOf(jobId: string): bigint {
-  return BigInt(jobId.split("-")[1] ?? "0");
 }
