@@ -97,6 +97,7 @@ export class L1Submitter {
         },
         {
           minMs: this.#p.pollMs,
+          // At most 32 polls or 5 s: a short poll (tests, a fast chain) also recovers fast.
           maxMs: Math.min(this.#p.pollMs * 32, 5000),
           signal,
           onError: (error) => this.#p.onEvent({ type: "failed", batchNumber, error }),

@@ -79,6 +79,7 @@ export class DepositWatcher {
     while (this.#running) {
       const delivered = await retryWithBackoff(() => this.#poll(), {
         minMs: this.#p.pollMs,
+        // At most 32 polls or 5 s: a short poll (tests, a fast chain) also recovers fast.
         maxMs: Math.min(this.#p.pollMs * 32, 5000),
         signal,
         onError: (err) => this.#p.onError?.(err),
