@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { BaseError } from "../sequencer/errors.ts";
+import { BaseError } from "../core/errors.ts";
 import { type BuildManifest, DEFAULT_BUILD_ROOT, manifestPath, readManifest } from "./setup/manifest.ts";
 
 export type { BuildManifest } from "./setup/manifest.ts";

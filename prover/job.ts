@@ -30,8 +30,3 @@ export const JOB_NAME = "prove";
 
 /** BullMQ: lower number = served first; every job gets an explicit priority so the order is total. */
 export const PRIORITY = { liquidation: 1, normal: 10 } as const;
-
-/** Idempotent per batch *content*: re-adding the same batch is a no-op, a different one never collides. */
-export function jobIdFor(batchNumber: bigint, publicHash: bigint): string {
-  return `batch-${batchNumber}-${publicHash.toString(16).padStart(64, "0").slice(0, 16)}`;
-}

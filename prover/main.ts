@@ -1,6 +1,6 @@
 /** A prover worker process: `tsx prover/main.ts`. Run as many as you like, on any host sharing Redis. */
 import pino from "pino";
-import { loadProverConfig } from "../node/config.ts";
+import { loadProverConfig } from "./config.ts";
 import { announceEngine, startProverWorker } from "./worker.ts";
 
 const cfg = loadProverConfig();

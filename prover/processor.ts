@@ -6,8 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { type SandboxedJob, UnrecoverableError } from "bullmq";
-import { loadProverConfig } from "../node/config.ts";
 import { loadArtifacts } from "./artifacts.ts";
+import { loadProverConfig } from "./config.ts";
 import type { ProveJobData, ProveJobResult } from "./job.ts";
 import { type ProofProducer, resolveEngine, startProducer, WitnessRejectedError } from "./producers/index.ts";
 import { toSolidityProof } from "./proof-format.ts";

@@ -1,6 +1,7 @@
 import { type Job, Queue, QueueEvents } from "bullmq";
 import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
-import { JOB_NAME, jobIdFor, PRIORITY, type ProveJobData, type ProveJobResult } from "./job.ts";
+import { JOB_NAME, PRIORITY, type ProveJobData, type ProveJobResult } from "./job.ts";
+import { encodeJobId } from "./job-id.ts";
 import { redisConnection } from "./redis.ts";
 
 export interface ProofQueueOptions {
@@ -32,7 +33,7 @@ export class ProofQueue {
       sealedAt: rec.times.sealed,
     };
     await this.queue.add(JOB_NAME, data, {
-      jobId: jobIdFor(rec.batchNumber, rec.publicHash),
+      jobId: encodeJobId(rec.batchNumber, rec.publicHash),
       priority: PRIORITY[this.o.samePriority ? "normal" : rec.priority],
       attempts: 5,
       backoff: { type: "exponential", delay: 1000 },
@@ -50,7 +51,7 @@ export class ProofQueue {
   /** A proof may have finished while the sequencer was down: look it up instead of proving again. */
   async finished(rec: BatchRecord): Promise<ProveJobResult | undefined> {
     const job: Job<ProveJobData, ProveJobResult> | undefined = await this.queue.getJob(
-      jobIdFor(rec.batchNumber, rec.publicHash),
+      encodeJobId(rec.batchNumber, rec.publicHash),
     );
     if (!job) return undefined;
     return (await job.isCompleted()) ? job.returnvalue : undefined;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Worker } from "bullmq";
-import { loadProverConfig } from "../node/config.ts";
+import { loadProverConfig } from "./config.ts";
 import type { ProveJobData, ProveJobResult } from "./job.ts";
 import { type EngineChoice, resolveEngine } from "./producers/index.ts";
 import { redisConnection } from "./redis.ts";

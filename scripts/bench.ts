@@ -3,7 +3,7 @@
  * same run. Pass names to run a subset: `npm run bench -- signatures e2e`.
  */
 import { spawnSync } from "node:child_process";
-import { REPO_ROOT } from "../node/config.ts";
+import { REPO_ROOT } from "../core/repo-root.ts";
 
 const ALL: Record<string, string[]> = {
   signatures: ["scripts/bench-signatures.ts", "--seconds", "2"],

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as snarkjs from "snarkjs";
 import { loadBatch2Instance } from "../circuits/batch2-instance.ts";
-import { REPO_ROOT } from "../node/config.ts";
+import { REPO_ROOT } from "../core/repo-root.ts";
 import { buildGenesis2, rollupGenesis2Of } from "../node/genesis.ts";
 import { loadArtifacts } from "../prover/artifacts.ts";
 import { toSolidityProof } from "../prover/proof-format.ts";

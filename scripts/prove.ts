@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { loadProverConfig } from "../node/config.ts";
+import { loadProverConfig } from "../prover/config.ts";
 import { resolveEngine, startSnarkjsProducer } from "../prover/producers/index.ts";
 import { releaseSnarkjsCurves } from "../prover/setup/curves.ts";
 

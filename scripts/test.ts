@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { REPO_ROOT } from "../node/config.ts";
+import { REPO_ROOT } from "../core/repo-root.ts";
 import { ensureRedis } from "../node/devnet/redis.ts";
 import { forgeBuild } from "../node/l1/forge.ts";
 import { buildCircuit } from "./build-circuits.ts";

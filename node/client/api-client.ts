@@ -1,3 +1,4 @@
+import { pollUntil } from "../../core/poll.ts";
 import { cancelWire, orderTx, orderWire, signedPriceBody, signTx } from "./signed-bodies.ts";
 
 export class ApiError extends Error {
@@ -180,12 +181,11 @@ export class ApiClient {
     const s = await this.state();
     // The open batch number is exact at this instant; the stored records may lag by one seal.
     const target = s.openBatchTxs > 0 ? BigInt(s.openBatch) : BigInt(s.openBatch) - 1n;
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      if (BigInt((await this.state()).lastSealedBatch) >= target) return target;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`batch ${target} was not sealed within ${timeoutMs} ms`);
+    return pollUntil(
+      `batch ${target} to be sealed`,
+      async () => BigInt((await this.state()).lastSealedBatch) >= target && target,
+      { timeoutMs, everyMs: 100 },
+    );
   }
 
   batch(n: bigint | number) {

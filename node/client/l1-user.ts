@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
+import { pollUntil } from "../../core/poll.ts";
 import type { DevnetInfo } from "../devnet/devnet.ts";
-import { waitFor } from "../devnet/processes.ts";
 import { createL1Clients } from "../l1/clients.ts";
 import { mockUsdcAbi, rollupAbi } from "../l1/rollup-abi.ts";
 
@@ -80,12 +80,10 @@ export function l1User(o: { rpcUrl: string; privateKey: Hex; rollup: `0x${string
       publicClient.readContract({ address: o.rollup, abi: rollupAbi, functionName: "stateRoot" }),
     /** Resolves once L1 has verified batch `n` (the sequencer's API may lag it by a moment). */
     async untilVerified(n: bigint, timeoutMs: number, everyMs = 250): Promise<void> {
-      await waitFor(
-        `batch ${n} verified on L1`,
-        async () => ((await lastVerifiedBatch()) >= n ? true : undefined),
+      await pollUntil(`batch ${n} verified on L1`, async () => (await lastVerifiedBatch()) >= n, {
         timeoutMs,
         everyMs,
-      );
+      });
     },
     lastVerifiedBatch,
   };

@@ -7,6 +7,7 @@
  * connection.
  */
 import WebSocket from "ws";
+import { BaseError } from "../../core/errors.ts";
 import {
   decodeRaw,
   type ErrorBody,
@@ -17,7 +18,6 @@ import {
   MAX_FRAME_ITEMS,
 } from "../../sequencer/api/order-frames.ts";
 import type { WriteKind } from "../../sequencer/api/write-kinds.ts";
-import { BaseError } from "../../sequencer/errors.ts";
 
 /** The server refused the item; `code` is the one its HTTP route would have returned. */
 export class OrderRefusedError extends BaseError {

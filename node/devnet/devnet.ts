@@ -1,10 +1,10 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
+import { REPO_ROOT } from "../../core/repo-root.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { l1User } from "../client/l1-user.ts";
-import { REPO_ROOT } from "../config.ts";
 import { buildGenesis2, rollupGenesis2Of } from "../genesis.ts";
 import { freePort, startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";
@@ -133,7 +133,13 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     let seq: Child;
     const startSeq = async () => {
-      seq = startTsProcess("sequencer", "node/main.ts", seqEnv, join(o.dir, "sequencer.log"), o.echo);
+      seq = startTsProcess(
+        "sequencer",
+        "node/sequencer/main.ts",
+        seqEnv,
+        join(o.dir, "sequencer.log"),
+        o.echo,
+      );
       await waitFor(
         "the sequencer API",
         async () => (await fetch(`${apiUrl}/health`)).ok || undefined,
@@ -175,7 +181,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     if (o.keeper) {
       const keeper = startTsProcess(
         "keeper",
-        "node/keeper-main.ts",
+        "node/keeper/main.ts",
         { API_URL: apiUrl, KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" },
         join(o.dir, "keeper.log"),
         o.echo,

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { REPO_ROOT } from "../config.ts";
+import { pollUntil } from "../../core/poll.ts";
+import { REPO_ROOT } from "../../core/repo-root.ts";
 
 export interface Child {
   name: string;
@@ -73,22 +74,12 @@ function prefix(name: string, b: Buffer): string {
     .join("");
 }
 
-export async function waitFor<T>(
+/** The core poll helper under its devnet name; callers pass the timeout positionally. */
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined>,
   timeoutMs: number,
   everyMs = 200,
 ): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+  return pollUntil(what, fn, { timeoutMs, everyMs });
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 import { freePort } from "../l1/anvil.ts";
 
 export class RedisUnavailableError extends BaseError {

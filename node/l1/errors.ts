@@ -1,4 +1,4 @@
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /** Root of the L1 layer's errors (Anvil, forge, artifacts, deployment, submission). */
 export class L1Error extends BaseError {

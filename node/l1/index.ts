@@ -17,10 +17,3 @@ export * from "./errors.ts";
 export { type ForgeBuildParameters, forgeBuild } from "./forge.ts";
 export { decodeRollupRevert } from "./revert.ts";
 export { mockUsdcAbi, rollupAbi } from "./rollup-abi.ts";
-export {
-  L1Submitter,
-  type L1SubmitterParameters,
-  type ProvenBatch,
-  type SubmitterEvent,
-} from "./submitter.ts";
-export { type DepositEvent, DepositWatcher, type DepositWatcherParameters } from "./watcher.ts";

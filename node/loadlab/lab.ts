@@ -4,8 +4,8 @@
  * while sampling the sequencer, wait (bounded) for the proofs, and read the trace back.
  */
 import { loadInstance } from "../../circuits/compile.ts";
+import { BaseError } from "../../core/errors.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
-import { BaseError } from "../../sequencer/errors.ts";
 import { ApiClient, postPrice, Trader } from "../client/api-client.ts";
 import { devnetUser } from "../client/l1-user.ts";
 import type { DevnetInfo } from "../devnet/devnet.ts";

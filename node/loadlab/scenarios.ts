@@ -5,7 +5,7 @@
  * shape.
  */
 import { readFileSync } from "node:fs";
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 import { generateTape } from "../../sequencer/sim/gen.ts";
 import { parseTape, type Tape } from "../../sequencer/sim/tape.ts";
 

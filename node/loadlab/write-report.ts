@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { arch, cpus, hostname, loadavg, platform, totalmem } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT } from "../config.ts";
+import { REPO_ROOT } from "../../core/repo-root.ts";
 import { renderSummaryMarkdown } from "./markdown.ts";
 import { renderReportHtml } from "./report-html.ts";
 import type { LabReport, LabRun } from "./report-types.ts";

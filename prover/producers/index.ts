@@ -1,7 +1,7 @@
 /** The proving engines behind one interface; `resolveEngine` picks one from the config. */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import type { ProverConfig } from "../../node/config.ts";
+import type { ProverConfig } from "../config.ts";
 import { NativeProducer } from "./native.ts";
 import { type EngineName, NativeProverUnavailableError, type ProofProducer } from "./producer.ts";
 import { startSnarkjsProducer } from "./snarkjs.ts";

@@ -1,4 +1,4 @@
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 import type { SnarkjsProof } from "../proof-format.ts";
 
 export type EngineName = "native" | "snarkjs";

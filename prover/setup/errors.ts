@@ -1,4 +1,4 @@
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /** Stable codes for everything that can go wrong while making a proving key. */
 export type SetupErrorCode =

@@ -1,7 +1,7 @@
 /** The witness engines (WITNESS=native|wasm) behind one interface; `resolveWitness` picks one. */
 import * as snarkjs from "snarkjs";
-import type { ProverConfig } from "../../node/config.ts";
 import type { CircuitArtifacts } from "../artifacts.ts";
+import type { ProverConfig } from "../config.ts";
 import { type NativeWitnessFiles, NativeWitnessUnavailableError, nativeWitness } from "./native.ts";
 
 export * from "./native.ts";

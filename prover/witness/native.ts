@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 import { WitnessRejectedError } from "../producers/producer.ts";
 
 export interface NativeWitnessFiles {

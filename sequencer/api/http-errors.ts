@@ -1,6 +1,6 @@
 import { ZodError } from "zod";
+import { BaseError } from "../../core/errors.ts";
 import { isClientError, isEngineErrorCode } from "../engine/errors.ts";
-import { BaseError } from "../errors.ts";
 
 export class BadSignatureError extends BaseError {
   override name = "BadSignatureError";
@@ -16,6 +16,7 @@ export class NotFoundError extends BaseError {
 /** Stable code → HTTP status. Anything unlisted from the engine is a client error (422). */
 const STATUS: Record<string, number> = {
   BAD_REQUEST: 400,
+  BAD_PARAM: 400,
   MALFORMED_JSON: 400,
   BAD_SIGNATURE: 401,
   UNKNOWN_ACCOUNT: 404,
@@ -33,14 +34,21 @@ export interface HttpError {
   body: { code: string; message: string; details?: unknown };
 }
 
+/** The one place an error becomes a reply: whatever it held, the body is `{code, message, details?}` JSON. */
 export function toHttpError(err: unknown): HttpError {
+  const { status, body } = classify(err);
+  if (body.details === undefined) return { status, body };
+  return { status, body: { ...body, details: jsonSafe(body.details) } };
+}
+
+function classify(err: unknown): HttpError {
   if (err instanceof ZodError) {
     const message = err.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
     return { status: 400, body: { code: "BAD_REQUEST", message, details: err.issues } };
   }
   if (err instanceof BaseError) {
     const status = STATUS[err.code] ?? statusOfUnlisted(err.code);
-    return { status, body: { code: err.code, message: err.message, details: jsonSafe(err.details) } };
+    return { status, body: { code: err.code, message: err.message, details: err.details } };
   }
   const e = err as { statusCode?: number; code?: string; message?: string };
   if (e.statusCode === 400 && (e.code === "FST_ERR_CTP_INVALID_JSON_BODY" || e instanceof SyntaxError)) {
@@ -55,8 +63,17 @@ export function toHttpError(err: unknown): HttpError {
   return { status: 500, body: { code: "INTERNAL", message: "internal error" } };
 }
 
-function jsonSafe(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
+/**
+ * Details hold engine values, and those are bigints (a zod issue about a bigint param carries the bound
+ * as one): JSON.stringify throws on them, and fastify then answered with its own body instead of ours.
+ * Anything else JSON cannot hold (a cycle) drops the details rather than the reply.
+ */
+export function jsonSafe(v: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)) ?? "null");
+  } catch {
+    return { unserialisable: true };
+  }
 }
 
 /**

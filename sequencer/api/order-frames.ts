@@ -4,7 +4,7 @@
  * Binary frames are msgpack, text frames JSON; a reply uses the encoding of the frame it answers.
  */
 import { Packr } from "msgpackr";
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 import { WRITE_KINDS, type WriteKind } from "./write-kinds.ts";
 
 /** Most items in one frame: a bound on the work and memory one message can ask for. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FIELD_MODULUS } from "../crypto/field.ts";
 import { signatureJsonSchema } from "../crypto/signature-json.ts";
+import { decimalBigint, decimalNumber } from "./params.ts";
 
 const MAX_U80 = (1n << 80n) - 1n;
 /** The engine's NO_EXPIRY_MS: the proof range-checks expiries to 48 bits. */
@@ -10,6 +11,8 @@ const MAX_EXPIRY_MS = (1n << 48n) - 1n;
 export const uint = (max: bigint = FIELD_MODULUS - 1n) =>
   z
     .string()
+    // Bounded before BigInt: a megabyte of digits would otherwise be parsed just to be refused.
+    .max(String(max).length, `at most ${String(max).length} digits`)
     .regex(/^(0|[1-9][0-9]*)$/, "a non-negative integer as a decimal string")
     .transform((s) => BigInt(s))
     .refine((v) => v <= max, `at most ${max}`);
@@ -68,16 +71,19 @@ export const priceBody = z
   .object({ marketId: id, price: uint(MAX_U80), timestampMs: uint(1n << 63n), signature: signatureSchema })
   .strict();
 
-export const idParam = z.object({ id: z.coerce.number().int().nonnegative() });
-export const batchParam = z.object({ n: z.coerce.bigint().nonnegative() });
+// URL numbers: strict decimal (params.ts), parsed with parseUrlInput so a bad one is BAD_PARAM.
+export const idParam = z.object({ id: decimalNumber(0, 0xffff_ffff) });
+export const batchParam = z.object({ n: decimalBigint() });
 export const keyQuery = z.object({ pubKeyX: uint(), pubKeyY: uint() });
 
+export const bookQuery = z.object({ depth: decimalNumber(1, 500).default(50) });
+
 export const ledgerQuery = z.object({
-  from: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  from: decimalNumber(0).default(0),
+  limit: decimalNumber(1, 1_000).default(100),
 });
 
 export const traceQuery = z.object({
-  fromSeq: z.coerce.bigint().nonnegative().default(0n),
-  limit: z.coerce.number().int().min(1).max(20_000).default(5_000),
+  fromSeq: decimalBigint().default(0n),
+  limit: decimalNumber(1, 20_000).default(5_000),
 });

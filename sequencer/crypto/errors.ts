@@ -1,4 +1,4 @@
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /** Poseidon was called with an arity circomlib does not define (outside 1..16). */
 export class PoseidonInputError extends BaseError {

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 import { FIELD_MODULUS } from "./field.ts";
 
 export type CryptoBackend = "native" | "wasm";

@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 import { type SignedMessage, verifyBatch } from "./eddsa.ts";
 import { ADDON_PATH, activeNative } from "./native.ts";
 import { poseidon } from "./poseidon.ts";

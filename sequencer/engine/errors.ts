@@ -1,4 +1,4 @@
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /**
  * Every way `Engine.apply` can refuse a transaction. Codes are stable: the HTTP API returns them and the

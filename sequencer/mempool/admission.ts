@@ -8,7 +8,7 @@
  * Pure arithmetic over injected observations: no clock, no I/O, so the rule is unit-testable and the
  * same inputs give the same answer.
  */
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 export interface AdmissionSettings {
   /**

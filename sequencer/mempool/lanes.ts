@@ -1,6 +1,6 @@
+import { BaseError } from "../../core/errors.ts";
 import type { Signature } from "../crypto/eddsa.ts";
 import type { EngineTx } from "../engine/types.ts";
-import { BaseError } from "../errors.ts";
 
 export type LaneName = "liquidation" | "normal";
 

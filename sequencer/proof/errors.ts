@@ -1,4 +1,4 @@
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /**
  * A proven-transaction rule that a trace breaks (docs/PROOF.md). The codes name the rule; the circuit

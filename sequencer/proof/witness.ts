@@ -6,10 +6,10 @@
  */
 
 import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
+import { BaseError } from "../../core/errors.ts";
 import type { Signature } from "../crypto/eddsa.ts";
 import { priceMessage } from "../crypto/messages.ts";
 import { poseidon } from "../crypto/poseidon.ts";
-import { BaseError } from "../errors.ts";
 import { dataHash as hashBatchData } from "../state/batch-data.ts";
 import { toField } from "../state/field.ts";
 import type { MarketState } from "../state/global-state.ts";

@@ -1,5 +1,5 @@
+import { BaseError } from "../../core/errors.ts";
 import { abs } from "../engine/ranges.ts";
-import { BaseError } from "../errors.ts";
 
 /**
  * Auto-deleveraging (ADL): who takes over a bankrupt position the book and the insurance fund could not,

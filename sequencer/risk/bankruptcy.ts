@@ -1,7 +1,7 @@
+import { BaseError } from "../../core/errors.ts";
 import type { MarketParams } from "../engine/params.ts";
 import { abs } from "../engine/ranges.ts";
 import type { AccountLeaf, MarketState, Position } from "../engine/types.ts";
-import { BaseError } from "../errors.ts";
 import { ceilDiv, equity, maintenanceRequirement, requirement } from "./margin.ts";
 
 /**

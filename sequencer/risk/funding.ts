@@ -1,5 +1,5 @@
+import { BaseError } from "../../core/errors.ts";
 import { FUNDING_LIMIT } from "../engine/ranges.ts";
-import { BaseError } from "../errors.ts";
 
 /**
  * Funding rate, payment and index (pure integer math; time comes in as arguments).

@@ -1,5 +1,5 @@
+import { BaseError } from "../../core/errors.ts";
 import { POOL_LIMIT } from "../engine/ranges.ts";
-import { BaseError } from "../errors.ts";
 
 /**
  * Insurance fund rules (micro-USDC, bigint, pure; time comes in as sample timestamps and `nowMs`).

@@ -1,4 +1,4 @@
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /**
  * Oracle guard and circuit breaker for one market's index price. Pure: `nowMs` is an argument.

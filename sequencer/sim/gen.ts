@@ -51,7 +51,7 @@
  *   would move the whole deposit and cross and isolated would not differ. The other stream keeps every other draw, so a tape with a
  *   share differs from the one without only by its isolate events (and the header's params).
  */
-import { SeededRandom } from "../../node/random.ts";
+import { SeededRandom } from "../../core/random.ts";
 import {
   type OrderEvent,
   TAPE_FORMAT,

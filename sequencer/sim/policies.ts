@@ -27,9 +27,9 @@
  *   samples every 60 s, hourly payment of R8/8, interest 0, clamp factor 600% (governance default).
  */
 
+import { BaseError } from "../../core/errors.ts";
 import { defaultEngineParams, type EngineParams, type EngineParamsInput } from "../engine/params.ts";
 import { type RiskParamsInput, SIMPLE_LIQUIDATION } from "../engine/risk-params.ts";
-import { BaseError } from "../errors.ts";
 import { impactNotionalFromImf } from "../risk/impact-price.ts";
 import { backpack, ftx, hyperliquid } from "../risk/liquidation/policy.ts";
 

@@ -26,7 +26,7 @@
  *   isolate events reads and replays exactly as before.
  */
 import { z } from "zod";
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 export const TAPE_FORMAT = "zk-perps-tape";
 export const TAPE_VERSION = 1;

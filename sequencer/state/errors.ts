@@ -1,4 +1,4 @@
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /** Errors of the account/global state model and the batch transition. Codes are stable. */
 export class StateError extends BaseError {

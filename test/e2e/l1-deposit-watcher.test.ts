@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createL1Clients } from "../../node/l1/clients.ts";
 import { rollupAbi } from "../../node/l1/rollup-abi.ts";
-import { type DepositEvent, DepositWatcher } from "../../node/l1/watcher.ts";
+import { type DepositEvent, DepositWatcher } from "../../node/sequencer/watcher.ts";
 import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { deposit, type L1Env, startL1, testKey, until } from "./l1-setup.ts";
 

@@ -1,10 +1,12 @@
 // Shared set-up of the L1 end-to-end tests: a real Anvil, the forge build, a Rollup deployed with the
 // VerifierDouble test verifier (contracts/test/utils, accepts every proof by default).
+
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { loadBatch2Instance } from "../../circuits/batch2-instance.ts";
+import { pollUntil } from "../../core/poll.ts";
 import { buildGenesis2, rollupGenesis2Of } from "../../node/genesis.ts";
 import {
   ANVIL_KEYS,
@@ -125,9 +127,5 @@ export async function readRollup(
 
 /** Polls `cond` until it holds or `timeoutMs` passes. */
 export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil(what, () => cond(), { timeoutMs, everyMs: 50 });
 }

@@ -8,7 +8,7 @@ import { startAnvil } from "../../node/l1/anvil.ts";
 import { createL1Clients } from "../../node/l1/clients.ts";
 import { RollupRevertError } from "../../node/l1/errors.ts";
 import { rollupAbi } from "../../node/l1/rollup-abi.ts";
-import { L1Submitter, type ProvenBatch, type SubmitterEvent } from "../../node/l1/submitter.ts";
+import { L1Submitter, type ProvenBatch, type SubmitterEvent } from "../../node/sequencer/submitter.ts";
 import {
   deposit,
   GENESIS_ROOT,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadProverConfig } from "../../node/config.ts";
+import { loadProverConfig } from "../../prover/config.ts";
 import { NativeProverUnavailableError, resolveEngine } from "../../prover/producers/index.ts";
 import { announceEngine } from "../../prover/worker.ts";
 import { SKIP_NATIVE } from "./native-helpers.ts";

@@ -1,6 +1,6 @@
 /** Shared helpers for the native prover tests: the binary, and a batch runner for `--selftest`. */
 import { spawnSync } from "node:child_process";
-import { loadProverConfig } from "../../node/config.ts";
+import { loadProverConfig } from "../../prover/config.ts";
 import { nativeProverWorks } from "../../prover/producers/index.ts";
 
 export const NATIVE_BIN = loadProverConfig().NATIVE_PROVER_BIN;

@@ -2,7 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
 import type { Admission } from "../../mempool/admission.ts";
 import { NotFoundError } from "../http-errors.ts";
-import { batchParam, idParam, keyQuery, ledgerQuery } from "../schemas.ts";
+import { parseUrlInput } from "../params.ts";
+import { batchParam, bookQuery, idParam, keyQuery, ledgerQuery } from "../schemas.ts";
 import type { ApiDeps } from "../server.ts";
 
 function admissionView(a: Admission) {
@@ -58,7 +59,7 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
 
   // Clients know their key, not their id (ids are given out in L1 deposit order).
   app.get("/accounts", async (req) => {
-    const q = keyQuery.parse(req.query);
+    const q = parseUrlInput(keyQuery, req.query, "query");
     const id = sequencer.engine.accountIdByKey(q.pubKeyX, q.pubKeyY);
     if (id === undefined)
       throw new NotFoundError("UNKNOWN_ACCOUNT", "no account has this key; deposit on L1 first");
@@ -66,7 +67,7 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   });
 
   app.get("/accounts/:id", async (req) => {
-    const { id } = idParam.parse(req.params);
+    const { id } = parseUrlInput(idParam, req.params, "path");
     if (id >= sequencer.engine.accountCount()) {
       throw new NotFoundError("UNKNOWN_ACCOUNT", `account ${id} does not exist`, { details: { id } });
     }
@@ -74,8 +75,8 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   });
 
   app.get("/markets/:id/book", async (req) => {
-    const { id } = idParam.parse(req.params);
-    const depth = Math.min(Number((req.query as { depth?: string }).depth ?? 50) || 50, 500);
+    const { id } = parseUrlInput(idParam, req.params, "path");
+    const { depth } = parseUrlInput(bookQuery, req.query, "query");
     if (id >= sequencer.engine.markets().length) {
       throw new NotFoundError("UNKNOWN_MARKET", `market ${id} does not exist`, { details: { id } });
     }
@@ -85,7 +86,7 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   // The execution-quality ledger (one record per liquidation event) with the vault's and fund's state,
   // so a load-tester can watch a cascade from outside. `from` pages through it.
   app.get("/liquidations", async (req) => {
-    const q = ledgerQuery.parse(req.query);
+    const q = parseUrlInput(ledgerQuery, req.query, "query");
     const all = sequencer.engine.ledger();
     return toJsonSafe({
       total: all.length,
@@ -98,7 +99,7 @@ export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   });
 
   app.get("/batches/:n", async (req) => {
-    const { n } = batchParam.parse(req.params);
+    const { n } = parseUrlInput(batchParam, req.params, "path");
     const rec = await sequencer.batches.get(n);
     if (!rec)
       throw new NotFoundError("NOT_FOUND", `batch ${n} is not sealed yet`, {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { BatchRecord } from "../../batches/batch-record.ts";
 import { toJsonSafe } from "../../codec.ts";
+import { parseUrlInput } from "../params.ts";
 import { traceQuery } from "../schemas.ts";
 import type { ApiDeps } from "../server.ts";
 
@@ -13,7 +14,7 @@ import type { ApiDeps } from "../server.ts";
 export function registerTraceRoutes(app: FastifyInstance, d: ApiDeps): void {
   const { sequencer } = d;
   app.get("/trace", async (req) => {
-    const q = traceQuery.parse(req.query);
+    const q = parseUrlInput(traceQuery, req.query, "query");
     const rows = sequencer.trace.since(q.fromSeq, q.limit);
     const batches = new Map<bigint, BatchRecord["times"] | undefined>();
     for (const r of rows) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BaseError } from "../../errors.ts";
+import { BaseError } from "../../../core/errors.ts";
 
 /**
  * Tier 2 of the waterfall: a backstop vault (Hyperliquid's liquidator vault inside HLP, FTX's Backstop

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BaseError } from "../../errors.ts";
+import { BaseError } from "../../../core/errors.ts";
 
 /**
  * Tier 1 of the liquidation waterfall: close a position on the book in IOC chunks. Pure: time, the

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BaseError } from "../../errors.ts";
+import { BaseError } from "../../../core/errors.ts";
 import { vaultLimitsSchema } from "./backstop-vault.ts";
 import { onBookPolicySchema } from "./on-book.ts";
 import { BACKPACK_ON_BOOK, FTX_ON_BOOK, HYPERLIQUID_ON_BOOK } from "./on-book-presets.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { BaseError } from "../../../core/errors.ts";
 import { engineError } from "../../../sequencer/engine/errors.ts";
 import {
   CapacityError,
@@ -9,7 +10,6 @@ import {
   isClientError,
   TxRejectedError,
 } from "../../../sequencer/engine/index.ts";
-import { BaseError } from "../../../sequencer/errors.ts";
 import { Driver } from "./helpers.ts";
 
 describe("engine errors", () => {

@@ -1,8 +1,9 @@
 import type { Address, Hex, TransactionReceipt } from "viem";
-import { createL1Clients, type L1Clients } from "./clients.ts";
-import { BadProvenBatchError, SubmitRevertedError } from "./errors.ts";
-import { decodeRollupRevert } from "./revert.ts";
-import { rollupAbi } from "./rollup-abi.ts";
+import { retryWithBackoff, sleep } from "../../core/poll.ts";
+import { createL1Clients, type L1Clients } from "../l1/clients.ts";
+import { BadProvenBatchError, SubmitRevertedError } from "../l1/errors.ts";
+import { decodeRollupRevert } from "../l1/revert.ts";
+import { rollupAbi } from "../l1/rollup-abi.ts";
 
 export type ProvenBatch = {
   batchNumber: bigint;
@@ -53,9 +54,9 @@ export class L1Submitter {
   readonly #clients: L1Clients;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  /** Aborted by stop(): cuts short any pause and any wait for a receipt. */
+  #stop = new AbortController();
   #stopped: Promise<void> = Promise.resolve();
-  #signalStop: () => void = () => {};
   /** Highest batch reported `verified` (initialised from L1 at the first read). */
   #verifiedUpTo: bigint | undefined;
   /** Our last tx whose batch we have not yet seen verified, so its receipt can be reported. */
@@ -69,9 +70,9 @@ export class L1Submitter {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#stopped = new Promise((resolve) => {
-      this.#signalStop = resolve;
-    });
+    const stop = new AbortController();
+    this.#stop = stop;
+    this.#stopped = new Promise((resolve) => stop.signal.addEventListener("abort", () => resolve()));
     this.#loop = this.#run();
   }
 
@@ -79,27 +80,30 @@ export class L1Submitter {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#signalStop();
-    this.#wake?.();
+    this.#stop.abort();
     await this.#loop;
   }
 
   async #run(): Promise<void> {
-    let failures = 0;
+    const { signal } = this.#stop;
+    let batchNumber = 1n;
     while (this.#running) {
-      let batchNumber = (this.#verifiedUpTo ?? 0n) + 1n;
-      try {
-        const last = await this.#readLastVerified();
-        batchNumber = last + 1n;
-        const progressed = await this.#step(batchNumber);
-        failures = 0;
-        if (!progressed) await this.#sleep(this.#p.pollMs);
-      } catch (error) {
-        if (!this.#running) break;
-        failures++;
-        this.#p.onEvent({ type: "failed", batchNumber, error });
-        await this.#sleep(Math.min(this.#p.pollMs * 2 ** Math.min(failures - 1, 5), 5000));
-      }
+      const progressed = await retryWithBackoff(
+        async () => {
+          batchNumber = (this.#verifiedUpTo ?? 0n) + 1n;
+          const last = await this.#readLastVerified();
+          batchNumber = last + 1n;
+          return this.#step(batchNumber);
+        },
+        {
+          minMs: this.#p.pollMs,
+          // At most 32 polls or 5 s: a short poll (tests, a fast chain) also recovers fast.
+          maxMs: Math.min(this.#p.pollMs * 32, 5000),
+          signal,
+          onError: (error) => this.#p.onEvent({ type: "failed", batchNumber, error }),
+        },
+      );
+      if (progressed === false) await sleep(this.#p.pollMs, signal);
     }
   }
 
@@ -215,17 +219,6 @@ export class L1Submitter {
       ...(receipt && receipt.status === "success"
         ? { txHash: receipt.transactionHash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber }
         : {}),
-    });
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.#wake = done;
     });
   }
 }

@@ -1,4 +1,4 @@
-/** The sequencer node process: `tsx node/main.ts` (the devnet starts it with the right env). */
+/** The sequencer node process: `tsx node/sequencer/main.ts` (the devnet starts it with the right env). */
 import pino from "pino";
 import { loadSequencerConfig } from "./config.ts";
 import { startSequencerNode } from "./sequencer-node.ts";

@@ -1,4 +1,4 @@
-/** The oracle keeper process: `tsx node/keeper-main.ts` with API_URL set. */
+/** The oracle keeper process: `tsx node/keeper/main.ts` with API_URL set. */
 import pino from "pino";
 import { loadKeeperConfig } from "./config.ts";
 import { startKeeper } from "./oracle-keeper.ts";

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { devKey, signMessage } from "../sequencer/crypto/keys.ts";
-import { priceMessage } from "../sequencer/crypto/messages.ts";
-import { SeededRandom } from "./random.ts";
+import { SeededRandom } from "../../core/random.ts";
+import { devKey, signMessage } from "../../sequencer/crypto/keys.ts";
+import { priceMessage } from "../../sequencer/crypto/messages.ts";
 
 export interface KeeperOptions {
   apiUrl: string;

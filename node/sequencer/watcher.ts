@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
-import { createL1Clients, type L1Clients } from "./clients.ts";
-import { rollupAbi } from "./rollup-abi.ts";
+import { retryWithBackoff, sleep } from "../../core/poll.ts";
+import { createL1Clients, type L1Clients } from "../l1/clients.ts";
+import { rollupAbi } from "../l1/rollup-abi.ts";
 
 export type DepositEvent = {
   /** 0-based position in the Rollup's deposit queue. */
@@ -43,7 +44,8 @@ export class DepositWatcher {
   #scanFrom: bigint;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  /** Aborted by stop(): cuts short any pause. */
+  #stop = new AbortController();
 
   constructor(params: DepositWatcherParameters) {
     this.#p = params;
@@ -60,6 +62,7 @@ export class DepositWatcher {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stop = new AbortController();
     this.#loop = this.#run();
   }
 
@@ -67,23 +70,21 @@ export class DepositWatcher {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#wake?.();
+    this.#stop.abort();
     await this.#loop;
   }
 
   async #run(): Promise<void> {
-    let failures = 0;
+    const { signal } = this.#stop;
     while (this.#running) {
-      try {
-        const delivered = await this.#poll();
-        failures = 0;
-        if (!delivered) await this.#sleep(this.#p.pollMs);
-      } catch (err) {
-        if (!this.#running) break;
-        failures++;
-        this.#p.onError?.(err);
-        await this.#sleep(Math.min(this.#p.pollMs * 2 ** Math.min(failures - 1, 5), 5000));
-      }
+      const delivered = await retryWithBackoff(() => this.#poll(), {
+        minMs: this.#p.pollMs,
+        // At most 32 polls or 5 s: a short poll (tests, a fast chain) also recovers fast.
+        maxMs: Math.min(this.#p.pollMs * 32, 5000),
+        signal,
+        onError: (err) => this.#p.onError?.(err),
+      });
+      if (delivered === 0) await sleep(this.#p.pollMs, signal);
     }
   }
 
@@ -143,16 +144,5 @@ export class DepositWatcher {
       delivered++;
     }
     return delivered;
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.#wake = done;
-    });
   }
 }

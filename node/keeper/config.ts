@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { type Env, intFromEnv, logLevel, parseConfig, withEnv } from "../../core/config.ts";
+
+const keeperSchema = z.object({
+  API_URL: z.string().url(),
+  KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
+  KEEPER_INTERVAL_MS: intFromEnv(1000),
+  KEEPER_RANDOM_SEED: z.string().default("oracle-walk"),
+  /** Starting prices per market in micro-USDC per lot (lots of 0.001 BTC and 0.01 ETH), comma separated. */
+  KEEPER_START_PRICES: z.string().default("60000000,30000000"),
+  KEEPER_VOL_BPS: intFromEnv(20),
+  LOG_LEVEL: logLevel,
+});
+
+export type KeeperConfig = Readonly<z.infer<typeof keeperSchema>>;
+
+export const loadKeeperConfig = (over: Env = {}) => parseConfig(keeperSchema, withEnv(over), "keeper");

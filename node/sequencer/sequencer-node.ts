@@ -1,0 +1,206 @@
+import { Level } from "level";
+import type { Logger } from "pino";
+import { loadInstance } from "../../circuits/compile.ts";
+import { ConfigError } from "../../core/config.ts";
+import { loadArtifacts } from "../../prover/artifacts.ts";
+import { ProofQueue } from "../../prover/queue.ts";
+import { buildServer } from "../../sequencer/api/server.ts";
+import { devKey, warmUpCrypto } from "../../sequencer/crypto/keys.ts";
+import { VerifyPool } from "../../sequencer/crypto/verify-pool.ts";
+import { ProvingCapacity } from "../../sequencer/mempool/admission.ts";
+import { Sequencer } from "../../sequencer/sequencer.ts";
+import { buildGenesis2 } from "../genesis.ts";
+import { createL1Clients } from "../l1/clients.ts";
+import { checkDeployedGenesis } from "../l1/genesis-check.ts";
+import { rollupAbi } from "../l1/rollup-abi.ts";
+import { BatchPipeline } from "./batch-pipeline.ts";
+import type { SequencerConfig } from "./config.ts";
+import { createMetrics } from "./metrics.ts";
+import { connectProofJobs } from "./proof-jobs.ts";
+import { L1Submitter } from "./submitter.ts";
+import { DepositWatcher } from "./watcher.ts";
+
+export interface SequencerNode {
+  url: string;
+  sequencer: Sequencer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires one sequencer process: WAL replay → engine and tree, HTTP API, the deposit watcher feeding
+ * L1 deposits in, sealed batches out to the prove queue, proofs back in, and the L1 submitter.
+ */
+export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Promise<SequencerNode> {
+  const inst = loadInstance(cfg.CIRCUIT_INSTANCE);
+  if (inst.circuit !== "batch2")
+    throw new ConfigError(
+      "CONFIG_V1_INSTANCE",
+      `instance "${inst.name}" is a v1 circuit instance, kept for the v1 circuit tests; the sequencer proves Batch2 (tiny, trace, default)`,
+      { details: { instance: inst.name } },
+    );
+  const artifacts = loadArtifacts(inst.name, { buildRoot: cfg.BUILD_ROOT });
+  const metrics = createMetrics();
+  const cryptoBackend = warmUpCrypto({ backend: cfg.CRYPTO, nativeKeyTables: cfg.SIG_KEY_TABLES });
+  // After warmUpCrypto: the workers use the addon this thread loaded and set up.
+  const verifyPool = new VerifyPool(cfg.VERIFY_THREADS === undefined ? {} : { threads: cfg.VERIFY_THREADS });
+
+  const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
+  await db.open();
+  // The proof's state is derived data: the sequencer rebuilds it from the WAL at start.
+  const keeperPubKey = devKey(cfg.KEEPER_SEED).pubKey;
+  const genesis = buildGenesis2(inst, {
+    backstopSeed: cfg.BACKSTOP_SEED,
+    keeperPubKey,
+    reservedForLiquidations: cfg.LIQ_RESERVED_SLOTS,
+    riskPolicy: cfg.RISK_POLICY,
+  });
+
+  // Before the WAL is replayed or anything is queued: this config must describe the deployed genesis.
+  try {
+    await verifyPool.ready();
+    await checkDeployedGenesis({
+      rpcUrl: cfg.L1_RPC_URL,
+      rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      genesisRoot: genesis.root,
+      accountsDepth: inst.D,
+      markets: inst.M,
+      keeperPubKey,
+    });
+  } catch (err) {
+    await verifyPool.close();
+    await db.close();
+    throw err;
+  }
+
+  // One clock for the sequencer and the API, so batch timers and price receive times agree.
+  const clock = Date.now;
+  const laneOn = cfg.LIQUIDATION_LANE === "on";
+  const admissionSettings = {
+    targetMs: cfg.LIQ_TARGET_MS,
+    sealWaitMs: cfg.BATCH_MAX_WAIT_MS,
+    initialProofMs: cfg.PROOF_MS_ESTIMATE,
+    initialL1Ms: cfg.L1_MS_ESTIMATE,
+    initialTxPerBatch: Math.max(1, inst.T - cfg.LIQ_RESERVED_SLOTS),
+  };
+  const capacity = new ProvingCapacity(admissionSettings);
+  // Needs the sequencer's batch store, so it is made just after; admission reads it only once started.
+  let pipeline!: BatchPipeline;
+  const sequencer = new Sequencer({
+    db,
+    engine: genesis.engine,
+    chain: genesis.chain,
+    instance: inst,
+    reservedForLiquidations: cfg.LIQ_RESERVED_SLOTS,
+    fingerprint: genesis.fingerprint,
+    maxBatchWaitMs: cfg.BATCH_MAX_WAIT_MS,
+    maxPriceOnlyWaitMs: cfg.PRICE_BATCH_WAIT_MS,
+    urgentPriceMoveBps: cfg.URGENT_PRICE_MOVE_BPS,
+    maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
+    treeDeferMs: cfg.TREE_DEFER_MS,
+    sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
+    liquidationLane: laneOn,
+    ...(cfg.BACKPRESSURE === "on"
+      ? { backpressure: { settings: admissionSettings, capacity, provenThrough: () => pipeline.lastProven } }
+      : {}),
+    clock,
+    log,
+  });
+  const proofs = new ProofQueue({
+    redisUrl: cfg.REDIS_URL,
+    queueName: cfg.PROVE_QUEUE,
+    instance: inst.name,
+    circuitHash: artifacts.manifest.hash,
+    samePriority: !laneOn,
+  });
+
+  pipeline = new BatchPipeline({ batches: sequencer.batches, metrics, capacity, log });
+  sequencer.on("sealed", connectProofJobs(proofs, pipeline, log));
+  sequencer.on("applied", ({ tx, lane, queuedMs }) => {
+    metrics.txs.inc({ kind: tx.kind, lane, result: "ok", code: "" });
+    metrics.laneWait.observe({ lane }, queuedMs);
+  });
+  sequencer.on("rejected", ({ tx, lane, code }) =>
+    metrics.txs.inc({ kind: tx.kind, lane, result: "rejected", code }),
+  );
+
+  const started = await sequencer.start();
+  log.info({ cryptoBackend }, "signature checks and Poseidon run on this backend");
+  log.info(
+    { replayed: started.replayed, batches: started.batches.toString() },
+    "state rebuilt from the write-ahead log",
+  );
+  await pipeline.advanceProven();
+  // L1 is the judge: batches it verified while this process was down are verified here too.
+  await pipeline.restoreVerified(
+    await createL1Clients({ rpcUrl: cfg.L1_RPC_URL }).publicClient.readContract({
+      address: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      abi: rollupAbi,
+      functionName: "lastVerifiedBatch",
+    }),
+  );
+
+  const submitter = new L1Submitter({
+    rpcUrl: cfg.L1_RPC_URL,
+    operatorKey: cfg.OPERATOR_KEY as `0x${string}`,
+    rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+    pollMs: cfg.L1_POLL_MS,
+    getProven: (n) => pipeline.provenBatch(n),
+    onEvent: (e) => pipeline.onSubmitterEvent(e),
+  });
+  submitter.start();
+
+  const watcher = new DepositWatcher({
+    rpcUrl: cfg.L1_RPC_URL,
+    rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+    fromIndex: sequencer.depositsSeen,
+    pollMs: cfg.L1_POLL_MS,
+    onDeposit: (d) => sequencer.submitDeposit(d),
+  });
+  watcher.start();
+
+  const depthTimer = setInterval(() => {
+    const s = sequencer.lanes.size;
+    metrics.laneDepth.set({ lane: "liquidation" }, s.liquidation);
+    metrics.laneDepth.set({ lane: "normal" }, s.normal);
+    void proofs
+      .depth()
+      .then((c) => {
+        for (const [state, n] of Object.entries(c)) metrics.proveJobs.set({ state }, n);
+      })
+      .catch(() => {});
+    // Proofs run in parallel across the workers connected now; the admission rule scales with them.
+    void proofs
+      .workers()
+      .then((n) => capacity.setProvers(n))
+      .catch(() => {});
+  }, 1000);
+
+  const app = buildServer({
+    sequencer,
+    now: clock,
+    keeperPubKey,
+    registry: metrics.registry,
+    verifyPool,
+    status: {
+      stateRoot: () => sequencer.stateRoot,
+      lastProvenBatch: () => pipeline.lastProven,
+      lastVerifiedBatch: () => pipeline.lastVerified,
+    },
+  });
+  const url = await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
+
+  return {
+    url,
+    sequencer,
+    async stop() {
+      clearInterval(depthTimer);
+      await app.close();
+      await watcher.stop();
+      await submitter.stop();
+      await sequencer.stop();
+      await verifyPool.close();
+      await proofs.close();
+      await db.close();
+    },
+  };
+}
