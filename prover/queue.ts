@@ -44,7 +44,7 @@ export class ProofQueue {
 
   /** A job that failed its last attempt goes back to the queue (a worker crash loop, a bad build since fixed). */
   async retry(rec: BatchRecord): Promise<void> {
-    const job = await this.queue.getJob(jobIdFor(rec.batchNumber, rec.publicHash));
+    const job = await this.queue.getJob(encodeJobId(rec.batchNumber, rec.publicHash));
     if (job && (await job.getState()) === "failed") await job.retry("failed");
   }
 
@@ -65,7 +65,7 @@ export class ProofQueue {
     rec: BatchRecord,
   ): Promise<{ state: "missing" | "pending" | "failed" } | { state: "done"; result: ProveJobResult }> {
     const job: Job<ProveJobData, ProveJobResult> | undefined = await this.queue.getJob(
-      jobIdFor(rec.batchNumber, rec.publicHash),
+      encodeJobId(rec.batchNumber, rec.publicHash),
     );
     if (!job) return { state: "missing" };
     const st = await job.getState();

@@ -4,7 +4,7 @@
  * (`anvil_dropTransaction`), and mining resumes. The submitter must notice that no receipt comes and
  * send the batch again (it re-reads `lastVerifiedBatch()` and sends exactly the next one).
  */
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 export class L1FaultError extends BaseError {
   override name = "L1FaultError";

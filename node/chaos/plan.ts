@@ -3,8 +3,8 @@
  * with the same `--seed`: the times are drawn from SHA-256 in counter mode (SeededRandom), never from
  * Math.random or the clock.
  */
-import { BaseError } from "../../sequencer/errors.ts";
-import { SeededRandom } from "../random.ts";
+import { BaseError } from "../../core/errors.ts";
+import { SeededRandom } from "../../core/random.ts";
 
 export const FAULT_KINDS = [
   "kill-leader",

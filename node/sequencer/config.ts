@@ -35,6 +35,10 @@ const sequencerSchema = z.object({
   /** A sealed batch's tree work may wait this long while requests arrive, ms; 0 = never (Sequencer docs). */
   TREE_DEFER_MS: intFromEnv(0),
   L1_POLL_MS: intFromEnv(500),
+  /** A batch tx with no receipt after this long is taken as dropped: L1 is re-read and it is sent again, ms. */
+  L1_RECEIPT_TIMEOUT_MS: intFromEnv(60_000),
+  /** Every this many ms, sealed-but-unproven batches are checked against Redis (proof-reconciler.ts). */
+  PROOF_RECONCILE_MS: intFromEnv(2_000),
   /**
    * "off" runs the lane-off baseline (docs/LANE.md): one FIFO, no reserved slots, no backpressure,
    * every proof at the same priority. For comparisons only.

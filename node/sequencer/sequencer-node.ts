@@ -17,6 +17,7 @@ import { BatchPipeline } from "./batch-pipeline.ts";
 import type { SequencerConfig } from "./config.ts";
 import { createMetrics } from "./metrics.ts";
 import { connectProofJobs } from "./proof-jobs.ts";
+import { ProofReconciler } from "./proof-reconciler.ts";
 import { L1Submitter } from "./submitter.ts";
 import { DepositWatcher } from "./watcher.ts";
 
@@ -144,10 +145,23 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     operatorKey: cfg.OPERATOR_KEY as `0x${string}`,
     rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
     pollMs: cfg.L1_POLL_MS,
+    receiptTimeoutMs: cfg.L1_RECEIPT_TIMEOUT_MS,
     getProven: (n) => pipeline.provenBatch(n),
     onEvent: (e) => pipeline.onSubmitterEvent(e),
   });
   submitter.start();
+
+  // Redis may restart empty or miss an event: the batch store, not Redis, says what still needs a proof.
+  const reconciler = new ProofReconciler({
+    proofs,
+    batch: (n) => sequencer.batches.get(n),
+    provenThrough: () => pipeline.lastProven,
+    lastSealed: () => sequencer.lastSealed?.batchNumber ?? 0n,
+    onProof: (n, res) => pipeline.proven(n, res),
+    everyMs: cfg.PROOF_RECONCILE_MS,
+    log,
+  });
+  reconciler.start();
 
   const watcher = new DepositWatcher({
     rpcUrl: cfg.L1_RPC_URL,
@@ -194,6 +208,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     sequencer,
     async stop() {
       clearInterval(depthTimer);
+      reconciler.stop();
       await app.close();
       await watcher.stop();
       await submitter.stop();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { Worker } from "bullmq";
 import pino from "pino";
-import { ProofReconciler } from "../../node/proof-reconciler.ts";
+import { ProofReconciler } from "../../node/sequencer/proof-reconciler.ts";
 import type { ProveJobData, ProveJobResult } from "../../prover/job.ts";
 import { ProofQueue } from "../../prover/queue.ts";
 import { redisConnection } from "../../prover/redis.ts";

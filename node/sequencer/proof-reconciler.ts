@@ -9,9 +9,9 @@
  * verified twice whatever happens here.
  */
 import type { Logger } from "pino";
-import type { ProveJobResult } from "../prover/job.ts";
-import type { ProofQueue } from "../prover/queue.ts";
-import type { BatchRecord } from "../sequencer/batches/batch-record.ts";
+import type { ProveJobResult } from "../../prover/job.ts";
+import type { ProofQueue } from "../../prover/queue.ts";
+import type { BatchRecord } from "../../sequencer/batches/batch-record.ts";
 
 export interface ReconcilerOptions {
   proofs: Pick<ProofQueue, "jobOf" | "enqueue" | "retry">;
