@@ -1,14 +1,14 @@
 import type { Address } from "viem";
-import { BaseError } from "../../sequencer/errors.ts";
 import { createL1Clients } from "../l1/clients.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
+import { DevnetError } from "./errors.ts";
 
 /**
  * The L1 the devnet talks to is not the one it deployed to: Anvil came back empty (no state file, or a
  * fresh one), or with an older chain than the sequencer has seen. The sequencer's log and L1 now disagree
  * for good, and carrying on would only show later as reverting batches or a rollup with no code.
  */
-export class L1ResetError extends BaseError {
+export class L1ResetError extends DevnetError {
   override name = "L1ResetError";
 }
 
@@ -88,6 +88,15 @@ export async function readL1Watermark(rpcUrl: string, rollupAddress: Address): P
     read("depositCount"),
   ]);
   return { lastVerifiedBatch, stateRoot, depositCount };
+}
+
+/** Whether `now` is where L1 can be after `seen`: only forward, and the same root at the same batch. */
+export function notBehind(now: L1Watermark, seen: L1Watermark): boolean {
+  return (
+    now.lastVerifiedBatch >= seen.lastVerifiedBatch &&
+    now.depositCount >= seen.depositCount &&
+    (now.lastVerifiedBatch > seen.lastVerifiedBatch || now.stateRoot === seen.stateRoot)
+  );
 }
 
 const hex = (x: bigint) => `0x${x.toString(16)}`;

@@ -68,9 +68,14 @@ export interface Supervisor<P extends SupervisedProcess> {
 
 /** Starts `o.start()` (a failure of this first start is the caller's) and restarts it when it crashes. */
 export async function supervise<P extends SupervisedProcess>(o: SuperviseOptions<P>): Promise<Supervisor<P>> {
+  return superviseFrom(await o.start(), o);
+}
+
+/** The same for a process that is already running (`o.start` is then for the restarts only). */
+export function superviseFrom<P extends SupervisedProcess>(first: P, o: SuperviseOptions<P>): Supervisor<P> {
   const policy: BackoffPolicy = { ...DEFAULT_BACKOFF, ...o.backoff };
-  let current: P | SupervisedProcess = await o.start();
-  let last = current as P;
+  let current: P | SupervisedProcess = first;
+  let last = first;
   let startedAt = Date.now();
   let attempt = 0;
   let restarts = 0;
