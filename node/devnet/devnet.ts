@@ -11,7 +11,7 @@ import { deployRollup } from "../l1/deploy.ts";
 import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
 import { forgeBuild } from "../l1/forge.ts";
 import { DevnetError } from "./errors.ts";
-import { checkL1NotReset, type L1Watermark, notBehind, readL1Watermark } from "./l1-reset.ts";
+import { checkL1NotReset, L1ResetError, type L1Watermark, notBehind, readL1Watermark } from "./l1-reset.ts";
 import { dieWithParent } from "./parent-death.ts";
 import { type Child, startTsProcess, waitFor } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
@@ -148,16 +148,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       },
       onGiveUp: (name, reason) => {
         if (reason instanceof Error) return fatal(reason);
-        const exit = reason as number | string;
-        status.restarting({
-          name,
-          pid: sup.current().pid,
-          exit,
-          uptimeMs: 0,
-          attempt: 0,
-          delayMs: 0,
-          restarts: 0,
-        });
+        status.exited(name, reason as number | string);
         o.onProgress(`${name} exited with ${reason} (not supervised: it stays down)`);
       },
     });
@@ -251,13 +242,15 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       start: startL1Node,
       // An Anvil that came back must be the chain the sequencer has been talking to.
       afterRestart: async () => {
-        watermark = await checkL1NotReset({
-          rpcUrl: anvil.rpcUrl,
-          rollupAddress: dep.rollupAddress,
-          genesisRoot: genesis.root,
-          watermark,
-          remedy,
-        });
+        watermark = await retryUnlessReset(() =>
+          checkL1NotReset({
+            rpcUrl: anvil.rpcUrl,
+            rollupAddress: dep.rollupAddress,
+            genesisRoot: genesis.root,
+            watermark,
+            remedy,
+          }),
+        );
         status.watermark(watermark);
       },
     });
@@ -428,6 +421,21 @@ function liveChild(name: string, sup: Supervisor<Child>): Child {
     },
     stop: (signal) => sup.stop(signal),
   };
+}
+
+/**
+ * An L1_RESET is the answer; an RPC hiccup right after Anvil came back is not, and must not stop the
+ * devnet (a failure here is fatal), so only the last one counts.
+ */
+async function retryUnlessReset<T>(fn: () => Promise<T>, attempts = 5, everyMs = 500): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof L1ResetError || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
 }
 
 /** devnet.json of an earlier run in this dir, if there is one to reuse. */

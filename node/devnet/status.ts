@@ -47,11 +47,16 @@ export class StatusFile {
     this.write();
   }
 
+  /** A crash, with the restart count that includes the restart about to happen. */
   restarting(e: RestartEvent): void {
-    this.s.children[e.name] = {
+    this.exited(e.name, e.exit, e.restarts);
+  }
+
+  exited(name: string, exit: number | string, restarts = this.s.children[name]?.restarts ?? 0): void {
+    this.s.children[name] = {
       pid: undefined,
-      restarts: e.restarts,
-      lastExit: e.exit,
+      restarts,
+      lastExit: exit,
       lastExitAt: new Date().toISOString(),
     };
     this.write();
