@@ -1,6 +1,6 @@
 /**
  * The contract between processes.ts (which spawns a devnet child with a pipe it holds) and
- * parent-watch.ts (which the child preloads and which exits on the pipe's EOF). Its own file so that
+ * parent-watch.mjs (which the child preloads and which exits on the pipe's EOF). Its own file so that
  * importing it runs neither side.
  */
 

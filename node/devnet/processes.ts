@@ -6,7 +6,7 @@ import { REPO_ROOT } from "../config.ts";
 import { PARENT_FD, PARENT_FD_ENV } from "./parent-pipe.ts";
 
 /** Loaded into every child before its entry point: the child exits when the devnet dies. */
-const PARENT_WATCH = fileURLToPath(new URL("./parent-watch.ts", import.meta.url));
+const PARENT_WATCH = fileURLToPath(new URL("./parent-watch.mjs", import.meta.url));
 
 export interface Child {
   name: string;
@@ -24,7 +24,7 @@ export interface Child {
  *
  * The group is detached from ours, so a signal to the devnet's group no longer reaches it, and a SIGKILL
  * of the devnet runs no cleanup at all. Hence the extra pipe on fd 3: this process holds its write end,
- * the kernel closes it when we die, and parent-watch.ts in the child takes the child's group down on EOF.
+ * the kernel closes it when we die, and parent-watch.mjs in the child takes the child's group down on EOF.
  */
 export function startTsProcess(
   name: string,

@@ -7,21 +7,30 @@
  * hold the API port and keep submitting to L1 for a devnet nobody runs, an orphaned prover would keep
  * taking jobs.
  *
- * This is the one module besides the config parsers that reads process.env: it runs before any config
- * exists, and it deletes the variable at once so that processes this child forks (BullMQ's sandboxed
- * workers inherit execArgv, hence this preload) do not mistake their own fd 3, the IPC channel, for it.
+ * Plain JavaScript, not TypeScript: --import applies to every worker thread and every process the child
+ * forks (BullMQ's sandboxed processor, snarkjs' curve workers inherit execArgv), and a .ts preload fails
+ * to load where tsx's hooks are not yet registered, which killed snarkjs' workers silently. For the same
+ * reason it does nothing outside a main thread, and it deletes the variable at once, so a forked process
+ * does not mistake its own fd 3 (BullMQ's IPC channel) for the pipe.
+ *
+ * The one module besides the config parsers that reads process.env: it runs before any config exists.
+ * The variable's name and the fd are shared with processes.ts through parent-pipe.ts (a test checks).
  */
 import { Socket } from "node:net";
-import { PARENT_FD_ENV } from "./parent-pipe.ts";
+import { isMainThread } from "node:worker_threads";
 
+const PARENT_FD_ENV = "DEVNET_PARENT_FD";
 /** How long the child's own SIGTERM handler gets (the sequencer closes its log) before the group is killed. */
 const GRACE_MS = 3000;
 
-const fd = Number(process.env[PARENT_FD_ENV]);
-delete process.env[PARENT_FD_ENV];
-if (Number.isInteger(fd) && fd > 2) watchParent(fd);
+if (isMainThread) {
+  const fd = Number(process.env[PARENT_FD_ENV]);
+  delete process.env[PARENT_FD_ENV];
+  if (Number.isInteger(fd) && fd > 2) watchParent(fd);
+}
 
-function watchParent(fd: number): void {
+/** @param {number} fd */
+function watchParent(fd) {
   const pipe = new Socket({ fd, readable: true, writable: false });
   let dying = false;
   const die = () => {
@@ -43,8 +52,11 @@ function watchParent(fd: number): void {
   pipe.unref();
 }
 
-/** The child was spawned detached, so it leads its group; -pid reaches it and what it forked. */
-function signalGroup(signal: NodeJS.Signals): void {
+/**
+ * The child was spawned detached, so it leads its group; -pid reaches it and what it forked.
+ * @param {NodeJS.Signals} signal
+ */
+function signalGroup(signal) {
   try {
     process.kill(-process.pid, signal);
   } catch {
