@@ -50,6 +50,14 @@ export function startTsProcess(
   const exited = new Promise<number | string>((resolve) =>
     proc.on("exit", (code, sig) => {
       proc.stdio[PARENT_FD]?.destroy();
+      // A leader that died alone (a crash, a kill -9 of its pid) leaves its group running: BullMQ's
+      // sandboxed processor and the native prover server do not watch their parent. They go with it,
+      // before a supervisor starts the next one beside them.
+      if (proc.pid !== undefined) {
+        try {
+          process.kill(-proc.pid, "SIGKILL");
+        } catch {}
+      }
       resolve(code ?? sig ?? -1);
     }),
   );
