@@ -1,7 +1,9 @@
 /**
  * `npm run devnet`: builds what is missing (circuit, dev setup, contracts), starts Anvil, Redis (if
  * none answers), the sequencer, prover workers and the oracle keeper, writes .devnet/devnet.json and
- * runs until Ctrl-C, which stops every child.
+ * runs until Ctrl-C, which stops every child. A crashed child is restarted with backoff; the children
+ * die with this process however it dies; a second run goes on with the same L1 unless --fresh
+ * (docs/DEVNET.md).
  */
 import { Command } from "commander";
 import { DEFAULT_DEVNET_DIR, startDevnet } from "../node/devnet/devnet.ts";
@@ -26,6 +28,8 @@ const program = new Command()
   )
   .option("--no-backpressure", "admit normal orders whatever the unproven backlog")
   .option("--liq-target-ms <ms>", "liquidation trigger → L1-verified target; 0 = twice the idle value", "0")
+  .option("--fresh", "deploy a new L1 and start the sequencer from genesis (default: go on with --dir's)")
+  .option("--no-supervise", "do not restart crashed children")
   .option("--quiet", "do not mirror child process logs (they are in .devnet/*.log)")
   .option("--dir <dir>", "where devnet.json, logs and the sequencer data go", DEFAULT_DEVNET_DIR);
 program.parse();
@@ -41,6 +45,8 @@ const opts = program.opts<{
   backpressure: boolean;
   liqTargetMs: string;
   quiet?: boolean;
+  fresh?: boolean;
+  supervise: boolean;
   dir: string;
 }>();
 
@@ -63,11 +69,18 @@ try {
       LIQ_TARGET_MS: opts.liqTargetMs,
     },
     echo: !opts.quiet,
+    supervise: opts.supervise,
+    reuse: !opts.fresh,
     onProgress: (msg) => console.log(`[devnet ${elapsed()}] ${msg}`),
+    onFatal: (err) => {
+      const e = err as { code?: string; message?: string };
+      console.error(`\n[devnet] STOPPED (${e.code ?? "error"}): ${e.message ?? String(err)}\n`);
+      process.exit(1);
+    },
   });
   const i = devnet.info;
   console.log(
-    `\n[devnet ${elapsed()}] READY  api=${i.apiUrl}  l1=${i.l1RpcUrl} (chain ${i.chainId})  rollup=${i.rollupAddress}  ` +
+    `\n[devnet ${elapsed()}] READY  pid=${process.pid}  api=${i.apiUrl}  l1=${i.l1RpcUrl} (chain ${i.chainId})  rollup=${i.rollupAddress}  ` +
       `setup=${i.setupMode}  info=${opts.dir}/devnet.json  — Ctrl-C stops everything\n`,
   );
   let stopping = false;

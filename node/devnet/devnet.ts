@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
 import { REPO_ROOT } from "../../core/repo-root.ts";
@@ -10,10 +10,28 @@ import { freePort, startAnvil } from "../l1/anvil.ts";
 import { deployRollup } from "../l1/deploy.ts";
 import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
 import { forgeBuild } from "../l1/forge.ts";
+import { DevnetError } from "./errors.ts";
+import { checkL1NotReset, L1ResetError, type L1Watermark, notBehind, readL1Watermark } from "./l1-reset.ts";
+import { dieWithParent } from "./parent-death.ts";
 import { type Child, startTsProcess, waitFor } from "./processes.ts";
 import { ensureRedis } from "./redis.ts";
+import { readWatermark, STATUS_FILE, StatusFile } from "./status.ts";
+import {
+  type BackoffPolicy,
+  formatRestart,
+  type SupervisedProcess,
+  type SuperviseOptions,
+  type Supervisor,
+  superviseFrom,
+} from "./supervisor.ts";
 
 const BACKSTOP_FUNDING = 1_000_000n * 1_000_000n;
+/** Anvil's chain, in the devnet dir: an Anvil restart (crash or devnet restart) keeps L1. */
+export const ANVIL_STATE_FILE = "anvil-state.json";
+/** A SIGKILLed Anvil dumps nothing on exit: this bounds what its crash loses (the L1_RESET check sees it). */
+const ANVIL_STATE_INTERVAL_SEC = 2;
+/** How often the devnet samples the rollup's progress on L1, the watermark an Anvil restart is held to. */
+const WATERMARK_EVERY_MS = 1000;
 
 export interface DevnetOptions {
   instance: string;
@@ -30,6 +48,22 @@ export interface DevnetOptions {
   /** Extra env for the sequencer process (tests shorten timers). */
   sequencerEnv?: Record<string, string>;
   proverEnv?: Record<string, string>;
+  /**
+   * Restart a crashed sequencer, prover, keeper or Anvil with backoff. Off by default: tests kill
+   * children on purpose and expect them to stay down; `npm run devnet` turns it on.
+   */
+  supervise?: boolean;
+  backoff?: Partial<BackoffPolicy>;
+  /**
+   * Go on with the deployment recorded in `dir` (devnet.json, Anvil's state file, the sequencer's data)
+   * instead of a fresh L1. Off by default (a fresh deploy, everything in `dir` replaced).
+   */
+  reuse?: boolean;
+  /**
+   * The devnet stopped itself because it cannot go on (L1_RESET after an Anvil restart). It has already
+   * said so through onProgress and stopped every child; the caller should exit non-zero.
+   */
+  onFatal?: (err: unknown) => void;
 }
 
 export interface DevnetInfo {
@@ -51,6 +85,8 @@ export interface DevnetInfo {
   startedAt: string;
   /** Whether the oracle keeper runs (absent in files written before it was recorded). */
   keeper?: boolean;
+  /** The pid of the devnet process itself; status.json has its children's. */
+  devnetPid?: number;
 }
 
 export interface Devnet {
@@ -60,6 +96,8 @@ export interface Devnet {
   restartSequencer(signal?: NodeJS.Signals): Promise<void>;
   /** Starts one more prover worker; `env` overrides its environment (e.g. `PROVER: "snarkjs"`). */
   startProver(env?: Record<string, string>): Child;
+  /** Crash restarts per child name (also in status.json). */
+  restarts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -70,10 +108,61 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     throw new RangeError(
       `instance "${inst.name}" is a v1 circuit instance; the devnet proves Batch2 (tiny, trace, default)`,
     );
+  const infoPath = join(o.dir, "devnet.json");
+  const statePath = join(o.dir, ANVIL_STATE_FILE);
+  const remedy = `delete ${o.dir} or run the devnet with --fresh`;
+  const prev = o.reuse ? readPreviousInfo(infoPath) : undefined;
+  if (!prev) {
+    for (const f of ["data", ANVIL_STATE_FILE, STATUS_FILE])
+      rmSync(join(o.dir, f), { recursive: true, force: true });
+  }
+  const seenBefore = prev ? readWatermark(o.dir) : undefined;
+  mkdirSync(o.dir, { recursive: true });
+  const status = new StatusFile(o.dir);
   const cleanup: (() => Promise<void>)[] = [];
+  let stopped = false;
   const stopAll = async () => {
+    if (stopped) return;
+    stopped = true;
     for (const fn of cleanup.reverse()) await fn().catch(() => {});
+    if (status.snapshot().state !== "failed") status.state("stopped");
   };
+
+  const supervised = <P extends SupervisedProcess>(
+    first: P,
+    opts: Pick<SuperviseOptions<P>, "name" | "start"> & { afterRestart?: (p: P) => Promise<void> },
+  ): Supervisor<P> => {
+    status.started(opts.name, first.pid);
+    const sup = superviseFrom(first, {
+      ...opts,
+      restart: o.supervise === true,
+      ...(o.backoff ? { backoff: o.backoff } : {}),
+      onRestart: (e) => {
+        status.restarting(e);
+        o.onProgress(formatRestart(e));
+      },
+      afterRestart: async (p) => {
+        status.started(opts.name, p.pid);
+        o.onProgress(`${opts.name} is back (pid ${p.pid}, restarts so far: ${sup.restarts()})`);
+        await opts.afterRestart?.(p);
+      },
+      onGiveUp: (name, reason) => {
+        if (reason instanceof Error) return fatal(reason);
+        status.exited(name, reason as number | string);
+        o.onProgress(`${name} exited with ${reason} (not supervised: it stays down)`);
+      },
+    });
+    return sup;
+  };
+  const fatal = (err: Error) => {
+    if (stopped) return;
+    status.state("failed", err);
+    o.onProgress(
+      `FATAL ${(err as { code?: string }).code ?? err.name}: ${err.message} — stopping the devnet`,
+    );
+    void stopAll().then(() => o.onFatal?.(err));
+  };
+
   try {
     o.onProgress("checking Redis");
     const redis = await ensureRedis(o.redisUrl);
@@ -88,30 +177,103 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     o.onProgress("building contracts with forge");
     await forgeBuild({ onProgress: o.onProgress });
 
-    o.onProgress("starting anvil");
-    const anvil = await startAnvil({ ...(o.anvilPort ? { port: o.anvilPort } : {}) });
-    cleanup.push(async () => anvil.stop());
+    o.onProgress(`starting anvil (state in ${statePath}${prev ? ", reused" : ""})`);
+    const anvilPort = o.anvilPort ?? (await freePort());
+    let guarded = true;
+    const startL1Node = () =>
+      startAnvil({
+        port: anvilPort,
+        statePath,
+        stateIntervalSec: ANVIL_STATE_INTERVAL_SEC,
+        launcher: (cmd, args) => {
+          const c = dieWithParent(cmd, args);
+          guarded = c.guarded;
+          return c;
+        },
+      });
+    const firstAnvil = await startL1Node();
+    if (!guarded) o.onProgress("setpriv not found: anvil and redis-server may outlive a killed devnet");
+    const anvil = { rpcUrl: firstAnvil.rpcUrl, chainId: firstAnvil.chainId };
 
     const backstopSeed = "devnet-backstop";
     const keeperSeed = "devnet-keeper";
     const keeperPubKey = devKey(keeperSeed).pubKey;
     const genesis = buildGenesis2(inst, { backstopSeed, keeperPubKey, reservedForLiquidations: 2 });
-    o.onProgress("deploying contracts");
     const operatorKey = devAccountKey(DEV_ROLES.operator);
-    const { privateKeyToAccount } = await import("viem/accounts");
-    const dep = await deployRollup({
-      rpcUrl: anvil.rpcUrl,
-      deployerKey: devAccountKey(DEV_ROLES.deployer),
-      operator: privateKeyToAccount(operatorKey).address,
-      genesis: rollupGenesis2Of(genesis, keeperPubKey),
-      genesisRoot: genesis.root,
-      verifierContract: `Groth16Verifier_${inst.name}`,
+    let dep: { rollupAddress: `0x${string}`; verifierAddress: `0x${string}`; tokenAddress: `0x${string}` };
+    let watermark: L1Watermark;
+    try {
+      if (prev) {
+        o.onProgress(`reusing the rollup at ${prev.rollupAddress} (devnet.json)`);
+        if (BigInt(prev.genesisRoot) !== genesis.root) {
+          throw new DevnetError(
+            "DEVNET_CONFIG_CHANGED",
+            `${infoPath} was deployed with another genesis (instance "${prev.instance}", this run "${inst.name}"); ${remedy}`,
+          );
+        }
+        watermark = await checkL1NotReset({
+          rpcUrl: anvil.rpcUrl,
+          rollupAddress: prev.rollupAddress,
+          genesisRoot: genesis.root,
+          ...(seenBefore ? { watermark: seenBefore } : {}),
+          remedy,
+        });
+        dep = prev;
+      } else {
+        o.onProgress("deploying contracts");
+        const { privateKeyToAccount } = await import("viem/accounts");
+        dep = await deployRollup({
+          rpcUrl: anvil.rpcUrl,
+          deployerKey: devAccountKey(DEV_ROLES.deployer),
+          operator: privateKeyToAccount(operatorKey).address,
+          genesis: rollupGenesis2Of(genesis, keeperPubKey),
+          genesisRoot: genesis.root,
+          verifierContract: `Groth16Verifier_${inst.name}`,
+        });
+        watermark = await readL1Watermark(anvil.rpcUrl, dep.rollupAddress);
+      }
+    } catch (err) {
+      await firstAnvil.stop();
+      throw err;
+    }
+    status.watermark(watermark);
+    const anvilSup = supervised(firstAnvil, {
+      name: "anvil",
+      start: startL1Node,
+      // An Anvil that came back must be the chain the sequencer has been talking to.
+      afterRestart: async () => {
+        watermark = await retryUnlessReset(() =>
+          checkL1NotReset({
+            rpcUrl: anvil.rpcUrl,
+            rollupAddress: dep.rollupAddress,
+            genesisRoot: genesis.root,
+            watermark,
+            remedy,
+          }),
+        );
+        status.watermark(watermark);
+      },
     });
+    cleanup.push(() => anvilSup.stop());
+    // Only forward: a sample from an Anvil that came back older must not lower the bar it is checked against.
+    const sampler = setInterval(() => {
+      readL1Watermark(anvil.rpcUrl, dep.rollupAddress)
+        .then((w) => {
+          if (!notBehind(w, watermark)) return;
+          const moved =
+            w.lastVerifiedBatch !== watermark.lastVerifiedBatch || w.depositCount !== watermark.depositCount;
+          if (!moved) return;
+          watermark = w;
+          status.watermark(w);
+        })
+        .catch(() => {});
+    }, WATERMARK_EVERY_MS);
+    sampler.unref();
+    cleanup.push(async () => clearInterval(sampler));
 
-    rmSync(join(o.dir, "data"), { recursive: true, force: true });
-    mkdirSync(o.dir, { recursive: true });
     const apiPort = o.apiPort ?? (await freePort());
-    const queueName = `prove-${dep.rollupAddress.slice(2, 10).toLowerCase()}-${Date.now()}`;
+    const queueName =
+      prev?.queueName ?? `prove-${dep.rollupAddress.slice(2, 10).toLowerCase()}-${Date.now()}`;
     const common = {
       REDIS_URL: redis.url,
       PROVE_QUEUE: queueName,
@@ -131,45 +293,60 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       ...(o.sequencerEnv ?? {}),
     };
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    let seq: Child;
-    const startSeq = async () => {
-      seq = startTsProcess(
-        "sequencer",
-        "node/sequencer/main.ts",
-        seqEnv,
-        join(o.dir, "sequencer.log"),
-        o.echo,
-      );
-      await waitFor(
-        "the sequencer API",
-        async () => (await fetch(`${apiUrl}/health`)).ok || undefined,
-        120_000,
-      );
+    const seqLog = join(o.dir, "sequencer.log");
+    const startSeq = async (): Promise<Child> => {
+      const c = startTsProcess("sequencer", "node/sequencer/main.ts", seqEnv, seqLog, o.echo);
+      const gone = () => c.proc.exitCode !== null || c.proc.signalCode !== null;
+      try {
+        await waitFor(
+          "the sequencer API",
+          async () => gone() || (await fetch(`${apiUrl}/health`)).ok || undefined,
+          120_000,
+        );
+        if (gone()) {
+          throw new DevnetError(
+            "DEVNET_CHILD_EXITED",
+            `the sequencer exited (${await c.exited}) before its API answered; see ${seqLog}`,
+          );
+        }
+      } catch (err) {
+        await c.stop();
+        throw err;
+      }
+      return c;
     };
     o.onProgress("starting the sequencer");
-    await startSeq();
-    cleanup.push(() => seq.stop());
+    const seqSup = supervised(await startSeq(), { name: "sequencer", start: startSeq });
+    cleanup.push(() => seqSup.stop());
 
-    // The backstop account takes what the book cannot fill in a liquidation; give it real cash, through
-    // the same L1 deposit path as everyone else (the operator funds it).
-    o.onProgress(`funding the backstop account with ${BACKSTOP_FUNDING / 1_000_000n} USDC`);
-    const operatorL1 = l1User({
-      rpcUrl: anvil.rpcUrl,
-      privateKey: devAccountKey(DEV_ROLES.deployer),
-      rollup: dep.rollupAddress,
-      token: dep.tokenAddress,
-    });
-    await operatorL1.deposit(devKey(backstopSeed).pubKey, BACKSTOP_FUNDING);
+    if (!prev) {
+      // The backstop account takes what the book cannot fill in a liquidation; give it real cash, through
+      // the same L1 deposit path as everyone else (the operator funds it).
+      o.onProgress(`funding the backstop account with ${BACKSTOP_FUNDING / 1_000_000n} USDC`);
+      const operatorL1 = l1User({
+        rpcUrl: anvil.rpcUrl,
+        privateKey: devAccountKey(DEV_ROLES.deployer),
+        rollup: dep.rollupAddress,
+        token: dep.tokenAddress,
+      });
+      await operatorL1.deposit(devKey(backstopSeed).pubKey, BACKSTOP_FUNDING);
+    }
 
     const provers: Child[] = [];
+    const sups: Supervisor<SupervisedProcess>[] = [anvilSup, seqSup];
     const startProver = (env: Record<string, string> = {}) => {
-      const c = startTsProcess(
-        `prover-${provers.length + 1}`,
-        "prover/main.ts",
-        { ...common, ...(o.proverEnv ?? {}), ...env },
-        join(o.dir, `prover-${provers.length + 1}.log`),
-        o.echo,
-      );
+      const name = `prover-${provers.length + 1}`;
+      const start = () =>
+        startTsProcess(
+          name,
+          "prover/main.ts",
+          { ...common, ...(o.proverEnv ?? {}), ...env },
+          join(o.dir, `${name}.log`),
+          o.echo,
+        );
+      const sup = supervised(start(), { name, start: async () => start() });
+      sups.push(sup);
+      const c = liveChild(name, sup);
       provers.push(c);
       return c;
     };
@@ -179,13 +356,16 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     });
 
     if (o.keeper) {
-      const keeper = startTsProcess(
-        "keeper",
-        "node/keeper/main.ts",
-        { API_URL: apiUrl, KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" },
-        join(o.dir, "keeper.log"),
-        o.echo,
-      );
+      const start = () =>
+        startTsProcess(
+          "keeper",
+          "node/keeper/main.ts",
+          { API_URL: apiUrl, KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" },
+          join(o.dir, "keeper.log"),
+          o.echo,
+        );
+      const keeper = supervised(start(), { name: "keeper", start: async () => start() });
+      sups.push(keeper);
       cleanup.push(() => keeper.stop());
     }
 
@@ -207,23 +387,61 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       setupMode: build.setup.mode,
       startedAt: new Date(t0).toISOString(),
       keeper: o.keeper,
+      devnetPid: process.pid,
     };
-    writeFileSync(join(o.dir, "devnet.json"), `${JSON.stringify(info, null, 2)}\n`);
+    writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
+    status.state("running");
     return {
       info,
-      sequencer: () => seq,
+      sequencer: () => seqSup.current(),
       provers,
-      async restartSequencer(signal = "SIGKILL") {
-        await seq.stop(signal);
-        await startSeq();
-      },
+      restartSequencer: (signal = "SIGKILL") => seqSup.restart(signal),
       startProver,
+      restarts: () => Object.fromEntries(sups.map((s) => [s.name, s.restarts()])),
       stop: stopAll,
     };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+/** A Child whose process is whatever the supervisor runs now; stop() is a deliberate one (no restart). */
+function liveChild(name: string, sup: Supervisor<Child>): Child {
+  return {
+    name,
+    get proc() {
+      return sup.current().proc;
+    },
+    get pid() {
+      return sup.current().pid;
+    },
+    get exited() {
+      return sup.current().exited;
+    },
+    stop: (signal) => sup.stop(signal),
+  };
+}
+
+/**
+ * An L1_RESET is the answer; an RPC hiccup right after Anvil came back is not, and must not stop the
+ * devnet (a failure here is fatal), so only the last one counts.
+ */
+async function retryUnlessReset<T>(fn: () => Promise<T>, attempts = 5, everyMs = 500): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof L1ResetError || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}
+
+/** devnet.json of an earlier run in this dir, if there is one to reuse. */
+function readPreviousInfo(path: string): DevnetInfo | undefined {
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, "utf8")) as DevnetInfo;
 }
 
 export const DEFAULT_DEVNET_DIR = join(REPO_ROOT, ".devnet");

@@ -1,12 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { pollUntil } from "../../core/poll.ts";
 import { REPO_ROOT } from "../../core/repo-root.ts";
+import { PARENT_FD, PARENT_FD_ENV } from "./parent-pipe.ts";
+
+/** Loaded into every child before its entry point: the child exits when the devnet dies. */
+const PARENT_WATCH = fileURLToPath(new URL("./parent-watch.mjs", import.meta.url));
 
 export interface Child {
   name: string;
   proc: ChildProcess;
+  /** The pid it was started with (undefined only if the spawn itself failed). */
+  readonly pid: number | undefined;
   /** Resolves with the exit code (or signal) when the process ends. */
   exited: Promise<number | string>;
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
@@ -15,6 +22,10 @@ export interface Child {
 /**
  * Starts a TypeScript entry point as its own process (node --import tsx), in its own process group so
  * a kill reaches its sandboxed children too. Output goes to a log file; `echo` also mirrors it.
+ *
+ * The group is detached from ours, so a signal to the devnet's group no longer reaches it, and a SIGKILL
+ * of the devnet runs no cleanup at all. Hence the extra pipe on fd 3: this process holds its write end,
+ * the kernel closes it when we die, and parent-watch.mjs in the child takes the child's group down on EOF.
  */
 export function startTsProcess(
   name: string,
@@ -25,10 +36,10 @@ export function startTsProcess(
 ): Child {
   mkdirSync(dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile, { flags: "a" });
-  const proc = spawn(process.execPath, ["--import", "tsx", entry], {
+  const proc = spawn(process.execPath, ["--import", "tsx", "--import", PARENT_WATCH, entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env, [PARENT_FD_ENV]: String(PARENT_FD) },
+    stdio: ["ignore", "pipe", "pipe", "pipe"],
     detached: true,
   });
   proc.stdout?.pipe(out);
@@ -38,11 +49,23 @@ export function startTsProcess(
     proc.stderr?.on("data", (b: Buffer) => process.stderr.write(prefix(name, b)));
   }
   const exited = new Promise<number | string>((resolve) =>
-    proc.on("exit", (code, sig) => resolve(code ?? sig ?? -1)),
+    proc.on("exit", (code, sig) => {
+      proc.stdio[PARENT_FD]?.destroy();
+      // A leader that died alone (a crash, a kill -9 of its pid) leaves its group running: BullMQ's
+      // sandboxed processor and the native prover server do not watch their parent. They go with it,
+      // before a supervisor starts the next one beside them.
+      if (proc.pid !== undefined) {
+        try {
+          process.kill(-proc.pid, "SIGKILL");
+        } catch {}
+      }
+      resolve(code ?? sig ?? -1);
+    }),
   );
   return {
     name,
     proc,
+    pid: proc.pid,
     exited,
     async stop(signal = "SIGTERM", graceMs = 5000) {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -74,7 +97,7 @@ function prefix(name: string, b: Buffer): string {
     .join("");
 }
 
-/** The core poll helper under its devnet name; callers pass the timeout positionally. */
+/** Polls until `fn` gives a value (core/poll.ts); kept as the devnet's name for it. */
 export function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined>,

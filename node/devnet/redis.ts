@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { BaseError } from "../../core/errors.ts";
 import { freePort } from "../l1/anvil.ts";
+import { dieWithParent } from "./parent-death.ts";
 
 export class RedisUnavailableError extends BaseError {
   override name = "RedisUnavailableError";
@@ -50,13 +51,20 @@ export async function ensureRedis(url: string): Promise<RedisHandle> {
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "zk-perps-redis-"));
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
-    {
-      stdio: "ignore",
-    },
-  );
+  // A private Redis is ours alone: it must not outlive the devnet (or the test run) that started it.
+  const cmd = dieWithParent("redis-server", [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+  ]);
+  const child = spawn(cmd.cmd, cmd.args, { stdio: "ignore" });
   const privateUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
     if (await ping(privateUrl, 300)) {

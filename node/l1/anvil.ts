@@ -13,6 +13,16 @@ export type StartAnvilParameters = {
   chainId?: number;
   /** Load the chain from this file at start and dump it there on exit (anvil `--state`). */
   statePath?: string;
+  /**
+   * Also dump the state every this many seconds (anvil `--state-interval`): a SIGKILL runs no exit dump,
+   * so without it a crash loses everything since the start.
+   */
+  stateIntervalSec?: number;
+  /**
+   * Rewrites the command line before the spawn, e.g. node/devnet/parent-death.ts so Anvil dies with its
+   * parent. It must exec the program (keep its pid), or stop() signals the wrapper only.
+   */
+  launcher?: (cmd: string, args: readonly string[]) => { cmd: string; args: string[] };
   /** Default 20 s. */
   startTimeoutMs?: number;
 };
@@ -21,6 +31,9 @@ export type StartAnvilReturnType = {
   rpcUrl: string;
   chainId: number;
   port: number;
+  pid: number | undefined;
+  /** Resolves with the exit code (or signal name) when the process ends, for whatever reason. */
+  exited: Promise<number | string>;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and resolves once it has exited. */
   stop: () => Promise<void>;
 };
@@ -35,16 +48,21 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Sta
   const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"];
   if (params.blockTimeSec !== undefined) args.push("--block-time", String(params.blockTimeSec));
   if (params.statePath !== undefined) args.push("--state", params.statePath);
+  if (params.stateIntervalSec !== undefined) args.push("--state-interval", String(params.stateIntervalSec));
 
   const native = foundryBin("anvil");
-  const child = spawn(existsSync(native) ? native : foundryWrapperBin("anvil"), args, {
+  const bin = existsSync(native) ? native : foundryWrapperBin("anvil");
+  const cmd = params.launcher ? params.launcher(bin, args) : { cmd: bin, args };
+  const child = spawn(cmd.cmd, cmd.args, {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, sig) => resolve(code ?? sig ?? -1)),
+  );
 
   const rpcUrl = `http://127.0.0.1:${port}`;
   try {
@@ -57,7 +75,7 @@ export async function startAnvil(params: StartAnvilParameters = {}): Promise<Sta
       cause: err,
     });
   }
-  return { rpcUrl, chainId, port, stop: () => stopChild(child, exited) };
+  return { rpcUrl, chainId, port, pid: child.pid, exited, stop: () => stopChild(child, exited) };
 }
 
 async function waitReady(rpcUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -83,7 +101,7 @@ async function waitReady(rpcUrl: string, child: ChildProcess, timeoutMs: number)
   throw new Error("timed out waiting for eth_chainId", { cause: last });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   // SIGTERM lets anvil dump --state before it exits.
   child.kill("SIGTERM");
