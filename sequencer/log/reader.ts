@@ -19,6 +19,8 @@ export interface Follower {
   readonly position: number;
 }
 
+const PULL_EXPIRES_MS = 2000;
+
 export function toRecord(m: JsMsg): LogRecord {
   try {
     return { ...decodeGroup(m.data), streamSeq: m.seq };
@@ -33,6 +35,8 @@ export function toRecord(m: JsMsg): LogRecord {
 /**
  * An ordered consumer (ephemeral, flow-controlled, recreated by the client from the last seq it saw if
  * a gap or a missed heartbeat shows up) is what guarantees in-order, gap-free delivery from a position.
+ * Short pulls (2 s, heartbeat 1 s) make a consumer stuck on a member that just came back from a pause
+ * get noticed and recreated in seconds; the client's 30 s default left a standby idle that long.
  */
 async function orderedMessages(
   js: JetStreamClient,
@@ -43,7 +47,7 @@ async function orderedMessages(
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: Math.max(1, fromSeq),
   });
-  return c.consume();
+  return c.consume({ expires: PULL_EXPIRES_MS });
 }
 
 export async function* readLog(

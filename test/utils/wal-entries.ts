@@ -9,7 +9,13 @@ export function walEntries(fromSeq: bigint, count: number): WalEntry[] {
   for (let i = 0; i < count; i++) {
     const seq = fromSeq + BigInt(i);
     if (seq % 64n === 63n) {
-      out.push({ kind: "seal", seq, batchNumber: seq / 64n, reason: "full", at: 1_700_000_000_000 + i });
+      out.push({
+        kind: "seal",
+        seq,
+        batchNumber: seq / 64n,
+        reason: "full",
+        at: 1_700_000_000_000 + Number(seq),
+      });
       continue;
     }
     const big = (1n << 253n) + seq * 0x9e3779b97f4a7c15n;
@@ -17,7 +23,7 @@ export function walEntries(fromSeq: bigint, count: number): WalEntry[] {
       kind: "tx",
       seq,
       lane: "normal",
-      receivedAt: 1_700_000_000_000 + i,
+      receivedAt: 1_700_000_000_000 + Number(seq),
       tx: {
         kind: "order",
         accountId: Number(seq % 1000n),
