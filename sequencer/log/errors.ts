@@ -60,11 +60,11 @@ export class LogCorruptError extends BaseError {
   }
 }
 
-/** A new epoch must be strictly above every epoch already in the log. */
+/** A new epoch must not be below an epoch already in the log. */
 export class EpochRegressionError extends BaseError {
   override name = "EpochRegressionError";
   constructor(details: { epoch: number; logEpoch: number }) {
-    super("LOG_EPOCH_REGRESSION", `epoch ${details.epoch} is not above the log's epoch ${details.logEpoch}`, {
+    super("LOG_EPOCH_REGRESSION", `epoch ${details.epoch} is below the log's epoch ${details.logEpoch}`, {
       details,
     });
   }
@@ -78,5 +78,13 @@ export class LeaseUnavailableError extends BaseError {
       details,
       cause,
     });
+  }
+}
+
+/** The lease was lost (expired or taken) while this node was still becoming or being the leader. */
+export class LeaseLostError extends BaseError {
+  override name = "LeaseLostError";
+  constructor(details: { epoch: number; during: string }) {
+    super("LEASE_LOST", `lost the lease at epoch ${details.epoch} during ${details.during}`, { details });
   }
 }

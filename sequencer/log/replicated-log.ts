@@ -114,9 +114,11 @@ export class ReplicatedLog {
    * marker is refused with LogFencedError: read on from afterSeq + 1, apply, and call again.
    */
   async startEpoch(p: StartEpochParams): Promise<AppendResult> {
+    // Equal is allowed: it is this epoch's own marker when a marker whose outcome was unknown is retried
+    // after reading it back (the retry then deduplicates). The lease never hands out an epoch twice.
     if (p.afterSeq > 0) {
       const logEpoch = await this.#epochAt(p.afterSeq);
-      if (p.epoch <= logEpoch) throw new EpochRegressionError({ epoch: p.epoch, logEpoch });
+      if (p.epoch < logEpoch) throw new EpochRegressionError({ epoch: p.epoch, logEpoch });
     }
     const group: LogGroup = { kind: "epoch-start", epoch: p.epoch, leaderId: p.leaderId, url: p.url };
     this.#writer = undefined;

@@ -8,6 +8,7 @@ import { NatsCluster } from "../../node/devnet/nats-cluster.ts";
 import type { LogRecord } from "../../sequencer/log/group.ts";
 import { LeaderLease, type LeaseLostReason } from "../../sequencer/log/lease.ts";
 import { type AppendResult, ReplicatedLog } from "../../sequencer/log/replicated-log.ts";
+import { becomeLeader } from "../../sequencer/log/takeover.ts";
 import type { WalEntry } from "../../sequencer/wal.ts";
 import { walEntries } from "../utils/wal-entries.ts";
 
@@ -249,6 +250,59 @@ describe("replicated log on a 3-member JetStream cluster", () => {
     assert.deepEqual(lost, ["expired"], "A learnt it lost the lease");
     assert.equal(leaseA.epoch, undefined);
     console.log(`# lease takeover after the holder went silent: ${takeoverMs.toFixed(0)} ms`);
+    await leaseB.release();
+  });
+
+  it("lets a following standby take over a dead leader's log within 3 s, with every acked entry", async () => {
+    const name = logName();
+    const ncA = await connect({ servers: cluster.clientUrls });
+    const ncB = await client();
+    const logA = await ReplicatedLog.open(ncA, { name });
+    const leaseA = await LeaderLease.open(ncA, { name });
+    const logB = await ReplicatedLog.open(ncB, { name });
+    const leaseB = await LeaderLease.open(ncB, { name });
+
+    const a = await becomeLeader({
+      log: logA,
+      lease: leaseA,
+      nodeId: "a",
+      url: "http://a",
+      appliedSeq: 0,
+      apply() {},
+    });
+    const applied: WalEntry[] = [];
+    const onGroup = (r: LogRecord) => {
+      if (r.kind === "entries") applied.push(...r.entries);
+    };
+    const follower = logB.follow(1, onGroup);
+    const acked: WalEntry[] = [];
+    for (let i = 0; i < 20; i++) {
+      const g = walEntries(BigInt(i * 10), 10);
+      await logA.append(g, a.epoch);
+      acked.push(...g);
+    }
+
+    // A dies mid-stream: no release, no goodbye.
+    leaseA.abandon();
+    await ncA.close();
+    const t0 = performance.now();
+    await follower.stop();
+    const b = await becomeLeader({
+      log: logB,
+      lease: leaseB,
+      nodeId: "b",
+      url: "http://b",
+      appliedSeq: follower.position,
+      apply: onGroup,
+      pollMs: 50,
+    });
+    const takeoverMs = performance.now() - t0;
+    console.log(`# standby took over the log (lease + tail + marker): ${takeoverMs.toFixed(0)} ms`);
+    assert.ok(takeoverMs <= 3000, `took over in ${takeoverMs.toFixed(0)} ms`);
+    assert.ok(b.epoch > a.epoch);
+    assert.deepEqual(applied, acked, "the standby holds every entry the old leader acked");
+    const next = walEntries(200n, 3);
+    assert.equal((await logB.append(next, b.epoch)).streamSeq, b.markerSeq + 1);
     await leaseB.release();
   });
 
