@@ -269,11 +269,13 @@ export class NatsCluster {
 
   /**
    * A shell loop that outlives a SIGKILLed parent and then kills the members by their pid files
-   * (nats-server rewrites its pid file on every start, so a restarted member is found too).
+   * (nats-server rewrites its pid file on every start, so a restarted member is found too). It watches
+   * its own parent pid rather than `kill -0` on ours: a dead parent that nobody has reaped yet is a
+   * zombie that `kill -0` still finds, while the re-parenting happens at the moment of death.
    */
   #startWatchdog(): void {
     const pidFiles = this.#members.map((m) => `'${m.pidFile}'`).join(" ");
-    const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done; for f in ${pidFiles}; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done`;
+    const script = `while [ "$(ps -o ppid= -p $$ | tr -d ' ')" = "${process.pid}" ]; do sleep 0.5; done; for f in ${pidFiles}; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done`;
     const file = join(this.#opts.dir, "watchdog.sh");
     writeFileSync(file, `${script}\n`);
     const w = spawn("/bin/sh", [file], { stdio: "ignore", detached: true });
