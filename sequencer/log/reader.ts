@@ -1,6 +1,12 @@
-import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, type JsMsg } from "nats";
+import {
+  type ConsumerMessages,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StoredMsg,
+} from "nats";
 import { EpochGate } from "./epoch-gate.ts";
-import { LogCorruptError } from "./errors.ts";
+import { LogCorruptError, LogUnavailableError } from "./errors.ts";
 import { decodeGroup, type LogRecord } from "./group.ts";
 
 export interface FollowOptions {
@@ -20,15 +26,14 @@ export interface Follower {
 }
 
 const PULL_EXPIRES_MS = 2000;
+/** JetStream's API error code for a stream message get of a sequence it does not hold. */
+const JS_NO_MESSAGE_FOUND = 10037;
 
-export function toRecord(m: JsMsg): LogRecord {
+export function toRecord(streamSeq: number, data: Uint8Array): LogRecord {
   try {
-    return { ...decodeGroup(m.data), streamSeq: m.seq };
+    return { ...decodeGroup(data), streamSeq };
   } catch (err) {
-    throw new LogCorruptError(
-      { streamSeq: m.seq, reason: err instanceof Error ? err.message : String(err) },
-      err,
-    );
+    throw new LogCorruptError({ streamSeq, reason: err instanceof Error ? err.message : String(err) }, err);
   }
 }
 
@@ -50,27 +55,45 @@ async function orderedMessages(
   return c.consume({ expires: PULL_EXPIRES_MS });
 }
 
+/**
+ * Reads by sequence with one stream-message get per group, not through a consumer: a get needs only the
+ * stream leader (like an append does), while creating a consumer also needs the meta leader and a
+ * healthy peer to place it on, which made a takeover's read hang during a member's outage. A takeover
+ * reads the few groups its follower had not applied yet, so one request per group is cheap; `follow`
+ * is the bulk and live path.
+ *
+ * It reads past the tail seen at the start until a sequence is missing: stream info can come from a
+ * member that was just resumed and still answers with its old tail. A sequence at or below that tail
+ * that is missing is never skipped (a lagging member may have answered): the read fails as
+ * unavailable instead, and the caller retries.
+ */
 export async function* readLog(
-  js: JetStreamClient,
+  jsm: JetStreamManager,
   stream: string,
   fromSeq: number,
   tail: () => Promise<{ lastSeq: number }>,
-  opts: FollowOptions = {},
+  opts: FollowOptions & { timeoutMs: number },
 ): AsyncGenerator<LogRecord> {
   const { lastSeq } = await tail();
-  if (fromSeq > lastSeq) return;
   const gate = new EpochGate(opts.highestEpoch);
-  const msgs = await orderedMessages(js, stream, fromSeq);
-  try {
-    for await (const m of msgs) {
-      const r = toRecord(m);
-      if (gate.admit(r)) yield r;
-      else opts.onStale?.(r, gate.highest);
-      if (m.seq >= lastSeq) break;
+  for (let seq = Math.max(1, fromSeq); ; seq++) {
+    let m: StoredMsg;
+    try {
+      m = await jsm.streams.getMessage(stream, { seq });
+    } catch (err) {
+      if (isNoMessage(err) && seq > lastSeq) return;
+      const reason = isNoMessage(err) ? `group ${seq} missing below the tail ${lastSeq}` : String(err);
+      throw new LogUnavailableError({ op: "read", timeoutMs: opts.timeoutMs, reason }, err);
     }
-  } finally {
-    await msgs.close();
+    const r = toRecord(m.seq, m.data);
+    if (gate.admit(r)) yield r;
+    else opts.onStale?.(r, gate.highest);
   }
+}
+
+function isNoMessage(err: unknown): boolean {
+  const api = (err as { api_error?: { err_code?: number } } | undefined)?.api_error;
+  return api?.err_code === JS_NO_MESSAGE_FOUND;
 }
 
 export function followLog(
@@ -90,7 +113,7 @@ export function followLog(
     try {
       if (stopped) return;
       for await (const m of it) {
-        const r = toRecord(m);
+        const r = toRecord(m.seq, m.data);
         position = r.streamSeq;
         if (gate.admit(r)) await onGroup(r);
         else opts.onStale?.(r, gate.highest);

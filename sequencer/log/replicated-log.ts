@@ -9,7 +9,7 @@ import {
 import { EPOCH_HEADER, encodeGroup, groupMsgId, type LogGroup, type LogRecord } from "./group.ts";
 import { classifyPublishError } from "./publish-error.ts";
 import { type Follower, type FollowOptions, followLog, readLog } from "./reader.ts";
-import { ensureLogStream, type LogStreamNames, type LogStreamOptions } from "./stream.ts";
+import { ensureLogStream, LogConfigError, type LogStreamNames, type LogStreamOptions } from "./stream.ts";
 
 export interface ReplicatedLogOptions extends LogStreamOptions {
   /** How long an append waits for JetStream's ack (a quorum store) before failing as unavailable. */
@@ -83,7 +83,7 @@ export class ReplicatedLog {
       jsm = await nc.jetstreamManager({ timeout: timeoutMs });
       names = await ensureLogStream(jsm, opts);
     } catch (err) {
-      if (err instanceof Error && "code" in err && err.code === "LOG_CONFIG") throw err;
+      if (err instanceof LogConfigError) throw err;
       throw new LogUnavailableError({ op: "open", timeoutMs, reason: String(err) }, err);
     }
     return new ReplicatedLog(nc, jsm, names, timeoutMs);
@@ -150,9 +150,15 @@ export class ReplicatedLog {
     return res;
   }
 
-  /** The groups from `fromSeq` up to the tail as it was when the read began, in order. */
-  read(fromSeq = 1, opts: Omit<FollowOptions, "signal"> = {}): AsyncGenerator<LogRecord> {
-    return readLog(this.#js, this.stream, fromSeq, () => this.tail(), opts);
+  /**
+   * The groups from `fromSeq` to the end of the log, in order: at least up to the tail seen when the
+   * read began, and on until a sequence is missing. LogUnavailableError if the stream leader is away.
+   */
+  read(fromSeq = 1, opts: FollowOptions = {}): AsyncGenerator<LogRecord> {
+    return readLog(this.#jsm, this.stream, fromSeq, () => this.tail(), {
+      ...opts,
+      timeoutMs: this.#timeoutMs,
+    });
   }
 
   /** Delivers every group from `fromSeq` on, live, in order; `onGroup` is awaited before the next. */

@@ -1,13 +1,16 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { connect, type NatsConnection } from "nats";
 import { NatsCluster } from "../../node/devnet/nats-cluster.ts";
 import type { LogRecord } from "../../sequencer/log/group.ts";
 import { LeaderLease, type LeaseLostReason } from "../../sequencer/log/lease.ts";
-import { type AppendResult, ReplicatedLog } from "../../sequencer/log/replicated-log.ts";
+import { type AppendResult, type LogTail, ReplicatedLog } from "../../sequencer/log/replicated-log.ts";
 import { becomeLeader } from "../../sequencer/log/takeover.ts";
 import type { WalEntry } from "../../sequencer/wal.ts";
 import { walEntries } from "../utils/wal-entries.ts";
@@ -17,10 +20,15 @@ let dir: string;
 const conns: NatsConnection[] = [];
 let logCount = 0;
 
-/** Short pings so a client notices a paused server in about a second, not the default two minutes. */
+/**
+ * Short pings so a client notices a paused server in about a second, not the default two minutes, and
+ * a short connect timeout: a paused server accepts the TCP connection (the kernel does) but never
+ * sends INFO, and the default 20 s wait on it would stall a reconnect that long.
+ */
 async function client(servers = cluster.clientUrls): Promise<NatsConnection> {
   const nc = await connect({
     servers,
+    timeout: 1000,
     pingInterval: 500,
     maxPingOut: 2,
     reconnectTimeWait: 100,
@@ -57,6 +65,19 @@ async function appendUntilDefinite(
       if ((err as { code?: string }).code !== "LOG_UNAVAILABLE" || Date.now() > deadline) throw err;
       await sleep(100);
     }
+  }
+}
+
+/** The tail as answered by a stream leader other than `not` (an election may still be settling). */
+async function tailFromLeader(log: ReplicatedLog, not: string): Promise<LogTail> {
+  for (let i = 0; ; i++) {
+    try {
+      const t = await log.tail();
+      if ((t.leader !== undefined && t.leader !== not) || i >= 50) return t;
+    } catch (err) {
+      if (i >= 50) throw err;
+    }
+    await sleep(100);
   }
 }
 
@@ -306,27 +327,85 @@ describe("replicated log on a 3-member JetStream cluster", () => {
     await leaseB.release();
   });
 
+  it("never lets a SIGSTOPped leader process ack after its successor's marker", async () => {
+    const name = logName();
+    const writer = fileURLToPath(new URL("./replog-writer.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", writer, cluster.clientUrls.join(","), name], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const lines: string[] = [];
+    createInterface({ input: child.stdout }).on("line", (l) => lines.push(l));
+    const acks = () => lines.filter((l) => l.startsWith("ack ")).map((l) => l.split(" ").map(Number));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (acks().length < 20 && Date.now() < deadline) await sleep(20);
+      assert.ok(acks().length >= 20, `the child leader acks (${lines.join("; ")})`);
+
+      child.kill("SIGSTOP");
+      const ncB = await client();
+      const logB = await ReplicatedLog.open(ncB, { name });
+      const leaseB = await LeaderLease.open(ncB, { name });
+      const applied: WalEntry[] = [];
+      const b = await becomeLeader({
+        log: logB,
+        lease: leaseB,
+        nodeId: "b",
+        url: "http://b",
+        appliedSeq: 0,
+        apply: (r) => {
+          if (r.kind === "entries") applied.push(...r.entries);
+        },
+        pollMs: 50,
+      });
+      await logB.append(walEntries(1_000_000n, 1), b.epoch);
+      child.kill("SIGCONT");
+      await Promise.race([exited, sleep(10_000)]);
+      assert.notEqual(child.exitCode, null, "the old leader stopped");
+
+      const last = lines.at(-1) ?? "";
+      assert.ok(
+        /^(error LOG_FENCED|lost (expired|superseded))$/.test(last),
+        `it stopped on a fence: ${last}`,
+      );
+      // Every ack the old leader printed, even one that arrived after SIGCONT, is before the marker
+      // and is in the new leader's history.
+      for (const [, seq, streamSeq] of acks()) {
+        assert.ok(streamSeq! < b.markerSeq, `ack of ${seq} at ${streamSeq} precedes marker ${b.markerSeq}`);
+        assert.ok(applied.some((e) => e.seq === BigInt(seq!)));
+      }
+      await leaseB.release();
+    } finally {
+      child.kill("SIGCONT");
+      child.kill("SIGKILL");
+    }
+  });
+
   it("keeps appending through a SIGSTOP of the stream leader, and one position takes one writer", async () => {
     const name = logName();
-    const probe = await ReplicatedLog.open(await client(), { name });
-    const leaderName = (await probe.tail()).leader ?? "";
-    const paused = cluster.indexOf(leaderName);
-    assert.ok(paused >= 0, `stream leader ${leaderName} is a member`);
-    const reachable = cluster.clientUrls.filter((_, i) => i !== paused);
-    const [ncA, ncB] = [await client(reachable), await client(reachable)];
+    // Clients know all three members and notice a silent one within about a second (short pings).
+    const [ncA, ncB] = [await client(), await client()];
     const logA = await ReplicatedLog.open(ncA, { name, appendTimeoutMs: 2000 });
     const logB = await ReplicatedLog.open(ncB, { name, appendTimeoutMs: 2000 });
     await logA.startEpoch({ epoch: 1, leaderId: "a", url: "http://a", afterSeq: 0 });
     await logA.append(walEntries(0n, 5), 1);
+    // The leader that just stored a group, asked twice: a fresh stream's first answer can still move.
+    let leaderName = "";
+    for (let i = 0; i < 50 && leaderName === ""; i++) {
+      const [x, y] = [(await logA.tail()).leader, (await logA.tail()).leader];
+      if (x !== undefined && x === y) leaderName = x;
+      else await sleep(100);
+    }
+    const paused = cluster.indexOf(leaderName);
+    assert.ok(paused >= 0, `stream leader ${leaderName} is a member`);
 
-    let winnerKind = "";
     cluster.pause(paused);
     try {
       const t0 = performance.now();
       await appendUntilDefinite(logA, walEntries(5n, 5), 1, 30_000);
       const resumedMs = performance.now() - t0;
       console.log(`# appends resumed ${resumedMs.toFixed(0)} ms after pausing the stream leader`);
-      const tail = await logA.tail();
+      const tail = await tailFromLeader(logA, leaderName);
       assert.notEqual(tail.leader, leaderName, "a new stream leader was elected");
 
       // Two writers race for the same position: A's next group against B's epoch-start marker.
@@ -351,22 +430,31 @@ describe("replicated log on a 3-member JetStream cluster", () => {
       const won = results.filter((r) => r.status === "fulfilled");
       const lostRace = results.filter((r) => r.status === "rejected");
       assert.equal(won.length, 1, "exactly one writer got the position");
-      winnerKind = results[0].status === "fulfilled" ? "entries" : "epoch-start";
+      const winnerKind = results[0].status === "fulfilled" ? "entries" : "epoch-start";
       assert.equal((lostRace[0] as PromiseRejectedResult).reason.code, "LOG_FENCED");
       assert.equal((won[0] as PromiseFulfilledResult<AppendResult>).value.streamSeq, tail.lastSeq + 1);
+      const all = await readAll(logA);
+      assert.deepEqual(
+        all.map((r) => [r.streamSeq, r.kind]),
+        [
+          [1, "epoch-start"],
+          [2, "entries"],
+          [3, "entries"],
+          [4, winnerKind],
+        ],
+      );
+      assert.deepEqual(entriesOf(all.slice(0, 3)), walEntries(0n, 10));
     } finally {
       cluster.resume(paused);
     }
-    const all = await readAll(logA);
-    assert.deepEqual(
-      all.map((r) => [r.streamSeq, r.kind]),
-      [
-        [1, "epoch-start"],
-        [2, "entries"],
-        [3, "entries"],
-        [4, winnerKind],
-      ],
-    );
-    assert.deepEqual(entriesOf(all.slice(0, 3)), walEntries(0n, 10));
+    // Once back, the paused member catches up; it does not roll the log back to what it had.
+    const deadline = Date.now() + 15_000;
+    let lastSeq = 0;
+    while (Date.now() < deadline) {
+      lastSeq = (await logA.tail().catch(() => ({ lastSeq: 0 }))).lastSeq;
+      if (lastSeq === 4) break;
+      await sleep(200);
+    }
+    assert.equal(lastSeq, 4);
   });
 });
