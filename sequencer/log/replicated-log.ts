@@ -122,6 +122,10 @@ export class ReplicatedLog {
     }
     const group: LogGroup = { kind: "epoch-start", epoch: p.epoch, leaderId: p.leaderId, url: p.url };
     this.#writer = undefined;
+    // A new epoch settles an earlier group of ours whose outcome was unknown: if it landed, the read
+    // before this marker applied it (or this marker is refused until a read does); if not, the marker
+    // takes its position and it can never land.
+    this.#unresolved = undefined;
     const res = await this.#publish(group, p.afterSeq, "startEpoch");
     this.#writer = { epoch: p.epoch, lastSeq: res.streamSeq };
     return res;
