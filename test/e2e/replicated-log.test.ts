@@ -274,6 +274,27 @@ describe("replicated log on a 3-member JetStream cluster", () => {
     await leaseB.release();
   });
 
+  it("tells a holder at its next renewal that its lease was taken from under it", async () => {
+    const name = logName();
+    const [ncA, ncB] = [await client(), await client()];
+    const lost: LeaseLostReason[] = [];
+    const leaseA = await LeaderLease.open(ncA, { name, onLost: (reason) => lost.push(reason) });
+    const leaseB = await LeaderLease.open(ncB, { name });
+    const epochA = await leaseA.tryAcquire("a", "http://a");
+    assert.ok(epochA !== undefined);
+    // An operator deletes the key by hand (no CAS) and B takes the free lease at once.
+    const kv = await ncB.jetstream().views.kv(leaseB.bucket);
+    await kv.delete("leader");
+    const epochB = await leaseB.tryAcquire("b", "http://b");
+    assert.ok(epochB !== undefined && epochB > epochA);
+    const deadline = Date.now() + 2000;
+    while (lost.length === 0 && Date.now() < deadline) await sleep(20);
+    assert.deepEqual(lost, ["superseded"]);
+    assert.equal(leaseA.epoch, undefined);
+    assert.equal((await leaseA.current())?.leaderId, "b");
+    await leaseB.release();
+  });
+
   it("lets a following standby take over a dead leader's log within 3 s, with every acked entry", async () => {
     const name = logName();
     const ncA = await connect({ servers: cluster.clientUrls });
