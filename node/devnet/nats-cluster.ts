@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { connect, type NatsConnection, RetentionPolicy, StorageType } from "nats";
-import { BaseError } from "../../sequencer/errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 export class NatsClusterError extends BaseError {
   override name = "NatsClusterError";

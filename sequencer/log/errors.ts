@@ -1,4 +1,4 @@
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /**
  * The log refused an append because another writer extended it first (its expected last sequence did

@@ -6,7 +6,7 @@ import {
   StorageType,
   type StreamConfig,
 } from "nats";
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 export class LogConfigError extends BaseError {
   override name = "LogConfigError";
