@@ -30,6 +30,10 @@ const program = new Command()
   .option("--liq-target-ms <ms>", "liquidation trigger → L1-verified target; 0 = twice the idle value", "0")
   .option("--fresh", "deploy a new L1 and start the sequencer from genesis (default: go on with --dir's)")
   .option("--no-supervise", "do not restart crashed children")
+  .option(
+    "--standby",
+    "a leader and a hot standby on a replicated log (3 nats-server members with JetStream; docs/REPLICATION.md)",
+  )
   .option("--quiet", "do not mirror child process logs (they are in .devnet/*.log)")
   .option("--dir <dir>", "where devnet.json, logs and the sequencer data go", DEFAULT_DEVNET_DIR);
 program.parse();
@@ -47,6 +51,7 @@ const opts = program.opts<{
   quiet?: boolean;
   fresh?: boolean;
   supervise: boolean;
+  standby?: boolean;
   dir: string;
 }>();
 
@@ -71,6 +76,7 @@ try {
     echo: !opts.quiet,
     supervise: opts.supervise,
     reuse: !opts.fresh,
+    standby: opts.standby === true,
     onProgress: (msg) => console.log(`[devnet ${elapsed()}] ${msg}`),
     onFatal: (err) => {
       const e = err as { code?: string; message?: string };
@@ -80,7 +86,7 @@ try {
   });
   const i = devnet.info;
   console.log(
-    `\n[devnet ${elapsed()}] READY  pid=${process.pid}  api=${i.apiUrl}  l1=${i.l1RpcUrl} (chain ${i.chainId})  rollup=${i.rollupAddress}  ` +
+    `\n[devnet ${elapsed()}] READY  pid=${process.pid}  api=${(i.apiUrls ?? [i.apiUrl]).join(",")}  l1=${i.l1RpcUrl} (chain ${i.chainId})  rollup=${i.rollupAddress}  ` +
       `setup=${i.setupMode}  info=${opts.dir}/devnet.json  — Ctrl-C stops everything\n`,
   );
   let stopping = false;

@@ -170,6 +170,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   /** When the last request was queued: tree work treats the sequencer as busy shortly after it. */
   #lastReceivedAt = Number.NEGATIVE_INFINITY;
   #role: SequencerRole = "follower";
+  /** Where the leader is, for a follower's NOT_LEADER answer (set by the replication role). */
+  leaderHint: () => string | undefined = () => undefined;
   /** The leadership epoch this sequencer seals under (0 without a replicated log). */
   #epoch = 0;
   #sawGenesis = false;
@@ -400,8 +402,20 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     });
   }
 
+  /** Throws NOT_LEADER (with the leader's URL when known) unless this sequencer takes writes. */
+  assertLeader(): void {
+    if (this.#role !== "leader") throw this.#notLeader();
+  }
+
   #notLeader(): NotLeaderError {
-    return new NotLeaderError("NOT_LEADER", "this sequencer follows the leader; send writes to the leader");
+    const leaderUrl = this.leaderHint();
+    return new NotLeaderError(
+      "NOT_LEADER",
+      leaderUrl
+        ? `this sequencer follows the leader at ${leaderUrl}; send writes there`
+        : "this sequencer follows the log and no leader holds the lease right now; retry shortly",
+      { details: leaderUrl ? { leaderUrl } : {} },
+    );
   }
 
   #newBatch(n: bigint, openedAt: number): OpenBatch2 {

@@ -12,9 +12,10 @@ import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
 import { forgeBuild } from "../l1/forge.ts";
 import { DevnetError } from "./errors.ts";
 import { checkL1NotReset, L1ResetError, type L1Watermark, notBehind, readL1Watermark } from "./l1-reset.ts";
+import { NatsCluster } from "./nats-cluster.ts";
 import { dieWithParent } from "./parent-death.ts";
 import { type Child, startTsProcess, waitFor } from "./processes.ts";
-import { ensureRedis } from "./redis.ts";
+import { ensureRedis, type RedisHandle } from "./redis.ts";
 import { readWatermark, STATUS_FILE, StatusFile } from "./status.ts";
 import {
   type BackoffPolicy,
@@ -64,6 +65,20 @@ export interface DevnetOptions {
    * said so through onProgress and stopped every child; the caller should exit non-zero.
    */
   onFatal?: (err: unknown) => void;
+  /**
+   * A leader and a hot standby on a replicated log (a 3-member NATS JetStream cluster in `dir/nats`),
+   * docs/REPLICATION.md. Off: one sequencer on its local WAL.
+   */
+  standby?: boolean;
+  /** Always start a private Redis (a chaos run restarts it; the shared one must not be touched). */
+  privateRedis?: boolean;
+}
+
+/** One sequencer process of the devnet, and where its API answers. */
+export interface SequencerProcess {
+  name: string;
+  apiUrl: string;
+  child: () => Child;
 }
 
 export interface DevnetInfo {
@@ -87,6 +102,10 @@ export interface DevnetInfo {
   keeper?: boolean;
   /** The pid of the devnet process itself; status.json has its children's. */
   devnetPid?: number;
+  /** Every sequencer's API (leader and standby); clients take the list and follow the leader. */
+  apiUrls?: string[];
+  /** The replicated log's cluster, with --standby. */
+  natsUrls?: string[];
 }
 
 export interface Devnet {
@@ -98,6 +117,13 @@ export interface Devnet {
   startProver(env?: Record<string, string>): Child;
   /** Crash restarts per child name (also in status.json). */
   restarts(): Record<string, number>;
+  /** Every sequencer process (one, or a leader and a standby with `standby`). */
+  sequencers: SequencerProcess[];
+  /** The log cluster with `standby` (chaos drills pause and kill its members). */
+  nats: NatsCluster | undefined;
+  redis: RedisHandle;
+  /** The Anvil process now (chaos drills kill it; the supervisor brings it back on its state file). */
+  anvil: () => SupervisedProcess;
   stop(): Promise<void>;
 }
 
@@ -113,7 +139,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   const remedy = `delete ${o.dir} or run the devnet with --fresh`;
   const prev = o.reuse ? readPreviousInfo(infoPath) : undefined;
   if (!prev) {
-    for (const f of ["data", ANVIL_STATE_FILE, STATUS_FILE])
+    for (const f of ["data", "data-a", "data-b", "nats", ANVIL_STATE_FILE, STATUS_FILE])
       rmSync(join(o.dir, f), { recursive: true, force: true });
   }
   const seenBefore = prev ? readWatermark(o.dir) : undefined;
@@ -165,7 +191,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
 
   try {
     o.onProgress("checking Redis");
-    const redis = await ensureRedis(o.redisUrl);
+    const redis = await ensureRedis(o.redisUrl, { forcePrivate: o.privateRedis === true });
     cleanup.push(() => redis.stop());
     if (redis.private) o.onProgress(`no Redis at ${o.redisUrl}; started a private one at ${redis.url}`);
 
@@ -205,6 +231,12 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     try {
       if (prev) {
         o.onProgress(`reusing the rollup at ${prev.rollupAddress} (devnet.json)`);
+        if ((prev.natsUrls !== undefined) !== (o.standby === true)) {
+          throw new DevnetError(
+            "DEVNET_CONFIG_CHANGED",
+            `${infoPath} was run ${prev.natsUrls ? "with" : "without"} --standby (its sequencer data is laid out for that); ${remedy}`,
+          );
+        }
         if (BigInt(prev.genesisRoot) !== genesis.root) {
           throw new DevnetError(
             "DEVNET_CONFIG_CHANGED",
@@ -280,33 +312,56 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       CIRCUIT_INSTANCE: inst.name,
       LOG_LEVEL: "info",
     };
-    const seqEnv = {
+    let nats: NatsCluster | undefined;
+    if (o.standby) {
+      o.onProgress("starting the replicated log (3 nats-server members with JetStream)");
+      nats = await NatsCluster.start({ dir: join(o.dir, "nats"), onProgress: o.onProgress });
+      const cluster = nats;
+      cleanup.push(() => cluster.stop());
+    }
+    const nodes = o.standby
+      ? [
+          { name: "sequencer-a", port: apiPort, data: "data-a" },
+          { name: "sequencer-b", port: await freePort(), data: "data-b" },
+        ]
+      : [{ name: "sequencer", port: apiPort, data: "data" }];
+    const seqEnvOf = (n: (typeof nodes)[number]) => ({
       ...common,
-      DATA_DIR: join(o.dir, "data"),
-      API_PORT: String(apiPort),
+      DATA_DIR: join(o.dir, n.data),
+      API_PORT: String(n.port),
       L1_RPC_URL: anvil.rpcUrl,
       ROLLUP_ADDRESS: dep.rollupAddress,
       OPERATOR_KEY: operatorKey,
       BACKSTOP_SEED: backstopSeed,
       KEEPER_SEED: keeperSeed,
       BATCH_MAX_WAIT_MS: String(o.batchMaxWaitMs),
+      ...(nats
+        ? {
+            REPLICATION: "jetstream",
+            NATS_URLS: nats.clientUrls.join(","),
+            NODE_ID: n.name,
+            PUBLIC_URL: `http://127.0.0.1:${n.port}`,
+          }
+        : {}),
       ...(o.sequencerEnv ?? {}),
-    };
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const seqLog = join(o.dir, "sequencer.log");
-    const startSeq = async (): Promise<Child> => {
-      const c = startTsProcess("sequencer", "node/sequencer/main.ts", seqEnv, seqLog, o.echo);
+    });
+    const apiUrls = nodes.map((n) => `http://127.0.0.1:${n.port}`);
+    const apiUrl = apiUrls[0]!;
+    const startSeqNode = async (n: (typeof nodes)[number]): Promise<Child> => {
+      const url = `http://127.0.0.1:${n.port}`;
+      const seqLog = join(o.dir, `${n.name}.log`);
+      const c = startTsProcess(n.name, "node/sequencer/main.ts", seqEnvOf(n), seqLog, o.echo);
       const gone = () => c.proc.exitCode !== null || c.proc.signalCode !== null;
       try {
         await waitFor(
-          "the sequencer API",
-          async () => gone() || (await fetch(`${apiUrl}/health`)).ok || undefined,
+          `the ${n.name} API`,
+          async () => gone() || (await fetch(`${url}/health`)).ok || undefined,
           120_000,
         );
         if (gone()) {
           throw new DevnetError(
             "DEVNET_CHILD_EXITED",
-            `the sequencer exited (${await c.exited}) before its API answered; see ${seqLog}`,
+            `the ${n.name} exited (${await c.exited}) before its API answered; see ${seqLog}`,
           );
         }
       } catch (err) {
@@ -315,9 +370,23 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       }
       return c;
     };
-    o.onProgress("starting the sequencer");
-    const seqSup = supervised(await startSeq(), { name: "sequencer", start: startSeq });
-    cleanup.push(() => seqSup.stop());
+    const seqSups: Supervisor<Child>[] = [];
+    for (const n of nodes) {
+      o.onProgress(`starting the ${n.name}`);
+      const sup = supervised(await startSeqNode(n), { name: n.name, start: () => startSeqNode(n) });
+      seqSups.push(sup);
+      cleanup.push(() => sup.stop());
+    }
+    const seqSup = seqSups[0]!;
+    if (nats) {
+      o.onProgress("waiting for a sequencer to take the lease");
+      await waitFor("a leading sequencer", () => leaderAmong(apiUrls), 60_000, 100);
+    }
+    const sequencers: SequencerProcess[] = nodes.map((n, i) => ({
+      name: n.name,
+      apiUrl: apiUrls[i]!,
+      child: () => seqSups[i]!.current(),
+    }));
 
     if (!prev) {
       // The backstop account takes what the book cannot fill in a liquidation; give it real cash, through
@@ -331,9 +400,9 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       });
       await operatorL1.deposit(devKey(backstopSeed).pubKey, BACKSTOP_FUNDING);
     }
+    const sups: Supervisor<SupervisedProcess>[] = [anvilSup, ...seqSups];
 
     const provers: Child[] = [];
-    const sups: Supervisor<SupervisedProcess>[] = [anvilSup, seqSup];
     const startProver = (env: Record<string, string> = {}) => {
       const name = `prover-${provers.length + 1}`;
       const start = () =>
@@ -360,7 +429,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         startTsProcess(
           "keeper",
           "node/keeper/main.ts",
-          { API_URL: apiUrl, KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" },
+          { API_URL: apiUrls.join(","), KEEPER_SEED: keeperSeed, LOG_LEVEL: "info" },
           join(o.dir, "keeper.log"),
           o.echo,
         );
@@ -388,6 +457,8 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       startedAt: new Date(t0).toISOString(),
       keeper: o.keeper,
       devnetPid: process.pid,
+      apiUrls,
+      ...(nats ? { natsUrls: nats.clientUrls } : {}),
     };
     writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
     status.state("running");
@@ -398,6 +469,10 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       restartSequencer: (signal = "SIGKILL") => seqSup.restart(signal),
       startProver,
       restarts: () => Object.fromEntries(sups.map((s) => [s.name, s.restarts()])),
+      sequencers,
+      nats,
+      redis,
+      anvil: () => anvilSup.current(),
       stop: stopAll,
     };
   } catch (err) {
@@ -436,6 +511,15 @@ async function retryUnlessReset<T>(fn: () => Promise<T>, attempts = 5, everyMs =
       await new Promise((r) => setTimeout(r, everyMs));
     }
   }
+}
+
+/** The API URL whose sequencer says it leads, or undefined while none does. */
+async function leaderAmong(urls: readonly string[]): Promise<string | undefined> {
+  for (const u of urls) {
+    const res = await fetch(`${u}/state`, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined);
+    if (res?.ok && ((await res.json()) as { role?: string }).role === "leader") return u;
+  }
+  return undefined;
 }
 
 /** devnet.json of an earlier run in this dir, if there is one to reuse. */

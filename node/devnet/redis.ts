@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,16 +32,22 @@ export async function ping(url: string, timeoutMs = 1500): Promise<boolean> {
 export interface RedisHandle {
   url: string;
   private: boolean;
+  /**
+   * A private Redis only: kill it and start an empty one on the same port (what a Redis crash without
+   * persistence looks like to its clients). Resolves once the new one answers.
+   */
+  restart?: () => Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Uses the Redis at `url` if it answers; otherwise starts a private redis-server on a free port with
  * its own temp dir, so a fresh machine works without setup. If there is no redis-server binary either,
- * the error says how to get one.
+ * the error says how to get one. `forcePrivate` always starts a private one (a chaos run restarts it,
+ * which must not touch a Redis anybody else uses).
  */
-export async function ensureRedis(url: string): Promise<RedisHandle> {
-  if (await ping(url)) return { url, private: false, stop: async () => {} };
+export async function ensureRedis(url: string, o: { forcePrivate?: boolean } = {}): Promise<RedisHandle> {
+  if (!o.forcePrivate && (await ping(url))) return { url, private: false, stop: async () => {} };
   const which = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   if (which.error) {
     throw new RedisUnavailableError(
@@ -51,6 +57,24 @@ export async function ensureRedis(url: string): Promise<RedisHandle> {
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "zk-perps-redis-"));
+  const privateUrl = `redis://127.0.0.1:${port}`;
+  let child = await startRedisServer(port, dir, privateUrl);
+  return {
+    url: privateUrl,
+    private: true,
+    async restart() {
+      await killAndWait(child, "SIGKILL");
+      child = await startRedisServer(port, dir, privateUrl);
+    },
+    async stop() {
+      await killAndWait(child, "SIGTERM");
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A redis-server that keeps nothing on disk, on `port`; resolves once it answers. */
+async function startRedisServer(port: number, dir: string, url: string): Promise<ChildProcess> {
   // A private Redis is ours alone: it must not outlive the devnet (or the test run) that started it.
   const cmd = dieWithParent("redis-server", [
     "--port",
@@ -65,18 +89,8 @@ export async function ensureRedis(url: string): Promise<RedisHandle> {
     dir,
   ]);
   const child = spawn(cmd.cmd, cmd.args, { stdio: "ignore" });
-  const privateUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
-    if (await ping(privateUrl, 300)) {
-      return {
-        url: privateUrl,
-        private: true,
-        async stop() {
-          child.kill("SIGTERM");
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    }
+    if (await ping(url, 300)) return child;
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");
@@ -84,4 +98,11 @@ export async function ensureRedis(url: string): Promise<RedisHandle> {
     "REDIS_UNAVAILABLE",
     `started redis-server on port ${port} but it did not answer`,
   );
+}
+
+async function killAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill(signal);
+  await gone;
 }

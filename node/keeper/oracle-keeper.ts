@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { SeededRandom } from "../../core/random.ts";
 import { devKey, signMessage } from "../../sequencer/crypto/keys.ts";
 import { priceMessage } from "../../sequencer/crypto/messages.ts";
+import { ApiClient } from "../client/api-client.ts";
 
 export interface KeeperOptions {
   apiUrl: string;
@@ -30,23 +31,22 @@ export function startKeeper(o: KeeperOptions): { stop(): void; prices(): bigint[
   const rng = new SeededRandom(o.randomSeed);
   const { prv } = devKey(o.keeperSeed);
   const prices = [...o.startPrices];
+  // A price is never resent after a lost answer: the next tick's is newer anyway.
+  const api = new ApiClient(o.apiUrl, { overloadRetryMs: 0, timeoutMs: 3_000 });
   let stopped = false;
   const tick = async () => {
     for (let marketId = 0; marketId < prices.length; marketId++) {
       prices[marketId] = nextPrice(prices[marketId]!, rng.next(), o.volBps, o.tick);
       const body = { marketId, price: prices[marketId]!, timestampMs: BigInt(o.clock()) };
       const signature = signMessage(prv, priceMessage(body));
-      const res = await fetch(`${o.apiUrl}/prices`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
+      await api
+        .post("/prices", {
           marketId,
           price: body.price.toString(),
           timestampMs: body.timestampMs.toString(),
           signature,
-        }),
-      }).catch((err: unknown) => ({ ok: false, status: 0, text: async () => String(err) }));
-      if (!res.ok) o.log.warn({ marketId, status: res.status, body: await res.text() }, "price rejected");
+        })
+        .catch((err: unknown) => o.log.warn({ marketId, err: String(err) }, "price rejected"));
     }
   };
   const loop = async () => {

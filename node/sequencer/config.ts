@@ -59,6 +59,25 @@ const sequencerSchema = z.object({
    * table verifies in about half the time. Size it to the accounts signing at once.
    */
   SIG_KEY_TABLES: intFromEnv(512),
+  /**
+   * "jetstream": the node follows / leads a replicated log on a NATS JetStream cluster (docs/REPLICATION.md)
+   * and acknowledges only what a quorum of it stored; "off": a single sequencer on its local WAL.
+   */
+  REPLICATION: z.enum(["off", "jetstream"]).default("off"),
+  /** The log cluster's members, comma-separated. */
+  NATS_URLS: z.string().default("nats://127.0.0.1:4222"),
+  /** Names the log stream and the lease bucket; every node of one rollup uses the same. Default: from ROLLUP_ADDRESS. */
+  LOG_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional(),
+  LOG_REPLICAS: intFromEnv(3),
+  /** The leader lease's time to live: a standby takes over this long after the leader stops renewing. */
+  LEASE_TTL_MS: intFromEnv(1_500),
+  /** This node's name in the lease. Default: its API port. */
+  NODE_ID: z.string().min(1).optional(),
+  /** Where clients reach this node's API (a follower tells clients the leader's). Default: http://API_HOST:API_PORT. */
+  PUBLIC_URL: z.string().url().optional(),
   /** Signature-check worker threads (docs/ORDER-ENTRY.md); unset = one per core, 0 = in the API's thread. */
   VERIFY_THREADS: z.coerce.number().int().nonnegative().optional(),
 });

@@ -18,12 +18,18 @@ import type { SequencerConfig } from "./config.ts";
 import { createMetrics } from "./metrics.ts";
 import { connectProofJobs } from "./proof-jobs.ts";
 import { ProofReconciler } from "./proof-reconciler.ts";
+import { ReplicatedRole } from "./replication.ts";
 import { L1Submitter } from "./submitter.ts";
 import { DepositWatcher } from "./watcher.ts";
 
 export interface SequencerNode {
   url: string;
   sequencer: Sequencer;
+  /**
+   * Resolves (with why) when this process must not go on: its sequencer stopped for good, or, on the
+   * replicated log, it lost the lease or was fenced. The entry point exits; the supervisor restarts it.
+   */
+  ended: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -86,8 +92,25 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   const capacity = new ProvingCapacity(admissionSettings);
   // Needs the sequencer's batch store, so it is made just after; admission reads it only once started.
   let pipeline!: BatchPipeline;
+  const publicUrl = cfg.PUBLIC_URL ?? `http://${cfg.API_HOST}:${cfg.API_PORT}`;
+  const replication =
+    cfg.REPLICATION === "jetstream"
+      ? await ReplicatedRole.open(
+          {
+            natsUrls: cfg.NATS_URLS.split(",").map((u) => u.trim()),
+            name: cfg.LOG_NAME ?? `zk_${cfg.ROLLUP_ADDRESS.slice(2, 14).toLowerCase()}`,
+            replicas: cfg.LOG_REPLICAS,
+            leaseTtlMs: cfg.LEASE_TTL_MS,
+            nodeId: cfg.NODE_ID ?? `node-${cfg.API_PORT}`,
+            url: publicUrl,
+            log,
+          },
+          db,
+        )
+      : undefined;
   const sequencer = new Sequencer({
     db,
+    ...(replication ? { replica: replication.replica } : {}),
     engine: genesis.engine,
     chain: genesis.chain,
     instance: inst,
@@ -124,21 +147,20 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     metrics.txs.inc({ kind: tx.kind, lane, result: "rejected", code }),
   );
 
-  const started = await sequencer.start();
+  let end!: (why: string) => void;
+  const ended = new Promise<string>((r) => {
+    end = r;
+  });
+  sequencer.on("fatal", (err) => end(`the sequencer stopped: ${String(err)}`));
+
+  // Every node rebuilds from its own WAL first; a standby then follows the replicated log.
+  const started = await sequencer.follow();
   log.info({ cryptoBackend }, "signature checks and Poseidon run on this backend");
   log.info(
     { replayed: started.replayed, batches: started.batches.toString() },
     "state rebuilt from the write-ahead log",
   );
-  await pipeline.advanceProven();
-  // L1 is the judge: batches it verified while this process was down are verified here too.
-  await pipeline.restoreVerified(
-    await createL1Clients({ rpcUrl: cfg.L1_RPC_URL }).publicClient.readContract({
-      address: cfg.ROLLUP_ADDRESS as `0x${string}`,
-      abi: rollupAbi,
-      functionName: "lastVerifiedBatch",
-    }),
-  );
+  if (replication) sequencer.leaderHint = () => replication.leaderUrl();
 
   const submitter = new L1Submitter({
     rpcUrl: cfg.L1_RPC_URL,
@@ -149,8 +171,6 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     getProven: (n) => pipeline.provenBatch(n),
     onEvent: (e) => pipeline.onSubmitterEvent(e),
   });
-  submitter.start();
-
   // Redis may restart empty or miss an event: the batch store, not Redis, says what still needs a proof.
   const reconciler = new ProofReconciler({
     proofs,
@@ -161,16 +181,32 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     everyMs: cfg.PROOF_RECONCILE_MS,
     log,
   });
-  reconciler.start();
+  let watcher: DepositWatcher | undefined;
 
-  const watcher = new DepositWatcher({
-    rpcUrl: cfg.L1_RPC_URL,
-    rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
-    fromIndex: sequencer.depositsSeen,
-    pollMs: cfg.L1_POLL_MS,
-    onDeposit: (d) => sequencer.submitDeposit(d),
-  });
-  watcher.start();
+  /** What only the leader runs: L1 in (deposits) and out (batches), and the proof backlog's upkeep. */
+  const lead = async () => {
+    await pipeline.advanceProven();
+    // L1 is the judge: batches it verified while this process was down are verified here too.
+    await pipeline.restoreVerified(
+      await createL1Clients({ rpcUrl: cfg.L1_RPC_URL }).publicClient.readContract({
+        address: cfg.ROLLUP_ADDRESS as `0x${string}`,
+        abi: rollupAbi,
+        functionName: "lastVerifiedBatch",
+      }),
+    );
+    submitter.start();
+    watcher = new DepositWatcher({
+      rpcUrl: cfg.L1_RPC_URL,
+      rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      fromIndex: sequencer.depositsSeen,
+      pollMs: cfg.L1_POLL_MS,
+      onDeposit: (d) => sequencer.submitDeposit(d),
+    });
+    watcher.start();
+    reconciler.start();
+    // A new leader re-enqueues at once what the old one left unproven (job ids dedupe the rest).
+    void reconciler.tick().catch((err) => log.warn({ err: String(err) }, "first proof reconcile failed"));
+  };
 
   const depthTimer = setInterval(() => {
     const s = sequencer.lanes.size;
@@ -189,6 +225,12 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       .catch(() => {});
   }, 1000);
 
+  // A single sequencer leads before its API answers, so the first request it sees is taken.
+  if (!replication) {
+    await sequencer.lead(0);
+    await lead();
+  }
+
   const app = buildServer({
     sequencer,
     now: clock,
@@ -203,15 +245,25 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   });
   const url = await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
 
+  if (replication) {
+    // Reads are served while following; writes get NOT_LEADER with the leader's URL.
+    log.info({ url: publicUrl }, "following the replicated log; taking over when the leader's lease lapses");
+    replication
+      .run(sequencer, lead, (why) => end(why))
+      .catch((err) => end(`replication failed: ${String(err)}`));
+  }
+
   return {
     url,
     sequencer,
+    ended,
     async stop() {
       clearInterval(depthTimer);
       reconciler.stop();
       await app.close();
-      await watcher.stop();
+      await watcher?.stop();
       await submitter.stop();
+      await replication?.stop();
       await sequencer.stop();
       await verifyPool.close();
       await proofs.close();

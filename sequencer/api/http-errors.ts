@@ -26,6 +26,8 @@ const STATUS: Record<string, number> = {
   BAD_NONCE: 409,
   NOT_SAME_OWNER: 403,
   OVERLOADED: 503,
+  // A follower takes no writes; details.leaderUrl says where to go (docs/REPLICATION.md).
+  NOT_LEADER: 503,
   INTERNAL: 500,
 };
 

@@ -67,6 +67,8 @@ function signedBy(d: IntakeDeps, accountId: number, tx: EngineTx, sig: Signature
 
 /** Step 1. Throws ZodError (BAD_REQUEST) or NotFoundError (UNKNOWN_ACCOUNT), as the HTTP API does. */
 export function prepare(d: IntakeDeps, kind: WriteKind, body: unknown): PreparedWrite {
+  // A follower answers before any parsing or signature work: the client's next try goes to the leader.
+  d.sequencer.assertLeader();
   switch (kind) {
     case "order": {
       const b = orderBody.parse(body);
