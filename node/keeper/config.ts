@@ -3,11 +3,9 @@ import { type Env, intFromEnv, logLevel, parseConfig, withEnv } from "../../core
 
 const keeperSchema = z.object({
   /** The sequencer's API; with a standby, every node, comma-separated (the client follows the leader). */
-  API_URL: z
-    .string()
-    .refine((s) => s.split(",").every((u) => URL.canParse(u.trim())), {
-      message: "API_URL: one or more URLs, comma-separated",
-    }),
+  API_URL: z.string().refine((s) => s.split(",").every((u) => URL.canParse(u.trim())), {
+    message: "API_URL: one or more URLs, comma-separated",
+  }),
   KEEPER_SEED: z.string().min(1).default("devnet-keeper"),
   KEEPER_INTERVAL_MS: intFromEnv(1000),
   KEEPER_RANDOM_SEED: z.string().default("oracle-walk"),
