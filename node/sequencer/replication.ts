@@ -120,7 +120,8 @@ export class ReplicatedRole {
     });
     this.#refreshLeader();
 
-    const epoch = await this.lease.acquire(this.o.nodeId, this.o.url, { signal: this.#abort.signal });
+    // The lease first, then stop following: becomeLeader reads on from exactly where the follower stopped.
+    await this.lease.acquire(this.o.nodeId, this.o.url, { signal: this.#abort.signal });
     const t0 = performance.now();
     await this.#follower.stop();
     clearInterval(this.#leaderTimer);
