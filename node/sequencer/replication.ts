@@ -31,6 +31,9 @@ export interface ReplicationOptions {
 }
 
 const POSITION_KEY = "logPosition";
+
+/** The log's (and lease's) name every node of one rollup derives alike when LOG_NAME is unset. */
+export const defaultLogName = (rollupAddress: string) => `zk_${rollupAddress.slice(2, 14).toLowerCase()}`;
 type Meta = AbstractSublevel<Level<string, Buffer>, string | Buffer | Uint8Array, string, Buffer>;
 
 export class ReplicatedRole {

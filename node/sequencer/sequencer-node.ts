@@ -18,7 +18,7 @@ import type { SequencerConfig } from "./config.ts";
 import { createMetrics } from "./metrics.ts";
 import { connectProofJobs } from "./proof-jobs.ts";
 import { ProofReconciler } from "./proof-reconciler.ts";
-import { ReplicatedRole } from "./replication.ts";
+import { defaultLogName, ReplicatedRole } from "./replication.ts";
 import { L1Submitter } from "./submitter.ts";
 import { DepositWatcher } from "./watcher.ts";
 
@@ -98,7 +98,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       ? await ReplicatedRole.open(
           {
             natsUrls: cfg.NATS_URLS.split(",").map((u) => u.trim()),
-            name: cfg.LOG_NAME ?? `zk_${cfg.ROLLUP_ADDRESS.slice(2, 14).toLowerCase()}`,
+            name: cfg.LOG_NAME ?? defaultLogName(cfg.ROLLUP_ADDRESS),
             replicas: cfg.LOG_REPLICAS,
             leaseTtlMs: cfg.LEASE_TTL_MS,
             nodeId: cfg.NODE_ID ?? `node-${cfg.API_PORT}`,
