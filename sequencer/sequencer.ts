@@ -529,7 +529,8 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
    */
   #poolBusy(): boolean {
     if (!this.admission) return false;
-    return this.admission.state().sealedUnproven >= this.admission.capacity.provers;
+    // At least one: with no prover connected an empty backlog is not busy (a price must still open a batch).
+    return this.admission.state().sealedUnproven >= Math.max(1, this.admission.capacity.provers);
   }
 
   #shouldDefer(item: PendingTx): boolean {

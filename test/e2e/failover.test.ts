@@ -117,7 +117,8 @@ describe("failover (real devnet with a standby)", () => {
     await devnet.provers[0]!.stop();
     const traders = await fundTraders(devnet.info, 1, "e2e-redis");
     const t = traders[0]!;
-    const api = new ApiClient(urls, { overloadRetryMs: 0 });
+    // A price is held while no prover can take a batch (docs/LANE.md): its answer waits, so time out.
+    const api = new ApiClient(urls, { overloadRetryMs: 0, timeoutMs: 3_000 });
     const keeper = devKey(devnet.info.keeperSeed).prv;
     const load = new ChaosLoad(api, [t], { ratePerS: 4, marketId: 0, price: 60_000_000n, keeperPrv: keeper });
     load.start();
