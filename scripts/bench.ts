@@ -14,6 +14,7 @@ const ALL: Record<string, string[]> = {
   batch2: ["scripts/bench-batch2.ts", "--rounds", "2"],
   prover: ["scripts/bench-prover.ts", "--rounds", "3", "--powers", "16,18,20", "--direct-chains"],
   intake: ["scripts/bench-intake.ts"],
+  restart: ["scripts/bench-restart.ts"],
 };
 const pick = process.argv.slice(2).filter((a) => a in ALL);
 let failed = 0;

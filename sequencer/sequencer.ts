@@ -14,6 +14,7 @@ import { Admission, type AdmissionSettings, type ProvingCapacity } from "./mempo
 import { type LaneName, Lanes, type PendingTx } from "./mempool/lanes.ts";
 import { signedMessageOf } from "./proof/signed-message.ts";
 import type { ProofChain } from "./proof/witness.ts";
+import { Snapshotter } from "./snapshot/snapshotter.ts";
 import { type LiquidationTrigger, TxTrace, traceFieldsOf } from "./trace/tx-trace.ts";
 import { type SealBefore, type SealReason, type WalEntry, WriteAheadLog } from "./wal.ts";
 
@@ -105,6 +106,12 @@ export interface SequencerOptions {
    * catches up from the log instead of holding entries nobody else has.
    */
   replica?: LogReplica;
+  /**
+   * Snapshot the state at a batch boundary once this many batches sealed since the last one, and drop
+   * the WAL it covers: a restart then replays only the tail (sequencer/snapshot/). Default 100; 0 = off
+   * (snapshots already stored still load).
+   */
+  snapshotEveryBatches?: number;
   clock: () => number;
   log: Logger;
 }
@@ -146,6 +153,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   readonly trace: TxTrace;
   readonly #reserved: number;
   readonly #wal: WriteAheadLog;
+  readonly #snapshots: Snapshotter;
   readonly #o: SequencerOptions;
   /** Every signature the proof may need, by the message hash it signs (a maker's, batches later). */
   readonly #signatures = new Map<bigint, Signature>();
@@ -181,6 +189,13 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     this.#o = o;
     this.#wal = new WriteAheadLog(o.db);
     this.batches = new BatchStore(o.db);
+    this.#snapshots = new Snapshotter({
+      db: o.db,
+      wal: this.#wal,
+      everyBatches: o.snapshotEveryBatches ?? 100,
+      fingerprint: o.fingerprint,
+      log: o.log,
+    });
     this.laneOn = o.liquidationLane ?? true;
     this.trace = o.trace ?? new TxTrace();
     this.#reserved = this.laneOn ? o.reservedForLiquidations : 0;
@@ -238,27 +253,38 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
     return this.#seq;
   }
 
-  /** Rebuilds everything from the WAL, then starts taking requests. */
-  async start(): Promise<{ replayed: number; batches: bigint }> {
+  /** Rebuilds everything from the latest snapshot and the WAL after it, then starts taking requests. */
+  async start(): Promise<{ replayed: number; batches: bigint; snapshotBatch: bigint }> {
     const r = await this.follow();
     await this.lead(0);
     return r;
   }
 
   /**
-   * Rebuilds everything from the local WAL and stays read-only: `applyLogged` then applies what the
-   * leader logs, and `lead` takes over. A standby runs this way (docs/REPLICATION.md).
+   * Rebuilds everything from the latest snapshot and the local WAL after it, and stays read-only:
+   * `applyLogged` then applies what the leader logs, and `lead` takes over. A standby runs this way
+   * (docs/REPLICATION.md).
    */
-  async follow(): Promise<{ replayed: number; batches: bigint }> {
+  async follow(): Promise<{ replayed: number; batches: bigint; snapshotBatch: bigint }> {
     this.#genesisRoot = this.#o.chain.stateRoot();
-    this.#open = this.#newBatch(1n, this.#o.clock());
+    const snap = await this.#snapshots.restore(this.#o.engine, this.#o.chain, this.batches);
+    if (snap) {
+      for (const [h, sig] of snap.signatures) this.#signatures.set(h, sig);
+      this.#pendingLiquidations = new Set(snap.pendingLiquidations);
+      this.#seq = snap.nextSeq;
+      // The WAL's genesis entry (and its fingerprint check) went with the compaction; the snapshot
+      // carried the fingerprint instead.
+      this.#sawGenesis = true;
+      this.#lastSealedRecord = snap.record;
+    }
+    this.#open = this.#newBatch((snap?.batchNumber ?? 0n) + 1n, snap?.openedAt ?? this.#o.clock());
     let replayed = 0;
-    for await (const entry of this.#wal.replay()) {
+    for await (const entry of this.#wal.replay(this.#seq)) {
       replayed++;
       this.#applyEntry(entry);
     }
     await this.#treeChain;
-    return { replayed, batches: this.#open.batchNumber - 1n };
+    return { replayed, batches: this.#open.batchNumber - 1n, snapshotBatch: snap?.batchNumber ?? 0n };
   }
 
   /**
@@ -321,8 +347,19 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       if (entry.sealBefore) this.#seal(entry.sealBefore.at, true);
       this.#replayTx(entry);
     } else {
-      this.#seal(entry.at, true);
+      this.#atBoundary(this.#seal(entry.at, true));
     }
+  }
+
+  /** `sealed` just sealed and nothing applied since: where a snapshot may be taken. */
+  #atBoundary(sealed: OpenBatch2): void {
+    this.#snapshots.atBoundary(sealed, {
+      engine: this.#o.engine,
+      signatures: this.#signatures,
+      pendingLiquidations: this.#pendingLiquidations,
+      nextSeq: this.#seq,
+      openedAt: this.#open.openedAt,
+    });
   }
 
   async stop(): Promise<void> {
@@ -588,7 +625,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
         at: now,
         epoch: this.#epoch,
       });
-      sealed.push(this.#seal(now, false));
+      const batch = this.#seal(now, false);
+      sealed.push(batch);
+      this.#atBoundary(batch);
     };
 
     for (const item of items) {
@@ -719,6 +758,7 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       await this.batches.put(rec);
       this.#lastSealedRecord = rec;
       this.emit("sealed", rec);
+      await this.#snapshots.afterTree(batch, this.#o.chain);
     });
     this.#treeChain.catch((err) => {
       this.#fatal = err;

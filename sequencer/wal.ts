@@ -60,8 +60,14 @@ export class WriteAheadLog {
     await this.#db.batch(entries.map((e) => ({ type: "put" as const, key: key(e.seq), value: encode(e) })));
   }
 
-  async *replay(): AsyncGenerator<WalEntry> {
-    for await (const value of this.#db.values()) yield decode<WalEntry>(value);
+  /** Entries from `from` on (a snapshot covers the ones below), in seq order. */
+  async *replay(from = 0n): AsyncGenerator<WalEntry> {
+    for await (const value of this.#db.values({ gte: key(from) })) yield decode<WalEntry>(value);
+  }
+
+  /** Deletes every entry below `below`: a stored snapshot covers them (sequencer/snapshot/). */
+  async compact(below: bigint): Promise<void> {
+    await this.#db.clear({ lt: key(below) });
   }
 
   async count(): Promise<number> {

@@ -79,7 +79,7 @@ export interface EngineOptions {
 
 export class Engine {
   readonly params: EngineParams;
-  private readonly state: EngineState;
+  private state: EngineState;
   private readonly fastPaths: boolean;
 
   constructor(
@@ -147,6 +147,24 @@ export class Engine {
     out.touched = ctx.touchedAscending();
     out.ops = ctx.ops;
     return out;
+  }
+
+  /**
+   * The committed state itself, not a copy: for the snapshot codec (sequencer/snapshot/), which copies
+   * it synchronously, before the next tx.
+   */
+  exportState(): EngineState {
+    return this.state;
+  }
+
+  /**
+   * Puts back a state `exportState` gave (restored from a snapshot). In place rather than a new
+   * Engine: the sequencer, its API and the node all hold this object.
+   */
+  importState(state: EngineState): void {
+    if (state.params !== this.params)
+      throw new RangeError("the restored engine state carries other params than this engine's");
+    this.state = state;
   }
 
   /** SPEC leaf shape, deep copy; undefined for an id never assigned (an empty leaf). */

@@ -87,7 +87,7 @@ type OpFields = { kind: number } & Partial<
   Record<"a" | "b" | "msgA" | "msgB" | "market" | "t" | "price" | "amount" | "feeA" | "feeB", bigint>
 >;
 
-interface MarketExtra {
+export interface MarketExtra {
   index: bigint;
   priceTime: bigint;
   fundingTime: bigint;
@@ -95,14 +95,25 @@ interface MarketExtra {
 
 const dec = (x: bigint) => toField(x).toString();
 
+/** What a ProofChain carries from batch to batch (see `exportState`). */
+export interface ProofChainState {
+  model: ProofModel;
+  tree: MemorySmt;
+  leaves: Map<number, bigint[]>;
+  orderTrees: Map<number, MemorySmt>;
+  orderEntries: Map<number, Map<number, OrderSlot>>;
+  extra: MarketExtra[];
+  depositHash: bigint;
+}
+
 /** The proof's state across batches, and the witness of each next batch. */
 export class ProofChain {
-  readonly model: ProofModel;
-  private readonly tree: MemorySmt;
-  private readonly leaves = new Map<number, bigint[]>();
-  private readonly orderTrees = new Map<number, MemorySmt>();
-  private readonly orderEntries = new Map<number, Map<number, OrderSlot>>();
-  private readonly extra: MarketExtra[];
+  private proofModel: ProofModel;
+  private tree: MemorySmt;
+  private leaves = new Map<number, bigint[]>();
+  private orderTrees = new Map<number, MemorySmt>();
+  private orderEntries = new Map<number, Map<number, OrderSlot>>();
+  private extra: MarketExtra[];
   private readonly emptyLeaf: bigint[];
   private depositHash = 0n;
 
@@ -111,7 +122,7 @@ export class ProofChain {
     rules: Omit<ProofRules, "markets" | "penaltyBps" | "orderBits" | "liquidationBandBps">,
     private readonly genesis: ProofGenesis,
   ) {
-    this.model = new ProofModel(
+    this.proofModel = new ProofModel(
       {
         ...rules,
         markets: inst.imfBps.map((imfBps, m) => ({ imfBps, mmfBps: inst.mmfBps[m] as number })),
@@ -125,6 +136,39 @@ export class ProofChain {
     this.tree = new MemorySmt(inst.D, poseidon(this.emptyLeaf));
     for (const id of genesis.accounts.keys()) this.writeLeaf(id);
     this.extra = genesis.markets.map(() => ({ index: 0n, priceTime: 0n, fundingTime: 0n }));
+  }
+
+  get model(): ProofModel {
+    return this.proofModel;
+  }
+
+  /**
+   * The state this chain moves batch by batch, live (not a copy): for the snapshot codec, which copies
+   * it before the next batch's witness. The rest (instance, genesis, empty leaf) is configuration.
+   */
+  exportState(): ProofChainState {
+    return {
+      model: this.proofModel,
+      tree: this.tree,
+      leaves: this.leaves,
+      orderTrees: this.orderTrees,
+      orderEntries: this.orderEntries,
+      extra: this.extra,
+      depositHash: this.depositHash,
+    };
+  }
+
+  /** Puts back a state `exportState` gave (restored from a snapshot of a chain with the same instance). */
+  importState(s: ProofChainState): void {
+    if (s.model.rules !== this.proofModel.rules || s.tree.depth !== this.inst.D)
+      throw new RangeError("the restored proof state belongs to another instance or rule set");
+    this.proofModel = s.model;
+    this.tree = s.tree;
+    this.leaves = s.leaves;
+    this.orderTrees = s.orderTrees;
+    this.orderEntries = s.orderEntries;
+    this.extra = s.extra;
+    this.depositHash = s.depositHash;
   }
 
   /** v2 leaf fields of an account as the proof sees it now. */
