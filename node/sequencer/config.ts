@@ -35,6 +35,8 @@ const sequencerSchema = z.object({
   /** A sealed batch's tree work may wait this long while requests arrive, ms; 0 = never (Sequencer docs). */
   TREE_DEFER_MS: intFromEnv(0),
   L1_POLL_MS: intFromEnv(500),
+  /** A snapshot (engine + proof state) every this many batches, and the WAL before it compacted; 0 = off. */
+  SNAPSHOT_EVERY_BATCHES: intFromEnv(100),
   /** A batch tx with no receipt after this long is taken as dropped: L1 is re-read and it is sent again, ms. */
   L1_RECEIPT_TIMEOUT_MS: intFromEnv(60_000),
   /** Every this many ms, sealed-but-unproven batches are checked against Redis (proof-reconciler.ts). */

@@ -122,6 +122,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     maxNormalQueue: cfg.MAX_NORMAL_QUEUE,
     treeDeferMs: cfg.TREE_DEFER_MS,
     sweepIntervalMs: cfg.SWEEP_INTERVAL_MS,
+    snapshotEveryBatches: cfg.SNAPSHOT_EVERY_BATCHES,
     liquidationLane: laneOn,
     ...(cfg.BACKPRESSURE === "on"
       ? { backpressure: { settings: admissionSettings, capacity, provenThrough: () => pipeline.lastProven } }

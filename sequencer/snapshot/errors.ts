@@ -1,4 +1,4 @@
-import { BaseError } from "../errors.ts";
+import { BaseError } from "../../core/errors.ts";
 
 /**
  * The graph holds something the codec cannot carry faithfully: an instance of a class nobody
