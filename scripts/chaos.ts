@@ -77,7 +77,7 @@ const devnet = await startDevnet({
   backoff: { initialMs: 100, maxMs: 2_000 },
   // A wider finality target than the default admits a real load on a small box; a dropped batch tx is
   // noticed after 8 s and sent again.
-  sequencerEnv: { L1_RECEIPT_TIMEOUT_MS: "8000", LIQ_TARGET_MS: "60000" },
+  sequencerEnv: { L1_RECEIPT_TIMEOUT_MS: "8000", LIQ_TARGET_MS: "20000" },
   onProgress: (m) => say(`devnet: ${m}`),
   onFatal: (err) => {
     console.error(`[chaos] the devnet stopped itself: ${String(err)}`);
