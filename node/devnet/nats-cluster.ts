@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { connect, type NatsConnection, RetentionPolicy, StorageType } from "nats";
 import { BaseError } from "../../core/errors.ts";
+import { freePort } from "../l1/anvil.ts";
 
 export class NatsClusterError extends BaseError {
   override name = "NatsClusterError";
@@ -318,16 +318,4 @@ async function waitUntil<T>(what: string, timeoutMs: number, fn: () => Promise<T
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === "object" && addr ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
 }

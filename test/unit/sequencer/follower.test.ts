@@ -1,46 +1,17 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
-import type { EngineTx } from "../../../sequencer/engine/types.ts";
 import type { LogReplica, Sequencer } from "../../../sequencer/sequencer.ts";
 import type { WalEntry } from "../../../sequencer/wal.ts";
-import { openSequencer, submitAsOwners } from "./open-sequencer.ts";
+import { gtcOrder, openSequencer, submitAsOwners, tempDirs, UNIT_TRADERS } from "./open-sequencer.ts";
 
 // The follower half of a standby: the replicated log itself is tested against a real NATS cluster in
 // test/e2e; here the leader's group commits reach the follower through an in-process relay, so what is
 // checked is that the follower's state tracks the leader's at every group and that it can take over.
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tmp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs(after);
 
-const traders: DevKey[] = Array.from({ length: 4 }, (_, i) => devKey(`unit trader ${i}`));
+const traders = UNIT_TRADERS;
 const submit = submitAsOwners(traders);
-const order = (
-  accountId: number,
-  nonce: bigint,
-  side: "buy" | "sell",
-  price: bigint,
-  size: bigint,
-): EngineTx => ({
-  kind: "order",
-  accountId,
-  nonce,
-  marketId: 0,
-  side,
-  type: "limit",
-  tif: "GTC",
-  price,
-  size,
-});
+const order = gtcOrder;
 
 function view(seq: Sequencer) {
   const e = seq.engine;

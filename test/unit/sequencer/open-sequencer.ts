@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Level } from "level";
 import pino from "pino";
 import type { Batch2Instance } from "../../../circuits/batch2-instance.ts";
@@ -31,6 +34,34 @@ export const unitInst: Batch2Instance = {
   fundingMinGapMs: 1_800_000,
 };
 export const UNIT_KEEPER = devKey("unit-keeper");
+/** The unit tests' traders: deposit i opens account i + 1 with trader i's key. */
+export const UNIT_TRADERS: readonly DevKey[] = Array.from({ length: 4 }, (_, i) =>
+  devKey(`unit trader ${i}`),
+);
+
+/** A GTC limit order on market 0. */
+export function gtcOrder(
+  accountId: number,
+  nonce: bigint,
+  side: "buy" | "sell",
+  price: bigint,
+  size: bigint,
+): EngineTx {
+  return { kind: "order", accountId, nonce, marketId: 0, side, type: "limit", tif: "GTC", price, size };
+}
+
+/** Temp dirs for a test file, removed after it. */
+export function tempDirs(after: (fn: () => void) => void): (prefix: string) => string {
+  const dirs: string[] = [];
+  after(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return (prefix) => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
+}
 
 /** A real sequencer on a LevelDB in `dir` (reopening the same dir replays its WAL), clock fixed at 1 s. */
 export async function openSequencer(

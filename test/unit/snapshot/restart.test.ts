@@ -1,44 +1,22 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
 import type { EngineTx } from "../../../sequencer/engine/types.ts";
 import type { Sequencer } from "../../../sequencer/sequencer.ts";
 import { SnapshotStore } from "../../../sequencer/snapshot/snapshot-store.ts";
 import { WriteAheadLog } from "../../../sequencer/wal.ts";
-import { openSequencer, submitAsOwners } from "../sequencer/open-sequencer.ts";
+import {
+  gtcOrder,
+  openSequencer,
+  submitAsOwners,
+  tempDirs,
+  UNIT_TRADERS,
+} from "../sequencer/open-sequencer.ts";
 
-const dirs: string[] = [];
-after(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const tmp = (p: string) => {
-  const d = mkdtempSync(join(tmpdir(), p));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs(after);
 
-const traders: DevKey[] = Array.from({ length: 4 }, (_, i) => devKey(`unit trader ${i}`));
+const traders = UNIT_TRADERS;
 const submit = submitAsOwners(traders);
-const order = (
-  accountId: number,
-  nonce: bigint,
-  side: "buy" | "sell",
-  price: bigint,
-  size: bigint,
-): EngineTx => ({
-  kind: "order",
-  accountId,
-  nonce,
-  marketId: 0,
-  side,
-  type: "limit",
-  tif: "GTC",
-  price,
-  size,
-});
+const order = gtcOrder;
 const price = (p: bigint, ts: bigint): EngineTx => ({
   kind: "price",
   marketId: 0,
