@@ -2,6 +2,7 @@ pragma circom 2.1.0;
 
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
+include "batch-data.circom";
 include "l1-queues.circom";
 include "merkle-update.circom";
 include "message-slot.circom";
@@ -67,10 +68,12 @@ template GlobalRoot2(M) {
 // credited by a deposit op and every withdrawal slot is paid by a withdrawal op, the keeper key
 // never changes, and
 //   publicHash = Poseidon(oldStateRoot, newStateRoot, batchNumber,
-//                         Poseidon(depositHashOld, depositHashNew, withdrawalHash, batchTimeMs), dataHash).
+//                         Poseidon(depositHashOld, depositHashNew, withdrawalHash, batchTimeMs),
+//                         Poseidon(priorityHashOld, priorityHashNew)),
+// and the public data words are the batch's state change (batch-data.circom), so the state can be
+// rebuilt from L1 alone. Public signals: publicHash, data[DataWords(D, N, M, S)].
 // Cost: see the constraint counts asserted in test/circuits/batch2.test.ts and BENCHMARKS.md.
-// NOTE: dataHash is bound, not checked against the diffs (issue 12); batchTimeMs is the L1
-// contract's to check against block time.
+// NOTE: batchTimeMs is the L1 contract's to check against block time.
 template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, BAND_BPS, CAP_PPB, MIN_GAP_MS, EMPTY_ORDERS_ROOT) {
     var L = 5 + 3 * M;
     var R = L + 2;
@@ -80,7 +83,9 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
 
     signal input publicHash;
     signal input batchNumber;
-    signal input dataHash;
+    signal input data[DataWords(D, N, M, S)];
+    signal input priorityHashOld;
+    signal input priorityHashNew;
     signal input batchTimeMs;
     signal input depositHashOld;
     signal input depositHashNew;
@@ -100,6 +105,7 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
     signal input siblings[N][D];
     signal input settle[N][M];
     signal input finalNonce[N];
+    signal input keyFrom[N];
 
     signal input msgEnabled[S];
     signal input msgFields[S][11];
@@ -405,6 +411,51 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
     pub.inputs[1] <== newStateRoot.out;
     pub.inputs[2] <== batchNumber;
     pub.inputs[3] <== l1Hash.out;
-    pub.inputs[4] <== dataHash;
+    component priority = PoseidonLean(2);
+    priority.inputs[0] <== priorityHashOld;
+    priority.inputs[1] <== priorityHashNew;
+    pub.inputs[4] <== priority.out;
     pub.out === publicHash;
+    // No priority slots yet: a batch consumes no priority request.
+    priorityHashNew === priorityHashOld;
+
+    // ---- 7. the published data: exactly the state change ---------------------------------------
+    var GW = GlobalWords(M);
+    var AW = AccountWords(D, M);
+    component globalData = GlobalData(M);
+    for (var g = 0; g < 6 * M + 2; g++) globalData.g[g] <== newGlobal[g];
+    for (var k = 0; k < GW; k++) data[k] === globalData.words[k];
+    component accountData[N];
+    for (var i = 0; i < N; i++) {
+        accountData[i] = AccountData(N, M, ND, D, i);
+        accountData[i].oldHash <== oldHash[i].out;
+        accountData[i].newHash <== newHash[i].out;
+        for (var f = 0; f < L; f++) {
+            accountData[i].old[f] <== oldLeaf[i][f];
+            accountData[i].new[f] <== newLeaf[i][f];
+        }
+        accountData[i].index <== index[i];
+        for (var m = 0; m < M; m++) accountData[i].F[m] <== F[m];
+        accountData[i].keyFrom <== keyFrom[i];
+        for (var j = 0; j < N; j++) {
+            accountData[i].slotKeyX[j] <== oldLeaf[j][0];
+            accountData[i].slotKeyY[j] <== oldLeaf[j][1];
+            // Only earlier slots can be named, whose changed flag is already computed.
+            accountData[i].slotChanged[j] <== j < i ? accountData[j].changed : 0;
+        }
+        for (var k = 0; k < ND; k++) {
+            accountData[i].depX[k] <== depositPubKeyX[k];
+            accountData[i].depY[k] <== depositPubKeyY[k];
+            accountData[i].depEnabled[k] <== depositEnabled[k];
+        }
+        for (var k = 0; k < AW; k++) data[GW + i * AW + k] === accountData[i].words[k];
+    }
+    component orderData = OrderData(S, D);
+    for (var j = 0; j < S; j++) {
+        orderData.isOrder[j] <== msgs[j].isOrderOut;
+        orderData.accountId[j] <== msgFields[j][1];
+        orderData.nonce[j] <== msgFields[j][2];
+        orderData.filled[j] <== msgs[j].filledOut;
+    }
+    for (var k = 0; k < OrderWords(D, S); k++) data[GW + N * AW + k] === orderData.words[k];
 }

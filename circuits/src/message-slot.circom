@@ -20,7 +20,8 @@ include "signature.circom";
 // order (0 if it was empty or held an older nonce; a newer nonce there refuses the order) plus the
 // batch's fills of it (filledAdd), and filled <= size.
 // Inputs: enabled, fields[11], R8x, R8y, S, slot, keyX[N], keyY[N], index[N], rootIn[N], occupied,
-// storedNonce, storedFilled, siblings[K], filledAdd, batchTime. Outputs: rootOut[N].
+// storedNonce, storedFilled, siblings[K], filledAdd, batchTime. Outputs: rootOut[N], isOrderOut,
+// filledOut.
 // Cost: SignatureCheck + PoseidonLean(11) + 2 PoseidonLean(2) + MerkleUpdate(K) + ~4N + 330.
 // NOTE: the ops check that every fill references an order message and how much it fills (filledAdd).
 template MessageSlot(N, M, K, EMPTY_ORDERS_ROOT) {
@@ -41,6 +42,10 @@ template MessageSlot(N, M, K, EMPTY_ORDERS_ROOT) {
     signal input filledAdd;
     signal input batchTime;
     signal output rootOut[N];
+    // For the published order record (batch-data.circom): whether this slot holds an order, and the
+    // filled amount it wrote.
+    signal output isOrderOut;
+    signal output filledOut;
 
     enabled * (enabled - 1) === 0;
     var kind = fields[0];
@@ -126,6 +131,8 @@ template MessageSlot(N, M, K, EMPTY_ORDERS_ROOT) {
     signal same <== occupied * sameNonce.out;
     signal start <== same * storedFilled;
     signal filled <== start + filledAdd;
+    isOrderOut <== isOrder;
+    filledOut <== filled;
     // Only an order is filled.
     (1 - isOrder) * filledAdd === 0;
     // filled < 2^53 by construction (a stored amount < 2^47 plus at most 2^5 fills of < 2^47 each),

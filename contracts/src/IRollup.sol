@@ -37,6 +37,18 @@ interface IRollup {
         uint256 keeperPubKeyY;
     }
 
+    /// @notice Deployment settings that are not part of the genesis state.
+    /// @param dataWords Public data words per batch (sequencer/proof/batch-data.ts `dataLayout(instance).words`):
+    ///        the proof's public inputs after the public hash, so the verifier of one instance takes exactly these.
+    /// @param forcedDeadlineBlocks A priority request must be consumed within this many blocks...
+    /// @param forcedDeadlineSeconds ...and this many seconds of being filed; once both have passed for the
+    ///        oldest unconsumed one, anyone can stop the rollup (activateDesertMode).
+    struct Config {
+        uint256 dataWords;
+        uint256 forcedDeadlineBlocks;
+        uint256 forcedDeadlineSeconds;
+    }
+
     // ---------------------------------------------------------------- errors
 
     /// @notice Thrown when the constructor's `genesisRoot` is not the root it computes from the genesis
@@ -68,6 +80,26 @@ interface IRollup {
     /// @param requested `depositsConsumed + depositCount` the batch asks for.
     /// @param available `depositCount()` so far.
     error UnknownDeposits(uint256 requested, uint256 available);
+    /// @notice Thrown when a batch consumes priority requests that were never filed.
+    /// @param requested `priorityConsumed + priorityCount` the batch asks for.
+    /// @param available `priorityCount()` so far.
+    error UnknownPriorityRequests(uint256 requested, uint256 available);
+    /// @notice Thrown when a batch's data is not `dataWords` words long: the verifier reads exactly that many.
+    error BadDataLength(uint256 expected, uint256 given);
+    /// @notice Thrown by submitBatch and the request functions once desert mode is on: the last verified root
+    ///         is final, and users leave with `exit`.
+    error DesertModeActive();
+    /// @notice Thrown by the desert-mode functions while the rollup still runs.
+    error DesertModeInactive();
+    /// @notice Thrown by activateDesertMode when no priority request is past its deadline.
+    /// @param index The oldest unconsumed request (== priorityCount when none is queued).
+    error NoExpiredRequest(uint256 index, uint256 deadlineBlock, uint256 deadlineTime);
+    /// @notice Thrown when a request names an account id outside the tree (>= 2^accountsDepth).
+    error UnknownAccount(uint256 accountId);
+    /// @notice Thrown when an L2 signature (EdDSA-Poseidon over BabyJubjub) does not verify for the key given.
+    error BadSignature();
+    /// @notice Thrown when a forced withdrawal asks for 0 or for 2^80 or more.
+    error InvalidWithdrawalAmount(uint256 amount);
     /// @notice Thrown when a value that must be a BN254 field element (new root, withdrawal field) is not.
     ///         Poseidon reduces inputs mod p, so an unreduced value would alias a proven one.
     error NotFieldElement(uint256 value);
@@ -107,6 +139,36 @@ interface IRollup {
     event WithdrawalQueued(uint256 indexed batch, uint256 indexed accountId, address indexed to, uint256 amount);
     /// @notice `to` was paid its whole withdrawable balance.
     event Claimed(address indexed to, uint256 amount);
+    /// @notice The genesis state, so a reader of L1 alone can start from it (node/reconstruct).
+    event Genesis(
+        uint256 accountsDepth,
+        uint256 vaultPubKeyX,
+        uint256 vaultPubKeyY,
+        uint256 vaultCollateral,
+        uint256 insuranceFund,
+        uint256[] markPrices,
+        uint256 keeperPubKeyX,
+        uint256 keeperPubKeyY
+    );
+    /// @notice A priority request was filed at 0-based position `index` of the priority queue.
+    /// @param kind 1 forced withdrawal, 2 forced cancel-all.
+    /// @param priorityHash The queue hash after this request, `priorityHashes(index + 1)`.
+    event PriorityRequest(
+        uint256 indexed index,
+        uint256 kind,
+        uint256 indexed accountId,
+        uint256 pubKeyX,
+        uint256 pubKeyY,
+        uint256 amount,
+        address to,
+        uint256 deadlineBlock,
+        uint256 deadlineTime,
+        uint256 priorityHash
+    );
+    /// @notice Unconsumed deposit `index` was paid back to its depositor in desert mode.
+    event DepositRefunded(uint256 indexed index, address indexed to, uint256 amount);
+    /// @notice Desert mode is on: no batch is accepted again, and the state at `lastVerifiedBatch` is final.
+    event DesertMode(uint256 lastVerifiedBatch, uint256 stateRoot, uint256 expiredRequest);
 
     // ---------------------------------------------------------------- actions
 
@@ -116,6 +178,9 @@ interface IRollup {
 
     /// @notice Verifies and applies batch `batchNumber`. Only the operator may call it.
     /// @param depositCount How many queued deposits, after `depositsConsumed`, the batch credits.
+    /// @param priorityCount How many priority requests, after `priorityConsumed`, the batch serves, in order.
+    /// @param data The published data words (docs/SPEC.md "Published batch data"): public inputs of the proof,
+    ///        from which anyone rebuilds the state.
     /// @param batchTimeMs The batch's proven time (ms): at least the last batch's, at most
     ///        block.timestamp·1000 + MAX_CLOCK_SKEW_MS (BatchTimeWentBack, BatchTimeInFuture).
     /// @param proof Groth16 proof `[a0, a1, b00, b01, b10, b11, c0, c1]` as snarkjs `exportSolidityCallData` prints it.
@@ -124,11 +189,32 @@ interface IRollup {
         uint256 oldStateRoot,
         uint256 newStateRoot,
         uint256 depositCount,
+        uint256 priorityCount,
         Withdrawal[] calldata withdrawals,
         uint256 batchTimeMs,
-        bytes calldata batchData,
+        uint256[] calldata data,
         uint256[8] calldata proof
     ) external;
+
+    /// @notice Files a forced withdrawal of up to `amount` of account `accountId`'s free collateral to `to`,
+    ///         signed by the account's L2 key (node/l1/l1-messages.ts). The proof must serve it in queue order
+    ///         within the deadline: it pays min(amount, free collateral at the batch's marks) when the key is
+    ///         the account's, else 0.
+    function requestWithdrawal(
+        uint256 accountId,
+        uint256 pubKeyX,
+        uint256 pubKeyY,
+        uint256 amount,
+        address to,
+        uint256[3] calldata signature
+    ) external;
+
+    /// @notice Files a forced cancel of every resting order of `accountId`, signed by its L2 key.
+    function requestCancelAll(uint256 accountId, uint256 pubKeyX, uint256 pubKeyY, uint256[3] calldata signature)
+        external;
+
+    /// @notice Stops the rollup for good once the oldest unconsumed priority request is past both deadlines.
+    function activateDesertMode() external;
 
     /// @notice Pays the caller its whole withdrawable balance.
     function claim() external;
@@ -158,4 +244,11 @@ interface IRollup {
     /// @notice Queue hash after the first `k` deposits; `depositHashes(0) == 0`.
     function depositHashes(uint256 k) external view returns (uint256);
     function withdrawable(address account) external view returns (uint256);
+    /// @notice Number of priority requests ever filed, and consumed by verified batches.
+    function priorityCount() external view returns (uint256);
+    function priorityConsumed() external view returns (uint256);
+    /// @notice Queue hash after the first `k` priority requests; `priorityHashes(0) == 0`.
+    function priorityHashes(uint256 k) external view returns (uint256);
+    function desertMode() external view returns (bool);
+    function dataWords() external view returns (uint256);
 }

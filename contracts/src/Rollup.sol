@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {BabyJubjub} from "./BabyJubjub.sol";
 import {GenesisState} from "./GenesisState.sol";
+import {EdDSAPoseidon} from "./EdDSAPoseidon.sol";
 import {IRollup} from "./IRollup.sol";
-import {IGroth16Verifier} from "./IGroth16Verifier.sol";
+import {L1Messages} from "./L1Messages.sol";
 import {IERC20Minimal} from "./IERC20Minimal.sol";
 
 /// @title Rollup
-/// @notice Holds the L2 state root, the deposit queue and the withdrawal balances of the zk perps rollup.
-///         A batch moves the root only with a Groth16 proof over the single public input of docs/SPEC.md.
+/// @notice Holds the L2 state root, the deposit and priority queues and the withdrawal balances of the zk perps
+///         rollup. A batch moves the root only with a Groth16 proof over its public hash and its published data
+///         words (docs/SPEC.md); once a priority request is left unserved past its deadline, desert mode stops
+///         it and users leave with the last verified state.
 contract Rollup is IRollup {
     /// @dev BN254 scalar field modulus.
     uint256 internal constant FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617;
@@ -28,7 +32,14 @@ contract Rollup is IRollup {
     ///      the chain's). The circuit checks order expiry against batchTimeMs.
     uint256 public constant MAX_CLOCK_SKEW_MS = 60_000;
 
-    IGroth16Verifier internal immutable _verifier;
+    /// @dev verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[n]) of snarkjs' verifier; the selector
+    ///      depends on n, so the deployment's verifier is called by the one its instance has.
+    bytes4 internal immutable VERIFY_PROOF_SELECTOR;
+    /// @dev Priority request kinds (the circuit's ForcedSlot).
+    uint256 internal constant FORCED_WITHDRAWAL = 1;
+    uint256 internal constant FORCED_CANCEL_ALL = 2;
+
+    address internal immutable _verifier;
     IERC20Minimal internal immutable _token;
     address public immutable operator;
     uint256 public immutable genesisStateRoot;
@@ -36,6 +47,9 @@ contract Rollup is IRollup {
     uint256 public immutable markets;
     uint256 public immutable keeperPubKeyX;
     uint256 public immutable keeperPubKeyY;
+    uint256 public immutable dataWords;
+    uint256 public immutable forcedDeadlineBlocks;
+    uint256 public immutable forcedDeadlineSeconds;
 
     uint256 public stateRoot;
     uint256 public lastVerifiedBatch;
@@ -46,6 +60,22 @@ contract Rollup is IRollup {
     /// @dev depositHashes[0] is 0 by default, as the spec's chain starts at 0.
     mapping(uint256 => uint256) public depositHashes;
     mapping(address => uint256) public withdrawable;
+    /// @dev Σ withdrawable: cash L1 owes that is no longer on L2.
+    uint256 public outstandingWithdrawals;
+    /// @dev depositTotals[k] = Σ amounts of the first k deposits: what L1 holds for unconsumed deposits.
+    mapping(uint256 => uint256) public depositTotals;
+    mapping(uint256 => address) public depositor;
+
+    uint256 public priorityCount;
+    uint256 public priorityConsumed;
+    mapping(uint256 => uint256) public priorityHashes;
+    /// @dev Per request: deadline block << 128 | deadline time (s).
+    mapping(uint256 => uint256) internal _priorityDeadline;
+    /// @notice Requests filed per account: part of the signed message, so a signature files one request.
+    mapping(uint256 => uint256) public forcedNonce;
+    bool public desertMode;
+    /// @dev Σ refunded deposits (desert mode).
+    uint256 internal _refunded;
 
     /// @param genesis The genesis state's parameters; the constructor computes its root.
     /// @param genesisRoot The root the deployer computed off chain (node/genesis.ts): must equal the
@@ -55,7 +85,8 @@ contract Rollup is IRollup {
         uint256 genesisRoot,
         address verifier_,
         address token_,
-        address operator_
+        address operator_,
+        Config memory config
     ) {
         if (verifier_ == address(0) || token_ == address(0) || operator_ == address(0)) {
             revert ZeroAddress();
@@ -88,9 +119,29 @@ contract Rollup is IRollup {
         markets = m;
         keeperPubKeyX = genesis.keeperPubKeyX;
         keeperPubKeyY = genesis.keeperPubKeyY;
-        _verifier = IGroth16Verifier(verifier_);
+        dataWords = config.dataWords;
+        VERIFY_PROOF_SELECTOR = bytes4(
+            keccak256(
+                abi.encodePacked(
+                    "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[", _decimal(config.dataWords + 1), "])"
+                )
+            )
+        );
+        forcedDeadlineBlocks = config.forcedDeadlineBlocks;
+        forcedDeadlineSeconds = config.forcedDeadlineSeconds;
+        _verifier = verifier_;
         _token = IERC20Minimal(token_);
         operator = operator_;
+        emit Genesis(
+            genesis.accountsDepth,
+            genesis.vaultPubKeyX,
+            genesis.vaultPubKeyY,
+            genesis.vaultCollateral,
+            genesis.insuranceFund,
+            genesis.markPrices,
+            genesis.keeperPubKeyX,
+            genesis.keeperPubKeyY
+        );
     }
 
     function token() external view returns (address) {
@@ -98,7 +149,7 @@ contract Rollup is IRollup {
     }
 
     function verifier() external view returns (address) {
-        return address(_verifier);
+        return _verifier;
     }
 
     /// @inheritdoc IRollup
@@ -107,9 +158,12 @@ contract Rollup is IRollup {
         _checkKey(pubKeyX, pubKeyY);
         _pull(msg.sender, amount);
 
+        if (desertMode) revert DesertModeActive();
         uint256 index = depositCount;
         uint256 h = PoseidonT5.hash([depositHashes[index], pubKeyX, pubKeyY, amount]);
         depositHashes[index + 1] = h;
+        depositTotals[index + 1] = depositTotals[index] + amount;
+        depositor[index] = msg.sender;
         depositCount = index + 1;
         emit Deposit(index, pubKeyX, pubKeyY, amount, h);
     }
@@ -120,27 +174,35 @@ contract Rollup is IRollup {
         uint256 oldStateRoot,
         uint256 newStateRoot,
         uint256 depositCount_,
+        uint256 priorityCount_,
         Withdrawal[] calldata withdrawals,
         uint256 batchTimeMs,
-        bytes calldata batchData,
+        uint256[] calldata data,
         uint256[8] calldata proof
     ) external {
         if (msg.sender != operator) revert NotOperator();
+        if (desertMode) revert DesertModeActive();
         _checkOrder(batchNumber, oldStateRoot);
         uint256 consumed = depositsConsumed;
         uint256 newConsumed = consumed + depositCount_;
         if (newConsumed > depositCount) revert UnknownDeposits(newConsumed, depositCount);
+        uint256 pConsumed = priorityConsumed;
+        uint256 newPConsumed = pConsumed + priorityCount_;
+        if (newPConsumed > priorityCount) revert UnknownPriorityRequests(newPConsumed, priorityCount);
         if (newStateRoot >= FIELD) revert NotFieldElement(newStateRoot);
+        if (data.length != dataWords) revert BadDataLength(dataWords, data.length);
         _checkBatchTime(batchTimeMs);
 
         {
             uint256 l1Hash = _l1Hash(consumed, newConsumed, withdrawals, batchTimeMs);
-            _verify(proof, _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, batchData));
+            uint256 pHash = PoseidonT3.hash([priorityHashes[pConsumed], priorityHashes[newPConsumed]]);
+            _verify(proof, _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, pHash), data);
         }
 
         stateRoot = newStateRoot;
         lastVerifiedBatch = batchNumber;
         depositsConsumed = newConsumed;
+        priorityConsumed = newPConsumed;
         lastBatchTimeMs = batchTimeMs;
         _credit(batchNumber, withdrawals);
         emit BatchVerified(batchNumber, newStateRoot);
@@ -169,8 +231,100 @@ contract Rollup is IRollup {
         for (uint256 i = 0; i < withdrawals.length; i++) {
             Withdrawal calldata w = withdrawals[i];
             withdrawable[w.to] += w.amount;
+            outstandingWithdrawals += w.amount;
             emit WithdrawalQueued(batchNumber, w.accountId, w.to, w.amount);
         }
+    }
+
+    /// @inheritdoc IRollup
+    function requestWithdrawal(
+        uint256 accountId,
+        uint256 pubKeyX,
+        uint256 pubKeyY,
+        uint256 amount,
+        address to,
+        uint256[3] calldata signature
+    ) external {
+        if (amount == 0 || amount >= MAX_DEPOSIT) revert InvalidWithdrawalAmount(amount);
+        if (to == address(0)) revert WithdrawalToZeroAddress(priorityCount, accountId);
+        uint256 nonce = _checkRequester(accountId, pubKeyX, pubKeyY);
+        uint256 message = L1Messages.forcedWithdrawal(address(this), accountId, nonce, amount, to);
+        if (!EdDSAPoseidon.verify(pubKeyX, pubKeyY, signature[0], signature[1], signature[2], message)) {
+            revert BadSignature();
+        }
+        _queue(FORCED_WITHDRAWAL, accountId, pubKeyX, pubKeyY, amount, to);
+    }
+
+    /// @inheritdoc IRollup
+    function requestCancelAll(uint256 accountId, uint256 pubKeyX, uint256 pubKeyY, uint256[3] calldata signature)
+        external
+    {
+        uint256 nonce = _checkRequester(accountId, pubKeyX, pubKeyY);
+        uint256 message = L1Messages.forcedCancelAll(address(this), accountId, nonce);
+        if (!EdDSAPoseidon.verify(pubKeyX, pubKeyY, signature[0], signature[1], signature[2], message)) {
+            revert BadSignature();
+        }
+        _queue(FORCED_CANCEL_ALL, accountId, pubKeyX, pubKeyY, 0, address(0));
+    }
+
+    /// @dev L1 cannot see which key holds an account (that is in the L2 state), so it checks only that the key
+    ///      signed; the proof serves a request whose key is not the account's as a no-op (it pays 0).
+    function _checkRequester(uint256 accountId, uint256 pubKeyX, uint256 pubKeyY) internal returns (uint256 nonce) {
+        if (desertMode) revert DesertModeActive();
+        if (accountId >> accountsDepth != 0) revert UnknownAccount(accountId);
+        _checkKey(pubKeyX, pubKeyY);
+        nonce = forcedNonce[accountId];
+        forcedNonce[accountId] = nonce + 1;
+    }
+
+    /// @dev priorityHash_{k+1} = Poseidon(priorityHash_k, kind, accountId, Poseidon(pubKeyX, pubKeyY),
+    ///      amount·2^160 + to) (docs/SPEC.md "Priority requests"); the circuit recomputes it request by request.
+    function _queue(uint256 kind, uint256 accountId, uint256 pubKeyX, uint256 pubKeyY, uint256 amount, address to)
+        internal
+    {
+        uint256 index = priorityCount;
+        uint256 payload = (amount << 160) | uint256(uint160(to));
+        uint256 h = PoseidonT6.hash(
+            [priorityHashes[index], kind, accountId, PoseidonT3.hash([pubKeyX, pubKeyY]), payload]
+        );
+        priorityHashes[index + 1] = h;
+        priorityCount = index + 1;
+        uint256 deadlineBlock = block.number + forcedDeadlineBlocks;
+        uint256 deadlineTime = block.timestamp + forcedDeadlineSeconds;
+        _priorityDeadline[index] = (deadlineBlock << 128) | deadlineTime;
+        emit PriorityRequest(index, kind, accountId, pubKeyX, pubKeyY, amount, to, deadlineBlock, deadlineTime, h);
+    }
+
+    /// @notice The deadlines of priority request `index`: it is overdue once both have passed.
+    function priorityDeadline(uint256 index) public view returns (uint256 deadlineBlock, uint256 deadlineTime) {
+        uint256 d = _priorityDeadline[index];
+        return (d >> 128, uint128(d));
+    }
+
+    /// @inheritdoc IRollup
+    function activateDesertMode() external {
+        if (desertMode) revert DesertModeActive();
+        uint256 index = priorityConsumed;
+        (uint256 deadlineBlock, uint256 deadlineTime) = priorityDeadline(index);
+        // Both clocks: a burst of blocks or one odd timestamp alone does not stop the rollup.
+        if (index >= priorityCount || block.number <= deadlineBlock || block.timestamp <= deadlineTime) {
+            revert NoExpiredRequest(index, deadlineBlock, deadlineTime);
+        }
+        desertMode = true;
+        emit DesertMode(lastVerifiedBatch, stateRoot, index);
+    }
+
+    /// @notice In desert mode, pays back a deposit that no verified batch credited, to the address that made it.
+    function refundDeposit(uint256 index) external {
+        if (!desertMode) revert DesertModeInactive();
+        if (index < depositsConsumed || index >= depositCount) revert UnknownDeposits(index + 1, depositCount);
+        address to = depositor[index];
+        if (to == address(0)) revert NothingToClaim();
+        depositor[index] = address(0);
+        uint256 amount = depositTotals[index + 1] - depositTotals[index];
+        _refunded += amount;
+        _push(to, amount);
+        emit DepositRefunded(index, to, amount);
     }
 
     /// @inheritdoc IRollup
@@ -178,11 +332,13 @@ contract Rollup is IRollup {
         uint256 amount = withdrawable[msg.sender];
         if (amount == 0) revert NothingToClaim();
         withdrawable[msg.sender] = 0;
+        outstandingWithdrawals -= amount;
         _push(msg.sender, amount);
         emit Claimed(msg.sender, amount);
     }
 
-    /// @notice The single public input a proof of this batch must carry (docs/SPEC.md, "A batch").
+    /// @notice The public hash a proof of this batch must carry first (docs/SPEC.md, "A batch"); its data
+    ///         words follow it.
     /// @dev For tooling and tests: the sequencer can compare it with its own before proving.
     function publicInputOf(
         uint256 batchNumber,
@@ -190,15 +346,20 @@ contract Rollup is IRollup {
         uint256 newStateRoot,
         uint256 fromDeposit,
         uint256 toDeposit,
+        uint256 fromPriority,
+        uint256 toPriority,
         Withdrawal[] calldata withdrawals,
-        uint256 batchTimeMs,
-        bytes calldata batchData
+        uint256 batchTimeMs
     ) external view returns (uint256) {
         if (toDeposit < fromDeposit || toDeposit > depositCount) {
             revert UnknownDeposits(toDeposit, depositCount);
         }
+        if (toPriority < fromPriority || toPriority > priorityCount) {
+            revert UnknownPriorityRequests(toPriority, priorityCount);
+        }
         uint256 l1Hash = _l1Hash(fromDeposit, toDeposit, withdrawals, batchTimeMs);
-        return _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, batchData);
+        uint256 pHash = PoseidonT3.hash([priorityHashes[fromPriority], priorityHashes[toPriority]]);
+        return _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, pHash);
     }
 
     /// @dev The L1 part of the public input: the deposits consumed, the withdrawals paid, the proven time.
@@ -217,11 +378,9 @@ contract Rollup is IRollup {
         uint256 oldStateRoot,
         uint256 newStateRoot,
         uint256 l1Hash,
-        bytes calldata batchData
+        uint256 priorityHash
     ) internal pure returns (uint256) {
-        // Shifted to fit below the field modulus; the circuit takes it as an opaque input.
-        uint256 dataHash = uint256(keccak256(batchData)) >> 8;
-        return PoseidonT6.hash([oldStateRoot, newStateRoot, batchNumber, l1Hash, dataHash]);
+        return PoseidonT6.hash([oldStateRoot, newStateRoot, batchNumber, l1Hash, priorityHash]);
     }
 
     function _withdrawalHash(Withdrawal[] calldata withdrawals) internal pure returns (uint256 h) {
@@ -235,20 +394,27 @@ contract Rollup is IRollup {
         }
     }
 
-    function _verify(uint256[8] calldata p, uint256 publicHash) internal view {
-        try _verifier.verifyProof([p[0], p[1]], [[p[2], p[3]], [p[4], p[5]]], [p[6], p[7]], [publicHash]) returns (
-            bool ok
-        ) {
-            if (!ok) revert InvalidProof();
-        } catch {
-            revert InvalidProof();
-        }
+    /// @dev The generated verifier takes `uint[1 + dataWords]` public signals, a static array: its calldata is
+    ///      the proof's eight words, the public hash and the data words in a row, which this builds directly.
+    function _verify(uint256[8] calldata p, uint256 publicHash, uint256[] calldata data) internal view {
+        bytes memory call = abi.encodePacked(VERIFY_PROOF_SELECTOR, p, publicHash, data);
+        (bool ok, bytes memory ret) = _verifier.staticcall(call);
+        if (!ok || ret.length != 32 || abi.decode(ret, (uint256)) != 1) revert InvalidProof();
     }
 
     /// @dev A key the L2 can use: reduced, x != 0, on the curve. The checks cost a few hundred gas.
     function _checkKey(uint256 x, uint256 y) internal pure {
         if (x >= FIELD || y >= FIELD || x == 0) revert InvalidPubKey(x, y);
         if (!BabyJubjub.isOnCurve(x, y)) revert PubKeyNotOnCurve(x, y);
+    }
+
+    function _decimal(uint256 x) internal pure returns (string memory) {
+        if (x == 0) return "0";
+        bytes memory b;
+        for (; x > 0; x /= 10) {
+            b = abi.encodePacked(bytes1(uint8(48 + (x % 10))), b);
+        }
+        return string(b);
     }
 
     function _checkBelow(uint256 value, uint256 limit) internal pure {

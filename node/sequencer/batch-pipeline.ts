@@ -58,7 +58,7 @@ export function provenBatchOf(r: BatchRecord | undefined): ProvenBatch | undefin
     depositCount: r.depositCount,
     withdrawals: r.withdrawals,
     batchTimeMs: r.batchTimeMs,
-    batchData: r.batchData,
+    data: r.data,
     proof: r.proof,
   };
 }

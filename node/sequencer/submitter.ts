@@ -13,7 +13,8 @@ export type ProvenBatch = {
   withdrawals: { accountId: bigint; to: Address; amount: bigint }[];
   /** The batch's proven time (ms), which the Rollup keeps monotonic and near its block time. */
   batchTimeMs: bigint;
-  batchData: Hex;
+  /** The published data words (sequencer/proof/batch-data.ts), public inputs of the proof. */
+  data: readonly bigint[];
   /** [a0, a1, b00, b01, b10, b11, c0, c1] in snarkjs `exportSolidityCallData` order. */
   proof: readonly bigint[];
 };
@@ -189,7 +190,7 @@ export class L1Submitter {
           batch.depositCount,
           batch.withdrawals,
           batch.batchTimeMs,
-          batch.batchData,
+          batch.data,
           proof,
         ],
       });

@@ -25,7 +25,8 @@ export interface BatchRecord {
   /** The batch's proven time (ms): order expiry is checked against it, L1 keeps it monotonic. */
   batchTimeMs: bigint;
   withdrawals: BatchWithdrawal[];
-  batchData: `0x${string}`;
+  /** The published data words (sequencer/proof/batch-data.ts), public inputs of the proof after publicHash. */
+  data: bigint[];
   /** Circuit input (decimal strings), kept so a restart can re-enqueue the proof without recomputing. */
   input: Record<string, unknown>;
   proof?: bigint[];

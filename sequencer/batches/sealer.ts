@@ -100,7 +100,8 @@ export async function buildBatchRecord(
       to: address(w.l1Address),
       amount: w.amount,
     })),
-    batchData: hex(out.batchData),
+    // The v1 circuit binds a hash of its bytes; only Batch2 publishes checked data words.
+    data: [],
     input: out.input,
     times: { opened: batch.openedAt, sealed: s.sealedAt },
   };

@@ -1,10 +1,8 @@
 import type { Signature } from "../crypto/eddsa.ts";
-import { encodeBatch2Data } from "../proof/batch-data.ts";
 import type { ProofChain } from "../proof/witness.ts";
 import type { BatchRecord } from "./batch-record.ts";
 import type { OpenBatch2 } from "./open-batch2.ts";
 
-const hex = (bytes: Uint8Array): `0x${string}` => `0x${Buffer.from(bytes).toString("hex")}`;
 const address = (x: bigint): `0x${string}` => `0x${x.toString(16).padStart(40, "0")}`;
 
 /**
@@ -23,7 +21,6 @@ export function buildBatch2Record(
     ops: batch.ops,
     signatures,
     nonces: batch.nonces,
-    publish: (accounts, global) => encodeBatch2Data(accounts, global, batch.deposits, batch.withdrawals),
   });
   return {
     batchNumber: batch.batchNumber,
@@ -45,7 +42,7 @@ export function buildBatch2Record(
       to: address(x.l1Address),
       amount: x.amount,
     })),
-    batchData: hex(w.batchData),
+    data: w.data,
     input: w.input,
     times: { opened: batch.openedAt, sealed: sealedAt },
   };

@@ -10,11 +10,10 @@ import { BaseError } from "../../core/errors.ts";
 import type { Signature } from "../crypto/eddsa.ts";
 import { priceMessage } from "../crypto/messages.ts";
 import { poseidon } from "../crypto/poseidon.ts";
-import { dataHash as hashBatchData } from "../state/batch-data.ts";
-import { toField } from "../state/field.ts";
+import { fromFieldSigned, toField } from "../state/field.ts";
 import type { MarketState } from "../state/global-state.ts";
 import type { AccountLeaf } from "../state/leaf.ts";
-import type { PublishedAccount } from "./batch-data.ts";
+import { type AccountRecord, type BatchData, dataLayout, encodeBatchData, type OrderRecord } from "./batch-data.ts";
 import { ProofRuleError } from "./errors.ts";
 import { MemorySmt } from "./memory-smt.ts";
 import { messageHash, orderFields, transferFields, withdrawalFields } from "./messages.ts";
@@ -54,12 +53,6 @@ export interface BuildBatchParams {
   signatures: ReadonlyMap<bigint, Signature>;
   /** Final nonce per account (the engine's); the model's where missing. */
   nonces?: ReadonlyMap<number, bigint>;
-  dataHash?: bigint;
-  /**
-   * The bytes the batch publishes, from its accounts' new leaves (slot order) and the new global
-   * fields; their hash (`dataHash` of state/batch-data.ts) becomes the public input's dataHash.
-   */
-  publish?: (accounts: PublishedAccount[], global: bigint[]) => Uint8Array;
   /**
    * Build the witness even where the model refuses an op (its errors are returned in `violations`).
    * For tests that write a hostile batch and show the circuit refuses it at the matching constraint.
@@ -77,8 +70,9 @@ export interface Batch2Witness {
   withdrawals: { accountId: number; l1Address: bigint; amount: bigint }[];
   /** The model's refusals, with `unchecked` (empty otherwise: a refusal throws). */
   violations: ProofRuleError[];
-  /** What `publish` made (empty without it). */
-  batchData: Uint8Array;
+  /** The published data (proof/batch-data.ts): the public data words and the records they pack. */
+  data: bigint[];
+  records: BatchData;
   /** The account ids of the slots the batch used, in slot order. */
   accounts: number[];
 }
@@ -203,6 +197,57 @@ export class ProofChain {
 
   stateRoot(): bigint {
     return poseidon([this.tree.root, ProofChain.globalRoot(this.globalFields(), this.inst.M)]);
+  }
+
+  /**
+   * The published record of each account slot (proof/batch-data.ts): null where the slot changed
+   * nothing, else its new fields, where its key came from, and which funding snapshots moved to F.
+   */
+  private accountRecords(
+    slots: readonly { old: bigint[]; new: bigint[]; index: number }[],
+    deposits: readonly { x: bigint; y: bigint }[],
+  ): (AccountRecord | null)[] {
+    const { N, M } = this.inst;
+    const out: (AccountRecord | null)[] = [];
+    slots.forEach((s, i) => {
+      if (s.old.every((x, f) => x === s.new[f])) {
+        out.push(null);
+        return;
+      }
+      const [x, y] = s.new as [bigint, bigint];
+      let keyFrom = 0;
+      if (x !== s.old[0] || y !== s.old[1]) {
+        const k = deposits.findIndex((d) => toField(d.x) === x && toField(d.y) === y);
+        // A key copied from another slot names an earlier changed slot that already held it, so a
+        // reader resolves every key in one pass.
+        const j = slots.findIndex((o, jj) => jj < i && out[jj] !== null && o.old[0] === x && o.old[1] === y);
+        if (k >= 0) keyFrom = 1 + N + k;
+        else if (j >= 0 && x !== 0n) keyFrom = 1 + j;
+        else
+          throw new WitnessError("WITNESS_BAD_BATCH", `account ${s.index} got a key no deposit or earlier slot holds`, {
+            details: { index: s.index, slot: i },
+          });
+      }
+      const snapshotToF = Array.from({ length: M }, (_, m) => {
+        const F = toField((this.model.markets[m] as MarketState).fundingIndex);
+        const snap = s.new[7 + 3 * m] as bigint;
+        if (snap !== F && snap !== s.old[7 + 3 * m])
+          throw new WitnessError("WITNESS_BAD_BATCH", `account ${s.index}'s funding snapshot moved off F`, {
+            details: { index: s.index, market: m },
+          });
+        return snap === F;
+      });
+      out.push({
+        index: s.index,
+        keyFrom,
+        nonce: s.new[2] as bigint,
+        collateral: s.new[3] as bigint,
+        sizes: Array.from({ length: M }, (_, m) => fromFieldSigned(s.new[5 + 3 * m] as bigint)),
+        entries: Array.from({ length: M }, (_, m) => fromFieldSigned(s.new[6 + 3 * m] as bigint)),
+        snapshotToF,
+      });
+    });
+    return out;
   }
 
   buildBatch(p: BuildBatchParams): Batch2Witness {
@@ -437,7 +482,13 @@ export class ProofChain {
 
     // 3. Message slots and the order-fill trees, in slot order (the circuit's order).
     const msgInputs = msgs.map((mg) => {
-      const none = { occupied: 0n, storedNonce: 0n, storedFilled: 0n, siblings: new Array(inst.K).fill(0n) };
+      const none = {
+        record: null,
+        occupied: 0n,
+        storedNonce: 0n,
+        storedFilled: 0n,
+        siblings: new Array(inst.K).fill(0n),
+      };
       if (!mg.isOrder) return none;
       const nonce = mg.fields[2] as bigint;
       let tree = this.orderTrees.get(mg.accountId);
@@ -455,6 +506,7 @@ export class ProofChain {
       entries.set(idx, { nonce, filled });
       tree.set(BigInt(idx), poseidon([nonce, filled]));
       return {
+        record: { accountId: mg.accountId, nonce, filled } as OrderRecord,
         occupied: cur ? 1n : 0n,
         storedNonce: cur?.nonce ?? 0n,
         storedFilled: cur?.filled ?? 0n,
@@ -463,8 +515,14 @@ export class ProofChain {
     });
 
     // 4. Account slots, padded with no-op repeats of the last one (or the vault's leaf).
-    const accInputs: { index: number; old: bigint[]; siblings: bigint[]; settle: bigint[]; nonce: bigint }[] =
-      [];
+    const accInputs: {
+      index: number;
+      old: bigint[];
+      new: bigint[];
+      siblings: bigint[];
+      settle: bigint[];
+      nonce: bigint;
+    }[] = [];
     for (const id of slots) {
       const old = this.leaves.get(id) ?? this.emptyLeaf;
       const siblings = this.tree.path(BigInt(id));
@@ -473,6 +531,7 @@ export class ProofChain {
       accInputs.push({
         index: id,
         old,
+        new: this.leafFields(id),
         siblings,
         settle: Array.from({ length: M }, (_, m) => (s?.has(m) ? 1n : 0n)),
         nonce: this.model.leaf(id).nonce,
@@ -484,6 +543,7 @@ export class ProofChain {
       accInputs.push({
         index: padId,
         old: this.leaves.get(padId) ?? cur,
+        new: this.leaves.get(padId) ?? cur,
         siblings: this.tree.path(BigInt(padId)),
         settle: new Array(M).fill(0n),
         nonce: this.model.leaf(padId).nonce,
@@ -498,15 +558,14 @@ export class ProofChain {
       0n,
     );
     const newStateRoot = this.stateRoot();
-    const batchData = p.publish
-      ? p.publish(
-          slots.map((index) => ({ index, fields: this.leafFields(index) })),
-          this.globalFields(),
-        )
-      : new Uint8Array(0);
-    const dataHash = p.publish ? hashBatchData(batchData) : (p.dataHash ?? 0n);
+    const records: BatchData = {
+      global: this.globalFields().slice(0, 6 * M + 2),
+      accounts: this.accountRecords(accInputs, deposits),
+      orders: Array.from({ length: inst.S }, (_, j) => (msgInputs[j] && msgs[j]?.isOrder ? msgInputs[j].record : null)),
+    };
+    const data = encodeBatchData(dataLayout(inst), records);
     const l1Hash = poseidon([depositHashOld, depositHashNew, withdrawalHash, p.batchTimeMs]);
-    const publicHash = poseidon([oldStateRoot, newStateRoot, p.batchNumber, l1Hash, dataHash]);
+    const publicHash = poseidon([oldStateRoot, newStateRoot, p.batchNumber, l1Hash, poseidon([0n, 0n])]);
 
     const padMsg = Array.from({ length: inst.S - msgs.length }, () => null);
     const msgAll = [...msgs.map((m, j) => ({ m, x: msgInputs[j] })), ...padMsg.map(() => null)];
@@ -534,7 +593,10 @@ export class ProofChain {
     const input: Record<string, unknown> = {
       publicHash: dec(publicHash),
       batchNumber: dec(p.batchNumber),
-      dataHash: dec(dataHash),
+      data: data.map(dec),
+      priorityHashOld: "0",
+      priorityHashNew: "0",
+      keyFrom: records.accounts.map((r) => dec(BigInt(r?.keyFrom ?? 0))),
       batchTimeMs: dec(p.batchTimeMs),
       depositHashOld: dec(depositHashOld),
       depositHashNew: dec(depositHashNew),
@@ -589,7 +651,8 @@ export class ProofChain {
       withdrawalHash,
       withdrawals: paid,
       violations,
-      batchData,
+      data,
+      records,
       accounts: [...slots],
     };
   }

@@ -32,7 +32,7 @@ function batch(n: bigint, extra: Partial<ProvenBatch> = {}): ProvenBatch {
     depositCount: 0n,
     withdrawals: [],
     batchTimeMs: n,
-    batchData: "0x",
+    data: [],
     proof: PROOF,
     ...extra,
   };
@@ -88,7 +88,7 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
         ],
       }),
     );
-    proven.set(3n, batch(3n, { batchData: "0xdeadbeef" }));
+    proven.set(3n, batch(3n, { data: [0xdeadbeefn] }));
     const s = makeSubmitter(env, proven, events);
     s.start();
     try {

@@ -34,7 +34,7 @@ const record = (n: bigint): BatchRecord => ({
   depositHashNew: 0n,
   batchTimeMs: 1_000n,
   withdrawals: [],
-  batchData: "0x",
+  data: [],
   input: {},
   times: { opened: 0, sealed: 100 },
 });
