@@ -89,6 +89,22 @@ export type ProofOp =
   /** Negative collateral made whole: first the insurance fund, then the vault's collateral. */
   | { kind: "cover"; accountId: number; fromFund: bigint; fromVault: bigint }
   /**
+   * A priority request from L1, served in queue order (proof/forced.ts). A forced withdrawal pays
+   * `paid` = forcedWithdrawalPay of the account after every other op of its batch (a request ends its
+   * batch); a cancel-all changes no leaf (the engine removes the resting orders; cancels are not proven).
+   */
+  | {
+      kind: "forced";
+      priorityIndex: bigint;
+      request: "withdrawal" | "cancel-all";
+      accountId: number;
+      pubKeyX: bigint;
+      pubKeyY: bigint;
+      amount: bigint;
+      to: bigint;
+      paid: bigint;
+    }
+  /**
    * A keeper-signed index price, and the mark and funding index the engine derived from it. Starts a
    * batch: within a batch marks and funding indexes are constant.
    */
