@@ -24,6 +24,8 @@ export interface Batch2Instance {
   K: number;
   ND: number;
   NW: number;
+  /** Priority-request slots (L1 forced withdrawals and cancel-alls). */
+  NP: number;
   imfBps: number[];
   mmfBps: number[];
   penaltyBps: number;
@@ -34,7 +36,7 @@ export interface Batch2Instance {
   fundingMinGapMs: number;
 }
 
-const SIZES = ["D", "N", "M", "S", "T", "K", "ND", "NW"] as const;
+const SIZES = ["D", "N", "M", "S", "T", "K", "ND", "NW", "NP"] as const;
 
 export function loadBatch2Instance(name: string): Batch2Instance {
   const all = JSON.parse(readFileSync(path.join(REPO_ROOT, "circuits", "batch2.json"), "utf8")) as Record<
@@ -47,7 +49,8 @@ export function loadBatch2Instance(name: string): Batch2Instance {
       details: { name, known: Object.keys(all) },
     });
   }
-  const inst: Batch2Instance = { circuit: "batch2", name, ...p };
+  // Instances written before priority requests have one slot.
+  const inst: Batch2Instance = { circuit: "batch2", name, ...p, NP: p.NP ?? 1 };
   for (const key of SIZES) {
     if (!Number.isInteger(inst[key]) || inst[key] < 1)
       throw new CircuitError(
@@ -87,6 +90,7 @@ export function batch2Source(inst: Batch2Instance): string {
     inst.K,
     inst.ND,
     inst.NW,
+    inst.NP,
     `[${inst.imfBps.join(", ")}]`,
     `[${inst.mmfBps.join(", ")}]`,
     inst.penaltyBps,

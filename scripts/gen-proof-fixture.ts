@@ -72,7 +72,8 @@ export async function writeProofFixture(o: { onProgress?: (m: string) => void } 
       to: w.to,
       amount: w.amount.toString(),
     })),
-    batchData: rec.batchData,
+    priorityCount: rec.priorityCount.toString(),
+    data: rec.data.map(String),
     publicHash: rec.publicHash.toString(),
     proof: toSolidityProof(proof),
   };

@@ -3,6 +3,7 @@ pragma circom 2.1.0;
 include "circomlib/circuits/bitify.circom";
 include "circomlib/circuits/comparators.circom";
 include "batch-data.circom";
+include "forced-slot.circom";
 include "l1-queues.circom";
 include "merkle-update.circom";
 include "message-slot.circom";
@@ -55,7 +56,7 @@ template GlobalRoot2(M) {
     out <== h.out;
 }
 
-// Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, BAND_BPS, CAP_PPB,
+// Batch2(D, N, M, S, T, K, ND, NW, NP, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, BAND_BPS, CAP_PPB,
 // MIN_GAP_MS, EMPTY_ORDERS_ROOT): one batch
 // of proven transactions (docs/PROOF.md). In order: the M price slots move the market fields; the N
 // account slots open their leaves under the old root and settle funding where `settle` says (a rule:
@@ -74,7 +75,7 @@ template GlobalRoot2(M) {
 // rebuilt from L1 alone. Public signals: publicHash, data[DataWords(D, N, M, S)].
 // Cost: see the constraint counts asserted in test/circuits/batch2.test.ts and BENCHMARKS.md.
 // NOTE: batchTimeMs is the L1 contract's to check against block time.
-template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, BAND_BPS, CAP_PPB, MIN_GAP_MS, EMPTY_ORDERS_ROOT) {
+template Batch2(D, N, M, S, T, K, ND, NW, NP, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, BAND_BPS, CAP_PPB, MIN_GAP_MS, EMPTY_ORDERS_ROOT) {
     var L = 5 + 3 * M;
     var R = L + 2;
     var G = 6 * M + 4;
@@ -136,6 +137,14 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
     signal input withdrawalAccountId[NW];
     signal input withdrawalL1Address[NW];
     signal input withdrawalAmount[NW];
+
+    signal input forcedKind[NP];
+    signal input forcedAccount[NP];
+    signal input forcedKeyX[NP];
+    signal input forcedKeyY[NP];
+    signal input forcedAmount[NP];
+    signal input forcedTo[NP];
+    signal input forcedSlot[NP];
 
     // ---- 1. prices ----------------------------------------------------------------------------
     component prices[M];
@@ -247,10 +256,48 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
         wdCount[t + 1] <== ops[t].wdCountOut;
     }
 
+    // ---- 3b. the priority requests from L1, after every op ------------------------------------
+    component forced[NP];
+    signal tbl[NP + 1][N][R];
+    signal pHash[NP + 1];
+    signal wdc[NP + 1];
+    for (var i = 0; i < N; i++) for (var f = 0; f < R; f++) tbl[0][i][f] <== rows[T][i][f];
+    pHash[0] <== priorityHashOld;
+    wdc[0] <== wdCount[T];
+    for (var p = 0; p < NP; p++) {
+        forced[p] = ForcedSlot(N, M, NW, IMF);
+        forced[p].kind <== forcedKind[p];
+        forced[p].accountId <== forcedAccount[p];
+        forced[p].keyX <== forcedKeyX[p];
+        forced[p].keyY <== forcedKeyY[p];
+        forced[p].amount <== forcedAmount[p];
+        forced[p].to <== forcedTo[p];
+        forced[p].slot <== forcedSlot[p];
+        forced[p].hashIn <== pHash[p];
+        forced[p].wdCountIn <== wdc[p];
+        for (var i = 0; i < N; i++) {
+            for (var f = 0; f < R; f++) forced[p].rows[i][f] <== tbl[p][i][f];
+            forced[p].index[i] <== index[i];
+        }
+        for (var m = 0; m < M; m++) {
+            forced[p].mark[m] <== mark[m];
+            forced[p].F[m] <== F[m];
+        }
+        for (var k = 0; k < NW; k++) {
+            forced[p].wdAccount[k] <== withdrawalAccountId[k];
+            forced[p].wdAddress[k] <== withdrawalL1Address[k];
+            forced[p].wdAmount[k] <== withdrawalAmount[k];
+        }
+        for (var i = 0; i < N; i++) for (var f = 0; f < R; f++) tbl[p + 1][i][f] <== forced[p].rowsOut[i][f];
+        pHash[p + 1] <== forced[p].hashOut;
+        wdc[p + 1] <== forced[p].wdCountOut;
+    }
+    pHash[NP] === priorityHashNew;
+
     // ---- 4. the signed messages and the order-fill trees ---------------------------------------
     component msgs[S];
     signal roots[S + 1][N];
-    for (var i = 0; i < N; i++) roots[0][i] <== rows[T][i][4];
+    for (var i = 0; i < N; i++) roots[0][i] <== tbl[NP][i][4];
     for (var j = 0; j < S; j++) {
         msgs[j] = MessageSlot(N, M, K, EMPTY_ORDERS_ROOT);
         msgs[j].enabled <== msgEnabled[j];
@@ -260,8 +307,8 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
         msgs[j].S <== msgSig[j][2];
         msgs[j].slot <== msgSlot[j];
         for (var i = 0; i < N; i++) {
-            msgs[j].keyX[i] <== rows[T][i][0];
-            msgs[j].keyY[i] <== rows[T][i][1];
+            msgs[j].keyX[i] <== tbl[NP][i][0];
+            msgs[j].keyY[i] <== tbl[NP][i][1];
             msgs[j].index[i] <== index[i];
             msgs[j].rootIn[i] <== roots[j][i];
         }
@@ -291,15 +338,15 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
     var dsize[M];
     for (var m = 0; m < M; m++) dsize[m] = 0;
     for (var i = 0; i < N; i++) {
-        newLeaf[i][0] <== rows[T][i][0];
-        newLeaf[i][1] <== rows[T][i][1];
+        newLeaf[i][0] <== tbl[NP][i][0];
+        newLeaf[i][1] <== tbl[NP][i][1];
         newLeaf[i][2] <== finalNonce[i];
-        newLeaf[i][3] <== rows[T][i][3];
+        newLeaf[i][3] <== tbl[NP][i][3];
         newLeaf[i][4] <== roots[S][i];
-        for (var f = 5; f < L; f++) newLeaf[i][f] <== rows[T][i][f];
+        for (var f = 5; f < L; f++) newLeaf[i][f] <== tbl[NP][i][f];
         // The engine counts every signed request in the nonce; the proof only the ones it sees.
         nonceUp[i] = LessEqThan(32);
-        nonceUp[i].in[0] <== rows[T][i][2];
+        nonceUp[i].in[0] <== tbl[NP][i][2];
         nonceUp[i].in[1] <== finalNonce[i];
         nonceUp[i].out === 1;
         ranges[i] = LeafRange2(M);
@@ -357,7 +404,8 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
         wdSlots += withdrawalEnabled[k];
     }
     withdrawals.out === withdrawalHash;
-    wdCount[T] === wdSlots;
+    // The ops' withdrawals, then the forced ones, fill the withdrawal slots exactly.
+    wdc[NP] === wdSlots;
 
     signal newGlobal[G];
     for (var m = 0; m < M; m++) {
@@ -416,8 +464,6 @@ template Batch2(D, N, M, S, T, K, ND, NW, IMF, MMF, PENALTY_BPS, LIQ_BAND_BPS, B
     priority.inputs[1] <== priorityHashNew;
     pub.inputs[4] <== priority.out;
     pub.out === publicHash;
-    // No priority slots yet: a batch consumes no priority request.
-    priorityHashNew === priorityHashOld;
 
     // ---- 7. the published data: exactly the state change ---------------------------------------
     var GW = GlobalWords(M);

@@ -4,6 +4,7 @@ import { loadInstance } from "../../circuits/compile.ts";
 import { REPO_ROOT } from "../../core/repo-root.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
+import { dataLayout } from "../../sequencer/proof/batch-data.ts";
 import { l1User } from "../client/l1-user.ts";
 import { buildGenesis2, rollupGenesis2Of } from "../genesis.ts";
 import { freePort, startAnvil } from "../l1/anvil.ts";
@@ -72,6 +73,9 @@ export interface DevnetOptions {
   standby?: boolean;
   /** Always start a private Redis (a chaos run restarts it; the shared one must not be touched). */
   privateRedis?: boolean;
+  /** A priority request's deadline on L1 (node/l1/deploy.ts DEFAULT_FORCED_DEADLINE otherwise). */
+  forcedDeadlineBlocks?: bigint;
+  forcedDeadlineSeconds?: bigint;
 }
 
 /** One sequencer process of the devnet, and where its API answers. */
@@ -261,6 +265,13 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
           genesis: rollupGenesis2Of(genesis, keeperPubKey),
           genesisRoot: genesis.root,
           verifierContract: `Groth16Verifier_${inst.name}`,
+          config: {
+            dataWords: BigInt(dataLayout(inst).words),
+            ...(o.forcedDeadlineBlocks === undefined ? {} : { forcedDeadlineBlocks: o.forcedDeadlineBlocks }),
+            ...(o.forcedDeadlineSeconds === undefined
+              ? {}
+              : { forcedDeadlineSeconds: o.forcedDeadlineSeconds }),
+          },
         });
         watermark = await readL1Watermark(anvil.rpcUrl, dep.rollupAddress);
       }

@@ -40,7 +40,18 @@ export type DeployRollupParameters = {
   tokenAddress?: Address;
   /** Default: contracts/out. */
   outDir?: string;
+  /**
+   * IRollup.Config. `dataWords` must be the verifier's instance's (sequencer/proof/batch-data.ts
+   * `dataLayout(inst).words`); the deadlines default to DEFAULT_FORCED_DEADLINE.
+   */
+  config: { dataWords: bigint; forcedDeadlineBlocks?: bigint; forcedDeadlineSeconds?: bigint };
 };
+
+/**
+ * A priority request must be served within both: 100 blocks and 15 minutes. Long enough for a devnet
+ * operator that restarts, short enough to watch desert mode happen; a real chain would use days.
+ */
+export const DEFAULT_FORCED_DEADLINE = { blocks: 100n, seconds: 900n } as const;
 
 export type DeployRollupReturnType = {
   rollupAddress: Address;
@@ -142,6 +153,11 @@ export async function deployRollup(params: DeployRollupParameters): Promise<Depl
     verifierAddress,
     tokenAddress,
     params.operator,
+    {
+      dataWords: params.config.dataWords,
+      forcedDeadlineBlocks: params.config.forcedDeadlineBlocks ?? DEFAULT_FORCED_DEADLINE.blocks,
+      forcedDeadlineSeconds: params.config.forcedDeadlineSeconds ?? DEFAULT_FORCED_DEADLINE.seconds,
+    },
   ]);
   return {
     rollupAddress: deployed.address,

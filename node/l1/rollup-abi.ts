@@ -7,9 +7,9 @@ import { parseAbi } from "viem";
 export const rollupAbi = parseAbi([
   "struct Withdrawal { uint256 accountId; address to; uint256 amount; }",
   "function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount)",
-  "function submitBatch(uint256 batchNumber, uint256 oldStateRoot, uint256 newStateRoot, uint256 depositCount, Withdrawal[] withdrawals, uint256 batchTimeMs, bytes batchData, uint256[8] proof)",
+  "function submitBatch(uint256 batchNumber, uint256 oldStateRoot, uint256 newStateRoot, uint256 depositCount, uint256 priorityCount, Withdrawal[] withdrawals, uint256 batchTimeMs, uint256[] data, uint256[8] proof)",
   "function claim()",
-  "function publicInputOf(uint256 batchNumber, uint256 oldStateRoot, uint256 newStateRoot, uint256 fromDeposit, uint256 toDeposit, Withdrawal[] withdrawals, uint256 batchTimeMs, bytes batchData) view returns (uint256)",
+  "function publicInputOf(uint256 batchNumber, uint256 oldStateRoot, uint256 newStateRoot, uint256 fromDeposit, uint256 toDeposit, uint256 fromPriority, uint256 toPriority, Withdrawal[] withdrawals, uint256 batchTimeMs) view returns (uint256)",
   "function stateRoot() view returns (uint256)",
   "function lastVerifiedBatch() view returns (uint256)",
   "function operator() view returns (address)",

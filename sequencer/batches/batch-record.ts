@@ -20,6 +20,8 @@ export interface BatchRecord {
   newStateRoot: bigint;
   publicHash: bigint;
   depositCount: bigint;
+  /** Priority requests from L1 the batch serves (Rollup.submitBatch's priorityCount). */
+  priorityCount: bigint;
   depositHashOld: bigint;
   depositHashNew: bigint;
   /** The batch's proven time (ms): order expiry is checked against it, L1 keeps it monotonic. */

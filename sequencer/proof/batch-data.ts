@@ -164,7 +164,8 @@ function accountValues(l: DataLayout, r: AccountRecord | null): bigint[] {
   if (!r) return l.accountWidths.map(() => 0n);
   const tag = r.snapshotToF.reduce((t, moved, m) => t + (moved ? 1n << BigInt(1 + m) : 0n), 1n);
   const v = [tag, BigInt(r.keyFrom), BigInt(r.index), r.nonce, r.collateral];
-  for (let m = 0; m < l.M; m++) v.push(signedIn(r.sizes[m] as bigint, 6), signedIn(r.entries[m] as bigint, 12));
+  for (let m = 0; m < l.M; m++)
+    v.push(signedIn(r.sizes[m] as bigint, 6), signedIn(r.entries[m] as bigint, 12));
   return v;
 }
 
@@ -181,12 +182,18 @@ function globalValues(l: DataLayout, g: readonly bigint[]): bigint[] {
 /** The public data words of a batch (layout above). */
 export function encodeBatchData(l: DataLayout, d: BatchData): bigint[] {
   if (d.accounts.length !== l.N || d.orders.length !== l.S)
-    throw new StateError("STATE_BAD_BATCH_DATA", "one account record per slot and one order record per message", {
-      details: { accounts: d.accounts.length, N: l.N, orders: d.orders.length, S: l.S },
-    });
+    throw new StateError(
+      "STATE_BAD_BATCH_DATA",
+      "one account record per slot and one order record per message",
+      {
+        details: { accounts: d.accounts.length, N: l.N, orders: d.orders.length, S: l.S },
+      },
+    );
   const words = packFields(globalValues(l, d.global), l.globalWidths);
   for (const a of d.accounts) words.push(...packFields(accountValues(l, a), l.accountWidths));
-  const orders = d.orders.flatMap((o) => (o ? [1n, BigInt(o.accountId), o.nonce, o.filled] : [0n, 0n, 0n, 0n]));
+  const orders = d.orders.flatMap((o) =>
+    o ? [1n, BigInt(o.accountId), o.nonce, o.filled] : [0n, 0n, 0n, 0n],
+  );
   words.push(...packFields(orders, l.orderWidths));
   return words;
 }

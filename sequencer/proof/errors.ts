@@ -35,6 +35,8 @@ export const PROOF_RULES = [
   "NEGATIVE_BALANCE",
   "OUT_OF_RANGE",
   "DEPOSIT_OUT_OF_ORDER",
+  "PRIORITY_OUT_OF_ORDER",
+  "FORCED_WRONG_AMOUNT",
 ] as const;
 
 export type ProofRule = (typeof PROOF_RULES)[number];

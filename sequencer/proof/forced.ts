@@ -3,8 +3,9 @@
  * "Priority requests"): what the proof lets a forced withdrawal pay. One function, used by the engine
  * (which applies it) and by the proof's model (which checks it), equal to the circuit's ForcedSlot.
  */
-import { equity, initialRequirement } from "../risk/margin.ts";
+
 import type { MarketParams } from "../engine/params.ts";
+import { equity, initialRequirement } from "../risk/margin.ts";
 import type { MarketState } from "../state/global-state.ts";
 import type { AccountLeaf } from "../state/leaf.ts";
 

@@ -15,6 +15,7 @@ import { equity, initialRequirement, maintenanceRequirement } from "../risk/marg
 import type { MarketState } from "../state/global-state.ts";
 import { type AccountLeaf, checkLeafRanges, emptyLeaf, type Position } from "../state/leaf.ts";
 import { type ProofRule, ProofRuleError } from "./errors.ts";
+import { forcedWithdrawalPay } from "./forced.ts";
 import type { OrderTerms, ProofOp } from "./ops.ts";
 
 const BPS = 10_000n;
@@ -60,6 +61,7 @@ export class ProofModel {
   insuranceFund: bigint;
   feePool: bigint;
   nextDepositIndex = 0n;
+  nextPriorityIndex = 0n;
 
   private batchTimeMs = 0n;
   private touched = new Set<number>();
@@ -134,6 +136,9 @@ export class ProofModel {
       case "cover":
         this.cover(op);
         return;
+      case "forced":
+        this.forced(op);
+        return;
       case "price": {
         const mk = this.market(op.marketId);
         mk.markPrice = op.mark;
@@ -194,6 +199,24 @@ export class ProofModel {
     this.takeKey(a, op.pubKeyX, op.pubKeyY, "DEPOSIT_WRONG_KEY", op.accountId);
     a.collateral += op.amount;
     this.nextDepositIndex += 1n;
+    this.touch(op.accountId);
+  }
+
+  /** A priority request from L1, in queue order: a withdrawal pays exactly the rule's amount. */
+  private forced(op: Extract<ProofOp, { kind: "forced" }>): void {
+    // Snapshots taken before priority requests existed restore without the counter.
+    const next = this.nextPriorityIndex ?? 0n;
+    if (op.priorityIndex !== next)
+      fail("PRIORITY_OUT_OF_ORDER", `next priority request is ${next}`, { got: op.priorityIndex });
+    const a = this.leaf(op.accountId);
+    const pay =
+      op.request === "withdrawal" ? forcedWithdrawalPay(a, op, this.markets, this.rules.markets) : 0n;
+    if (op.paid !== pay)
+      fail("FORCED_WRONG_AMOUNT", `request ${op.priorityIndex} pays ${pay}, not ${op.paid}`, {
+        accountId: op.accountId,
+      });
+    a.collateral -= pay;
+    this.nextPriorityIndex = next + 1n;
     this.touch(op.accountId);
   }
 

@@ -13,8 +13,15 @@ import { poseidon } from "../crypto/poseidon.ts";
 import { fromFieldSigned, toField } from "../state/field.ts";
 import type { MarketState } from "../state/global-state.ts";
 import type { AccountLeaf } from "../state/leaf.ts";
-import { type AccountRecord, type BatchData, dataLayout, encodeBatchData, type OrderRecord } from "./batch-data.ts";
+import {
+  type AccountRecord,
+  type BatchData,
+  dataLayout,
+  encodeBatchData,
+  type OrderRecord,
+} from "./batch-data.ts";
 import { ProofRuleError } from "./errors.ts";
+import { FORCED_KIND_CODE, type ForcedRequest } from "./forced.ts";
 import { MemorySmt } from "./memory-smt.ts";
 import { messageHash, orderFields, transferFields, withdrawalFields } from "./messages.ts";
 import { type OrderSlot, ProofModel, type ProofRules } from "./model.ts";
@@ -66,6 +73,9 @@ export interface Batch2Witness {
   newStateRoot: bigint;
   publicHash: bigint;
   depositHashNew: bigint;
+  priorityHashNew: bigint;
+  /** Priority requests the batch serves (Rollup.submitBatch's priorityCount). */
+  priorityCount: bigint;
   withdrawalHash: bigint;
   withdrawals: { accountId: number; l1Address: bigint; amount: bigint }[];
   /** The model's refusals, with `unchecked` (empty otherwise: a refusal throws). */
@@ -89,6 +99,20 @@ export interface MarketExtra {
 
 const dec = (x: bigint) => toField(x).toString();
 
+/** The priority queue's next hash, as Rollup.sol `_queue` computes it. */
+export function priorityItem(
+  h: bigint,
+  r: Pick<ForcedRequest, "request" | "accountId" | "pubKeyX" | "pubKeyY" | "amount" | "to">,
+): bigint {
+  return poseidon([
+    h,
+    FORCED_KIND_CODE[r.request],
+    BigInt(r.accountId),
+    poseidon([r.pubKeyX, r.pubKeyY]),
+    (r.amount << 160n) + r.to,
+  ]);
+}
+
 /** What a ProofChain carries from batch to batch (see `exportState`). */
 export interface ProofChainState {
   model: ProofModel;
@@ -98,6 +122,8 @@ export interface ProofChainState {
   orderEntries: Map<number, Map<number, OrderSlot>>;
   extra: MarketExtra[];
   depositHash: bigint;
+  /** Absent in snapshots from before priority requests: 0. */
+  priorityHash?: bigint;
 }
 
 /** The proof's state across batches, and the witness of each next batch. */
@@ -110,6 +136,7 @@ export class ProofChain {
   private extra: MarketExtra[];
   private readonly emptyLeaf: bigint[];
   private depositHash = 0n;
+  private priorityHash = 0n;
 
   constructor(
     readonly inst: Batch2Instance,
@@ -149,6 +176,7 @@ export class ProofChain {
       orderEntries: this.orderEntries,
       extra: this.extra,
       depositHash: this.depositHash,
+      priorityHash: this.priorityHash,
     };
   }
 
@@ -163,6 +191,7 @@ export class ProofChain {
     this.orderEntries = s.orderEntries;
     this.extra = s.extra;
     this.depositHash = s.depositHash;
+    this.priorityHash = s.priorityHash ?? 0n;
   }
 
   /** v2 leaf fields of an account as the proof sees it now. */
@@ -224,9 +253,13 @@ export class ProofChain {
         if (k >= 0) keyFrom = 1 + N + k;
         else if (j >= 0 && x !== 0n) keyFrom = 1 + j;
         else
-          throw new WitnessError("WITNESS_BAD_BATCH", `account ${s.index} got a key no deposit or earlier slot holds`, {
-            details: { index: s.index, slot: i },
-          });
+          throw new WitnessError(
+            "WITNESS_BAD_BATCH",
+            `account ${s.index} got a key no deposit or earlier slot holds`,
+            {
+              details: { index: s.index, slot: i },
+            },
+          );
       }
       const snapshotToF = Array.from({ length: M }, (_, m) => {
         const F = toField((this.model.markets[m] as MarketState).fundingIndex);
@@ -257,6 +290,7 @@ export class ProofChain {
     const oldAccountsRoot = this.tree.root;
     const oldStateRoot = this.stateRoot();
     const depositHashOld = this.depositHash;
+    const priorityHashOld = this.priorityHash;
     const model = this.model;
     model.beginBatch(p.batchTimeMs);
     const violations: ProofRuleError[] = [];
@@ -359,6 +393,7 @@ export class ProofChain {
     const opSlots: Record<string, bigint | bigint[]>[] = [];
     const deposits: { x: bigint; y: bigint; amount: bigint }[] = [];
     const paid: { accountId: number; l1Address: bigint; amount: bigint }[] = [];
+    const forced: { op: Extract<ProofOp, { kind: "forced" }>; slot: number }[] = [];
     const addOp = (o: OpFields) => {
       if (opSlots.length >= inst.T) tooMany("op slots", inst.T);
       const kind = new Array(9).fill(0n);
@@ -381,6 +416,11 @@ export class ProofChain {
 
     for (; k < p.ops.length; k++) {
       const op = p.ops[k] as ProofOp;
+      // The circuit serves priority requests after every op, so one must end its batch.
+      if (forced.length > 0 && op.kind !== "forced")
+        throw new WitnessError("WITNESS_BAD_BATCH", "a priority request must end its batch", {
+          details: { kind: op.kind },
+        });
       switch (op.kind) {
         case "price":
           throw new WitnessError("WITNESS_BAD_BATCH", "a price must start its batch", {
@@ -461,6 +501,14 @@ export class ProofChain {
         }
         case "penalty":
           addOp({ kind: KIND_INDEX.penalty, a: BigInt(slotFor(op.accountId)), amount: op.amount });
+          break;
+        case "forced":
+          if (forced.length >= inst.NP) tooMany("priority slots", inst.NP);
+          if (op.request === "withdrawal") {
+            if (paid.length >= inst.NW) tooMany("withdrawal slots", inst.NW);
+            paid.push({ accountId: op.accountId, l1Address: op.to, amount: op.paid });
+          }
+          forced.push({ op, slot: slotFor(op.accountId) });
           break;
         case "cover":
           addOp({
@@ -561,11 +609,22 @@ export class ProofChain {
     const records: BatchData = {
       global: this.globalFields().slice(0, 6 * M + 2),
       accounts: this.accountRecords(accInputs, deposits),
-      orders: Array.from({ length: inst.S }, (_, j) => (msgInputs[j] && msgs[j]?.isOrder ? msgInputs[j].record : null)),
+      orders: Array.from({ length: inst.S }, (_, j) =>
+        msgInputs[j] && msgs[j]?.isOrder ? msgInputs[j].record : null,
+      ),
     };
     const data = encodeBatchData(dataLayout(inst), records);
+    const priorityHashNew = forced.reduce((h, { op }) => priorityItem(h, op), priorityHashOld);
+    this.priorityHash = priorityHashNew;
     const l1Hash = poseidon([depositHashOld, depositHashNew, withdrawalHash, p.batchTimeMs]);
-    const publicHash = poseidon([oldStateRoot, newStateRoot, p.batchNumber, l1Hash, poseidon([0n, 0n])]);
+    const publicHash = poseidon([
+      oldStateRoot,
+      newStateRoot,
+      p.batchNumber,
+      l1Hash,
+      poseidon([priorityHashOld, priorityHashNew]),
+    ]);
+    const fPad = (i: number) => forced[i];
 
     const padMsg = Array.from({ length: inst.S - msgs.length }, () => null);
     const msgAll = [...msgs.map((m, j) => ({ m, x: msgInputs[j] })), ...padMsg.map(() => null)];
@@ -594,8 +653,18 @@ export class ProofChain {
       publicHash: dec(publicHash),
       batchNumber: dec(p.batchNumber),
       data: data.map(dec),
-      priorityHashOld: "0",
-      priorityHashNew: "0",
+      priorityHashOld: dec(priorityHashOld),
+      priorityHashNew: dec(priorityHashNew),
+      forcedKind: Array.from({ length: inst.NP }, (_, i) => {
+        const f = fPad(i);
+        return f ? dec(FORCED_KIND_CODE[f.op.request]) : "0";
+      }),
+      forcedAccount: Array.from({ length: inst.NP }, (_, i) => dec(BigInt(fPad(i)?.op.accountId ?? 0))),
+      forcedKeyX: Array.from({ length: inst.NP }, (_, i) => dec(fPad(i)?.op.pubKeyX ?? 0n)),
+      forcedKeyY: Array.from({ length: inst.NP }, (_, i) => dec(fPad(i)?.op.pubKeyY ?? 0n)),
+      forcedAmount: Array.from({ length: inst.NP }, (_, i) => dec(fPad(i)?.op.amount ?? 0n)),
+      forcedTo: Array.from({ length: inst.NP }, (_, i) => dec(fPad(i)?.op.to ?? 0n)),
+      forcedSlot: Array.from({ length: inst.NP }, (_, i) => dec(BigInt(fPad(i)?.slot ?? 0))),
       keyFrom: records.accounts.map((r) => dec(BigInt(r?.keyFrom ?? 0))),
       batchTimeMs: dec(p.batchTimeMs),
       depositHashOld: dec(depositHashOld),
@@ -648,6 +717,8 @@ export class ProofChain {
       newStateRoot,
       publicHash,
       depositHashNew,
+      priorityHashNew,
+      priorityCount: BigInt(forced.length),
       withdrawalHash,
       withdrawals: paid,
       violations,

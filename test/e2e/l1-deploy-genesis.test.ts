@@ -11,7 +11,7 @@ import { decodeRollupRevert } from "../../node/l1/revert.ts";
 import { mockUsdcAbi, rollupAbi } from "../../node/l1/rollup-abi.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import type { EngineGenesis } from "../../sequencer/engine/engine.ts";
-import { DEPLOYER_KEY, ensureBuilt, OPERATOR, OPERATOR_KEY } from "./l1-setup.ts";
+import { DEPLOYER_KEY, DOUBLE_DATA_WORDS, ensureBuilt, OPERATOR, OPERATOR_KEY } from "./l1-setup.ts";
 
 const INST: Batch2Instance = { ...loadBatch2Instance("tiny"), name: "l1-genesis", D: 5 };
 const KEEPER = devKey("l1-genesis-keeper").pubKey;
@@ -38,6 +38,7 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
       genesis: rollupGenesis2Of(g, KEEPER),
       genesisRoot: g.root,
       verifierContract: "VerifierDouble",
+      config: { dataWords: DOUBLE_DATA_WORDS },
     });
     const { publicClient } = createL1Clients({ rpcUrl: anvil.rpcUrl });
     const read = (functionName: "stateRoot" | "accountsDepth" | "markets" | "keeperPubKeyX") =>
@@ -64,6 +65,7 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
       genesis: rollupGenesis2Of(g, KEEPER),
       genesisRoot: g.root,
       verifierContract: "VerifierDouble",
+      config: { dataWords: DOUBLE_DATA_WORDS },
     });
     const ok = {
       rpcUrl: anvil.rpcUrl,
@@ -83,7 +85,7 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
       address: d.rollupAddress,
       abi: rollupAbi,
       functionName: "submitBatch",
-      args: [1n, g.root, g.root + 1n, 0n, [], 0n, "0x", [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]],
+      args: [1n, g.root, g.root + 1n, 0n, 0n, [], 0n, [0n, 0n], [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]],
       chain: null,
     });
     assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
@@ -115,6 +117,7 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
         genesis: params,
         genesisRoot: g.root + 1n,
         verifierContract: "VerifierDouble",
+        config: { dataWords: DOUBLE_DATA_WORDS },
       }),
       (e: unknown) => {
         assert.ok(e instanceof DeployError && e.code === "L1_DEPLOY_FAILED", String(e));

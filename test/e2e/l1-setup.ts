@@ -51,6 +51,9 @@ export async function ensureBuilt(): Promise<void> {
   await forgeBuild();
 }
 
+/** The test double takes any number of public inputs; these tests publish this many data words. */
+export const DOUBLE_DATA_WORDS = 2n;
+
 export type L1Env = { anvil: StartAnvilReturnType; deployed: DeployRollupReturnType };
 
 export async function startL1(anvilParams: StartAnvilParameters = {}): Promise<L1Env> {
@@ -64,6 +67,7 @@ export async function startL1(anvilParams: StartAnvilParameters = {}): Promise<L
       genesis: GENESIS_PARAMS,
       genesisRoot: GENESIS_ROOT,
       verifierContract: "VerifierDouble",
+      config: { dataWords: DOUBLE_DATA_WORDS },
     });
     return { anvil, deployed };
   } catch (err) {

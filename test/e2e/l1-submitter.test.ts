@@ -30,9 +30,10 @@ function batch(n: bigint, extra: Partial<ProvenBatch> = {}): ProvenBatch {
     oldStateRoot: GENESIS_ROOT + n - 1n,
     newStateRoot: GENESIS_ROOT + n,
     depositCount: 0n,
+    priorityCount: 0n,
     withdrawals: [],
     batchTimeMs: n,
-    data: [],
+    data: [0n, 0n],
     proof: PROOF,
     ...extra,
   };
@@ -88,7 +89,7 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
         ],
       }),
     );
-    proven.set(3n, batch(3n, { data: [0xdeadbeefn] }));
+    proven.set(3n, batch(3n, { data: [0xdeadbeefn, 0n] }));
     const s = makeSubmitter(env, proven, events);
     s.start();
     try {
@@ -185,7 +186,7 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
             address: env.deployed.rollupAddress,
             abi: rollupAbi,
             functionName: "submitBatch",
-            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, [], b6.batchTimeMs, "0x", PROOF],
+            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, 0n, [], b6.batchTimeMs, [0n, 0n], PROOF],
             chain: null,
           });
           await publicClient.waitForTransactionReceipt({ hash });

@@ -78,6 +78,7 @@ describe("artifacts", () => {
         },
         genesisRoot: 1n,
         verifierContract: "Groth16Verifier_nope",
+        config: { dataWords: 1n },
       }),
       (e: unknown) => e instanceof ArtifactMissingError,
     );
