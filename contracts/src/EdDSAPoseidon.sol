@@ -20,6 +20,8 @@ library EdDSAPoseidon {
     /// @dev circomlibjs `babyJub.subOrder`, the order of B8.
     uint256 internal constant SUBGROUP_ORDER =
         2736030358979909402780800718157159386076813972158567259200215660948447373041;
+    /// @dev 2p, for lazy differences (a − b as a + 2p − b with b < 2p).
+    uint256 internal constant P2 = 43776485743678550444492811490514550177096728800832068687396408373151616991234;
     uint256 internal constant BASE8_X = 5299619240641551281634865583518297030282874472190772894086521144482721001553;
     uint256 internal constant BASE8_Y = 16950150798460657717958625567821834550301663161624707787222815936182638968203;
 
@@ -37,87 +39,120 @@ library EdDSAPoseidon {
     }
 
     /// @dev S·B8 + h·(−8A) == R8, with A and R8 on the curve and s, h < l (both < 2^252).
+    ///      Gas: all of it is the 252 rounds of one doubling and (3 times in 4) one addition, so the loop
+    ///      body is written out in place (a Yul function call costs more than its field operations) and
+    ///      reduces lazily: mulmod takes any 256-bit operand, so a sum or a difference that only feeds a
+    ///      mulmod stays unreduced (below 4p < 2^256) and a difference a − b is a + (k·p − b).
     function _checkEquation(uint256 ax, uint256 ay, uint256 r8x, uint256 r8y, uint256 s, uint256 h)
         private
         pure
         returns (bool ok)
     {
         assembly ("memory-safe") {
-            function sub_(a, b) -> c {
-                c := addmod(a, sub(P, b), P)
-            }
-            // dbl-2008-hwcd for a·x² + y² = 1 + d·x²·y² (it does not read T).
-            function dbl(x, y, z) -> x3, y3, t3, z3 {
-                let a := mulmod(x, x, P)
-                let b := mulmod(y, y, P)
-                let c := mulmod(2, mulmod(z, z, P), P)
-                let d := mulmod(168700, a, P)
-                let e := addmod(x, y, P)
-                e := sub_(sub_(mulmod(e, e, P), a), b)
-                let g := addmod(d, b, P)
-                let f := sub_(g, c)
-                let hh := sub_(d, b)
-                x3 := mulmod(e, f, P)
-                y3 := mulmod(g, hh, P)
-                t3 := mulmod(e, hh, P)
-                z3 := mulmod(f, g, P)
-            }
-            // add-2008-hwcd: (x1:y1:t1:z1) + the extended point at q (four words X, Y, T, Z).
-            function add_(x1, y1, t1, z1, q) -> x3, y3, t3, z3 {
-                x3 := mulmod(x1, mload(q), P) // A = X1·X2
-                y3 := mulmod(y1, mload(add(q, 0x20)), P) // B = Y1·Y2
-                t3 := mulmod(mulmod(168696, t1, P), mload(add(q, 0x40)), P) // C = d·T1·T2
-                z3 := mulmod(z1, mload(add(q, 0x60)), P) // D = Z1·Z2
-                let e := mulmod(addmod(x1, y1, P), addmod(mload(q), mload(add(q, 0x20)), P), P)
-                e := sub_(sub_(e, x3), y3)
-                let f := sub_(z3, t3)
-                let g := addmod(z3, t3, P)
-                let hh := sub_(y3, mulmod(168700, x3, P))
-                x3 := mulmod(e, f, P)
-                y3 := mulmod(g, hh, P)
-                t3 := mulmod(e, hh, P)
-                z3 := mulmod(f, g, P)
-            }
-
-            // The table of the joint scalar bits (bit of h)·2 + (bit of s): slot 1 = B8, 2 = −8A,
-            // 3 = B8 − 8A, 128 bytes each, slot 0 unused (the bits 00 add nothing).
+            // On the stack, not as literals: the optimiser would load each 32-byte literal with a
+            // codecopy (≈ 25 gas) to save code size, in a loop that uses p 20 times a round.
+            let p := P
+            let p2 := P2
+            // One slot per value of the joint bits (bit of h)·2 + (bit of s), 0x100 bytes apart: 1 = B8,
+            // 2 = −8A, 3 = B8 − 8A; each as X, Y, Z, d·T, X + Y (what the addition reads of it). Slot 0
+            // (the bits 00) adds nothing.
             let table := mload(0x40)
-            mstore(0x40, add(table, 0x200))
-            let s1 := add(table, 0x80)
-            mstore(s1, BASE8_X)
-            mstore(add(s1, 0x20), BASE8_Y)
-            mstore(add(s1, 0x40), mulmod(BASE8_X, BASE8_Y, P))
-            mstore(add(s1, 0x60), 1)
+            mstore(0x40, add(table, 0x400))
 
-            let x, y, t, z := dbl(ax, ay, 1)
-            x, y, t, z := dbl(x, y, z)
-            x, y, t, z := dbl(x, y, z)
-            // −(X:Y:T:Z) = (−X:Y:−T:Z) on a twisted Edwards curve.
-            let s2 := add(table, 0x100)
-            mstore(s2, sub_(0, x))
-            mstore(add(s2, 0x20), y)
-            mstore(add(s2, 0x40), sub_(0, t))
-            mstore(add(s2, 0x60), z)
-
-            x, y, t, z := add_(BASE8_X, BASE8_Y, mulmod(BASE8_X, BASE8_Y, P), 1, s2)
-            let s3 := add(table, 0x180)
-            mstore(s3, x)
-            mstore(add(s3, 0x20), y)
-            mstore(add(s3, 0x40), t)
-            mstore(add(s3, 0x60), z)
-
-            // s, h < l < 2^252: bits 251..0.
-            x := 0
-            y := 1
-            t := 0
-            z := 1
-            for { let i := 252 } gt(i, 0) {} {
-                i := sub(i, 1)
-                x, y, t, z := dbl(x, y, z)
-                let k := or(and(shr(i, s), 1), shl(1, and(shr(i, h), 1)))
-                if k { x, y, t, z := add_(x, y, t, z, add(table, shl(7, k))) }
+            // 8A: three doublings (dbl-2008-hwcd, below) from Z = 1.
+            let x := ax
+            let y := ay
+            let z := 1
+            let t := 0
+            for { let r := 0 } lt(r, 3) { r := add(r, 1) } {
+                let a := mulmod(x, x, p)
+                let b := mulmod(y, y, p)
+                let c := mulmod(z, z, p)
+                let e := addmod(x, y, p)
+                e := add(mulmod(e, e, p), sub(p2, add(a, b)))
+                a := mulmod(168700, a, p)
+                let g := add(a, b)
+                let f := add(g, sub(p2, add(c, c)))
+                b := add(a, sub(p, b))
+                x := mulmod(e, f, p)
+                y := mulmod(g, b, p)
+                t := mulmod(e, b, p)
+                z := mulmod(f, g, p)
             }
-            ok := and(eq(x, mulmod(r8x, z, P)), eq(y, mulmod(r8y, z, P)))
+            // −(X:Y:T:Z) = (−X:Y:−T:Z) on a twisted Edwards curve.
+            x := sub(p, x)
+            t := sub(p, t)
+            let q := add(table, 0x200)
+            mstore(q, x)
+            mstore(add(q, 0x20), y)
+            mstore(add(q, 0x40), z)
+            mstore(add(q, 0x60), mulmod(168696, t, p))
+            mstore(add(q, 0x80), add(x, y))
+            q := add(table, 0x100)
+            mstore(q, BASE8_X)
+            mstore(add(q, 0x20), BASE8_Y)
+            mstore(add(q, 0x40), 1)
+            mstore(add(q, 0x60), mulmod(168696, mulmod(BASE8_X, BASE8_Y, p), p))
+            mstore(add(q, 0x80), add(BASE8_X, BASE8_Y))
+
+            // B8 − 8A and the joint double-and-add share the addition, add-2008-hwcd of the accumulator
+            // (x:y:t:z) and the slot at q. Round 252 computes slot 3 from B8 (the accumulator) and −8A.
+            x := BASE8_X
+            y := BASE8_Y
+            z := 1
+            t := mulmod(BASE8_X, BASE8_Y, p)
+            q := add(table, 0x200)
+            for { let i := 253 } gt(i, 0) {} {
+                i := sub(i, 1)
+                if lt(i, 252) {
+                    // dbl-2008-hwcd.
+                    let a := mulmod(x, x, p)
+                    let b := mulmod(y, y, p)
+                    let c := mulmod(z, z, p)
+                    let e := add(x, y)
+                    e := add(mulmod(e, e, p), sub(p2, add(a, b)))
+                    a := mulmod(168700, a, p)
+                    let g := add(a, b)
+                    let f := add(g, sub(p2, add(c, c)))
+                    b := add(a, sub(p, b))
+                    x := mulmod(e, f, p)
+                    y := mulmod(g, b, p)
+                    t := mulmod(e, b, p)
+                    z := mulmod(f, g, p)
+                    q := 0
+                    let k := or(and(shr(i, s), 1), shl(1, and(shr(i, h), 1)))
+                    if k { q := add(table, shl(8, k)) }
+                }
+                if q {
+                    let a := mulmod(x, mload(q), p)
+                    let b := mulmod(y, mload(add(q, 0x20)), p)
+                    let c := mulmod(t, mload(add(q, 0x60)), p)
+                    let dd := mulmod(z, mload(add(q, 0x40)), p)
+                    let e := mulmod(add(x, y), mload(add(q, 0x80)), p)
+                    e := add(e, sub(p2, add(a, b)))
+                    let f := add(dd, sub(p, c))
+                    let g := add(dd, c)
+                    let hh := add(b, sub(p, mulmod(168700, a, p)))
+                    x := mulmod(e, f, p)
+                    y := mulmod(g, hh, p)
+                    t := mulmod(e, hh, p)
+                    z := mulmod(f, g, p)
+                }
+                if eq(i, 252) {
+                    // The accumulator is B8 − 8A: store it as slot 3 and start from the identity.
+                    q := add(table, 0x300)
+                    mstore(q, x)
+                    mstore(add(q, 0x20), y)
+                    mstore(add(q, 0x40), z)
+                    mstore(add(q, 0x60), mulmod(168696, t, p))
+                    mstore(add(q, 0x80), add(x, y))
+                    x := 0
+                    y := 1
+                    z := 1
+                    t := 0
+                }
+            }
+            ok := and(eq(x, mulmod(r8x, z, p)), eq(y, mulmod(r8y, z, p)))
             mstore(0x40, table)
         }
     }
