@@ -80,6 +80,21 @@ contract EdDSAPoseidonTest is Test {
         assertTrue(accepted > 0 && accepted < n, "the vectors hold valid and tampered signatures");
     }
 
+    function testFuzz_verify_rejectsTheSignatureOnAnyOtherMessage(uint256 msgHash) public view {
+        Sig memory v = _sig(0);
+        // A message ≡ the signed one mod p is the same field element (Poseidon reduces it).
+        if (msgHash % EdDSAPoseidon.P == v.msgHash) return;
+        v.msgHash = msgHash;
+        assertTrue(!_verify(v), "another message");
+    }
+
+    function testFuzz_verify_rejectsAnyScalarAboveTheSubgroupOrder(uint256 s) public view {
+        Sig memory v = _sig(0);
+        if (s < EdDSAPoseidon.SUBGROUP_ORDER) s += EdDSAPoseidon.SUBGROUP_ORDER;
+        v.s = s;
+        assertTrue(!_verify(v), "S >= l");
+    }
+
     function test_messages_matchTheTsHashes() public view {
         address rollup = vm.parseJsonAddress(vectors, ".rollup");
         uint256 n = vm.parseJsonUint(vectors, ".messageCount");
