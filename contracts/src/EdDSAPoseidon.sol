@@ -6,10 +6,11 @@ import {BabyJubjub} from "./BabyJubjub.sol";
 
 /// @title EdDSAPoseidon
 /// @notice circomlib's EdDSA-Poseidon verification on BabyJubjub, for the messages L2 keys sign for L1
-///         (L1Messages.sol): the same verdict as circomlibjs `verifyPoseidon` and sequencer/crypto/eddsa.ts
-///         on canonical inputs. Like the TS verifier, and unlike circomlibjs, a coordinate ≥ p is refused:
-///         circomlibjs reduces it, which would let anyone re-encode a valid signature.
-/// @dev Checks R8 and A on the curve, S < l (the subgroup order) and S·B8 == R8 + (8·h)·A with
+///         (L1Messages.sol): the verdict of the circuit's SignatureCheck (circuits/src/signature.circom).
+///         That is circomlibjs `verifyPoseidon`'s verdict but for two refusals: a coordinate ≥ p (circomlibjs
+///         reduces it, which would let anyone re-encode a valid signature; sequencer/crypto/eddsa.ts refuses
+///         it too) and a low-order key (8·A the identity), under which anyone can sign anything.
+/// @dev Checks R8 and A on the curve, 8·A not the identity, S < l (the subgroup order) and S·B8 == R8 + (8·h)·A with
 ///      h = Poseidon(R8x, R8y, Ax, Ay, msg). 8·A lies in the order-l subgroup for any curve point A, so
 ///      (8·h)·A = (h mod l)·(8·A). The check runs as one joint double-and-add (Shamir's trick) of
 ///      S·B8 + h·(−8·A) in extended coordinates, compared with R8 projectively: no inversion at all.
@@ -55,7 +56,7 @@ library EdDSAPoseidon {
             let p2 := P2
             // One slot per value of the joint bits (bit of h)·2 + (bit of s), 0x100 bytes apart: 1 = B8,
             // 2 = −8A, 3 = B8 − 8A; each as X, Y, Z, d·T, X + Y (what the addition reads of it). Slot 0
-            // (the bits 00) adds nothing.
+            // (the bits 00) adds nothing; its first word holds whether 8A is of full order.
             let table := mload(0x40)
             mstore(0x40, add(table, 0x400))
 
@@ -79,6 +80,10 @@ library EdDSAPoseidon {
                 t := mulmod(e, b, p)
                 z := mulmod(f, g, p)
             }
+            // A low-order key (8A the identity, x = 0) would make any S·B8 = R8 a signature of every
+            // message; the circuit (circuits/src/signature.circom) refuses it, and so does this. The flag
+            // waits in the unused slot 0 (the stack is full).
+            mstore(table, iszero(iszero(x)))
             // −(X:Y:T:Z) = (−X:Y:−T:Z) on a twisted Edwards curve.
             x := sub(p, x)
             t := sub(p, t)
@@ -152,7 +157,7 @@ library EdDSAPoseidon {
                     t := 0
                 }
             }
-            ok := and(eq(x, mulmod(r8x, z, p)), eq(y, mulmod(r8y, z, p)))
+            ok := and(mload(table), and(eq(x, mulmod(r8x, z, p)), eq(y, mulmod(r8y, z, p))))
             mstore(0x40, table)
         }
     }

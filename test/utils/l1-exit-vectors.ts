@@ -19,7 +19,14 @@ import {
   signForcedCancelAll,
   signForcedWithdrawal,
 } from "../../node/l1/l1-messages.ts";
-import { BASE8, fromAffine, mulVariable, SUBGROUP_ORDER, toAffine } from "../../sequencer/crypto/babyjub.ts";
+import {
+  BASE8,
+  clearCofactor,
+  fromAffine,
+  mulVariable,
+  SUBGROUP_ORDER,
+  toAffine,
+} from "../../sequencer/crypto/babyjub.ts";
 import { edwardsWasm } from "../../sequencer/crypto/babyjub-wasm.ts";
 import { signPoseidon, verifyPoseidon } from "../../sequencer/crypto/eddsa.ts";
 import { FIELD_MODULUS as P } from "../../sequencer/crypto/field.ts";
@@ -28,6 +35,7 @@ import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { ProofChain } from "../../sequencer/proof/witness.ts";
 import type { MarketState } from "../../sequencer/state/global-state.ts";
 import type { AccountLeaf, Position } from "../../sequencer/state/leaf.ts";
+import { ORDER_FOUR, ORDER_TWO } from "../unit/crypto/eddsa-cases.ts";
 
 export const ROLLUP: Address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const TO: Address = "0x00000000000000000000000000000000000000A1";
@@ -44,7 +52,10 @@ export interface SignatureVector {
   r8y: Json;
   s: Json;
   msg: Json;
-  /** 1 when EdDSAPoseidon.verify must accept (the TS verifier's verdict), else 0. */
+  /**
+   * 1 when EdDSAPoseidon.verify must accept, else 0: the TS verifier's verdict, but 0 for a low-order key
+   * (which the circuit refuses too).
+   */
   valid: number;
 }
 
@@ -60,6 +71,11 @@ interface Sig {
 /** The verdict of sequencer/crypto/eddsa.ts, on wasm so that no build of the native addon changes it. */
 function tsVerdict(v: Sig): number {
   return verifyPoseidon(v.msg, { R8: [v.r8x, v.r8y], S: v.s }, [v.ax, v.ay], edwardsWasm()) ? 1 : 0;
+}
+
+/** 8·A is the identity: A on the curve with x(8·A) = 0 (Z is never 0 under the complete formulas). */
+function isLowOrder(v: Sig): boolean {
+  return clearCofactor(fromAffine([v.ax % P, v.ay % P])).X % P === 0n;
 }
 
 function signatureVectors(): SignatureVector[] {
@@ -121,13 +137,21 @@ function signatureVectors(): SignatureVector[] {
     { name: "axPlusP", v: { ...base, ax: base.ax + P } },
     { name: "identityR8ZeroS", v: { ...base, r8x: 0n, r8y: 1n, s: 0n } },
   ];
-  // The identity key (0, 1) is on the curve and of low order, so (8·h)·A vanishes and S·B8 = R8 is a
-  // signature of anything: circomlibjs accepts it, so EdDSAPoseidon does too. Callers must not let such a
-  // key own an account (Rollup.sol takes deposits only to keys it checks).
+  // A low-order key (8·A = identity) makes (8·h)·A vanish, so S·B8 = R8 "signs" any message. circomlibjs
+  // and the TS verifier accept that; the circuit (circuits/src/signature.circom) and EdDSAPoseidon refuse
+  // it. The Rollup takes deposits to the order-4 point (its x ≠ 0), so an account can have such a key.
   const r = 987_654_321n;
   const [rx, ry] = toAffine(mulVariable(fromAffine(BASE8), r));
-  const lowOrder = { name: "identityKeyForgery", v: { ax: 0n, ay: 1n, r8x: rx, r8y: ry, s: r, msg: 42n } };
-  return [...good, ...tampered, lowOrder].map(({ name, v }) => ({
+  const forged = (name: string, [ax, ay]: readonly [bigint, bigint]) => ({
+    name,
+    v: { ax, ay, r8x: rx, r8y: ry, s: r, msg: 42n },
+  });
+  const lowOrder = [
+    forged("identityKeyForgery", [0n, 1n]),
+    forged("order2KeyForgery", ORDER_TWO),
+    forged("order4KeyForgery", ORDER_FOUR),
+  ];
+  return [...good, ...tampered, ...lowOrder].map(({ name, v }) => ({
     name,
     ax: s(v.ax),
     ay: s(v.ay),
@@ -135,7 +159,7 @@ function signatureVectors(): SignatureVector[] {
     r8y: s(v.r8y),
     s: s(v.s),
     msg: s(v.msg),
-    valid: tsVerdict(v),
+    valid: tsVerdict(v) === 1 && !isLowOrder(v) ? 1 : 0,
   }));
 }
 
