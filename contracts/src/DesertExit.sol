@@ -18,6 +18,9 @@ library DesertExit {
     uint256 internal constant PER_MARKET = GenesisState.FIELDS_PER_MARKET;
     uint256 internal constant TAIL = GenesisState.GLOBAL_TAIL_FIELDS;
     uint256 internal constant LEAF_COLLATERAL = 3;
+    /// @dev A market's index price and funding index among its six global fields.
+    uint256 internal constant MARKET_INDEX = 0;
+    uint256 internal constant MARKET_FUNDING = 2;
 
     /// @notice Thrown when a leaf does not have 5 + 3M fields for the M markets given.
     error BadLeafLength(uint256 fields, uint256 markets);
@@ -72,6 +75,28 @@ library DesertExit {
             top[m + j] = fields[PER_MARKET * m + j];
         }
         return PoseidonN.hash(top);
+    }
+
+    /// @notice The state root the Rollup stores: Poseidon(accountsRoot, globalRoot).
+    function stateRoot(uint256 accounts, uint256 global) internal pure returns (uint256) {
+        return PoseidonT3.hash([accounts, global]);
+    }
+
+    /// @notice Each market's index price and funding index out of the 6M + 4 global fields, for `payout`.
+    function marketPrices(uint256[] memory globalFields)
+        internal
+        pure
+        returns (uint256[] memory indexPrices, uint256[] memory fundingIndexes)
+    {
+        uint256 n = globalFields.length;
+        if (n < TAIL || (n - TAIL) % PER_MARKET != 0) revert BadGlobalLength(n);
+        uint256 m = (n - TAIL) / PER_MARKET;
+        indexPrices = new uint256[](m);
+        fundingIndexes = new uint256[](m);
+        for (uint256 i = 0; i < m; i++) {
+            indexPrices[i] = globalFields[PER_MARKET * i + MARKET_INDEX];
+            fundingIndexes[i] = globalFields[PER_MARKET * i + MARKET_FUNDING];
+        }
     }
 
     /// @notice What the account is owed at the given index prices and funding indexes: its equity

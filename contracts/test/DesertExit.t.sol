@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {PoseidonT3} from "poseidon-solidity/PoseidonT3.sol";
 import {Test} from "./utils/Test.sol";
 import {DesertExit} from "../src/DesertExit.sol";
 
@@ -38,6 +37,18 @@ contract DesertExitHarness {
         returns (uint256)
     {
         return DesertExit.payout(leafFields, indexPrices, fundingIndexes);
+    }
+
+    function stateRoot(uint256 accounts, uint256 global) external pure returns (uint256) {
+        return DesertExit.stateRoot(accounts, global);
+    }
+
+    function marketPrices(uint256[] memory globalFields)
+        external
+        pure
+        returns (uint256[] memory indexPrices, uint256[] memory fundingIndexes)
+    {
+        return DesertExit.marketPrices(globalFields);
     }
 
     function toSigned(uint256 x) external pure returns (int256) {
@@ -90,7 +101,7 @@ contract DesertExitTest is Test {
         }
     }
 
-    function test_globalRootAndStateRoot_matchTheTsChain() public view {
+    function test_globalRootStateRootAndMarketPrices_matchTheTsChain() public view {
         uint256 trees = _uint(".treeCount");
         for (uint256 t = 0; t < trees; t++) {
             uint256[] memory fields = _uints(string.concat(_tree(t), ".globalFields"));
@@ -105,7 +116,15 @@ contract DesertExitTest is Test {
             uint256 global = h.globalRoot(fields);
             assertEq(global, _uint(string.concat(_tree(t), ".globalRoot")), "global root");
             uint256 accounts = _uint(string.concat(_tree(t), ".accountsRoot"));
-            assertEq(PoseidonT3.hash([accounts, global]), _uint(string.concat(_tree(t), ".stateRoot")), "state root");
+            assertEq(h.stateRoot(accounts, global), _uint(string.concat(_tree(t), ".stateRoot")), "state root");
+            (uint256[] memory prices, uint256[] memory funding) = h.marketPrices(fields);
+            uint256[] memory wantPrices = _uints(string.concat(_tree(t), ".indexPrices"));
+            uint256[] memory wantFunding = _uints(string.concat(_tree(t), ".fundingIndexes"));
+            assertEq(prices.length, wantPrices.length, "markets");
+            for (uint256 m = 0; m < prices.length; m++) {
+                assertEq(prices[m], wantPrices[m], "index price");
+                assertEq(funding[m], wantFunding[m], "funding index");
+            }
         }
     }
 
@@ -146,6 +165,8 @@ contract DesertExitTest is Test {
     function test_globalRoot_revertsOnALengthNot6MPlus4() public {
         vm.expectRevert(abi.encodeWithSelector(DesertExit.BadGlobalLength.selector, 9));
         h.globalRoot(new uint256[](9));
+        vm.expectRevert(abi.encodeWithSelector(DesertExit.BadGlobalLength.selector, 3));
+        h.marketPrices(new uint256[](3));
     }
 
     function test_payout_revertsOnMismatchedShapes() public {
