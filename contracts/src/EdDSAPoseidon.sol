@@ -27,6 +27,8 @@ library EdDSAPoseidon {
     uint256 internal constant BASE8_Y = 16950150798460657717958625567821834550301663161624707787222815936182638968203;
 
     /// @notice Whether (r8x, r8y, s) is a valid signature of msgHash by the key (ax, ay). Never reverts.
+    /// @dev ≈ 349k gas (contracts/snapshots/EdDSAPoseidonTest.json): ≈ 170k the PoseidonT6 call, ≈ 175k the
+    ///      curve. Pure, not view: no precompile is called (no inversion is needed).
     function verify(uint256 ax, uint256 ay, uint256 r8x, uint256 r8y, uint256 s, uint256 msgHash)
         internal
         pure
@@ -40,7 +42,7 @@ library EdDSAPoseidon {
     }
 
     /// @dev S·B8 + h·(−8A) == R8, with A and R8 on the curve and s, h < l (both < 2^252).
-    ///      Gas: all of it is the 252 rounds of one doubling and (3 times in 4) one addition, so the loop
+    ///      Gas: nearly all of it is the 252 rounds of one doubling and (3 times in 4) one addition, so the loop
     ///      body is written out in place (a Yul function call costs more than its field operations) and
     ///      reduces lazily: mulmod takes any 256-bit operand, so a sum or a difference that only feeds a
     ///      mulmod stays unreduced (below 4p < 2^256) and a difference a − b is a + (k·p − b).
