@@ -100,6 +100,16 @@ interface IRollup {
     error BadSignature();
     /// @notice Thrown when a forced withdrawal asks for 0 or for 2^80 or more.
     error InvalidWithdrawalAmount(uint256 amount);
+    /// @notice Thrown by exit before proveExitState.
+    error ExitStateNotProven();
+    /// @notice Thrown by a second proveExitState.
+    error ExitStateAlreadyProven();
+    /// @notice Thrown when the accounts root and global fields given do not hash to the last verified root.
+    error BadExitState(uint256 expected, uint256 given);
+    /// @notice Thrown when an exit's leaf and path are not in the last verified accounts root.
+    error BadExitProof(uint256 accountId);
+    /// @notice Thrown by a second exit of the same account (the nullifier).
+    error AlreadyExited(uint256 accountId);
     /// @notice Thrown when a value that must be a BN254 field element (new root, withdrawal field) is not.
     ///         Poseidon reduces inputs mod p, so an unreduced value would alias a proven one.
     error NotFieldElement(uint256 value);
@@ -165,6 +175,11 @@ interface IRollup {
         uint256 deadlineTime,
         uint256 priorityHash
     );
+    /// @notice Desert mode: the last verified state's accounts root and prices are on L1; exits can start.
+    event ExitStateProven(uint256 accountsRoot);
+    /// @notice Desert mode: `accountId` left; it was owed `claim` and paid `paid` (less only if the contract
+    ///         ran short: README trust model).
+    event Exit(uint256 indexed accountId, address indexed to, uint256 claim, uint256 paid);
     /// @notice Unconsumed deposit `index` was paid back to its depositor in desert mode.
     event DepositRefunded(uint256 indexed index, address indexed to, uint256 amount);
     /// @notice Desert mode is on: no batch is accepted again, and the state at `lastVerifiedBatch` is final.
@@ -215,6 +230,21 @@ interface IRollup {
 
     /// @notice Stops the rollup for good once the oldest unconsumed priority request is past both deadlines.
     function activateDesertMode() external;
+
+    /// @notice Desert mode, once: shows the global fields and accounts root of the last verified state, whose
+    ///         index prices and funding indexes every exit is then paid at.
+    function proveExitState(uint256 accountsRoot, uint256[] calldata globalFields) external;
+
+    /// @notice Desert mode: pays account `accountId` its equity at the last proven prices, once. `leafFields`
+    ///         and `siblings` (bottom up) prove its leaf under `exitAccountsRoot`; `signature` is its key's over
+    ///         L1Messages.exit(this, accountId, to). Pays min(claim, freeForExits()).
+    function exit(
+        uint256 accountId,
+        uint256[] calldata leafFields,
+        uint256[] calldata siblings,
+        address to,
+        uint256[3] calldata signature
+    ) external;
 
     /// @notice Pays the caller its whole withdrawable balance.
     function claim() external;

@@ -6,6 +6,7 @@ import {PoseidonT5} from "poseidon-solidity/PoseidonT5.sol";
 import {PoseidonT6} from "poseidon-solidity/PoseidonT6.sol";
 import {BabyJubjub} from "./BabyJubjub.sol";
 import {GenesisState} from "./GenesisState.sol";
+import {DesertExit} from "./DesertExit.sol";
 import {EdDSAPoseidon} from "./EdDSAPoseidon.sol";
 import {IRollup} from "./IRollup.sol";
 import {L1Messages} from "./L1Messages.sol";
@@ -76,6 +77,14 @@ contract Rollup is IRollup {
     bool public desertMode;
     /// @dev Σ refunded deposits (desert mode).
     uint256 internal _refunded;
+    /// @notice Desert mode: the accounts root of the last verified state, once someone proved its global fields.
+    uint256 public exitAccountsRoot;
+    bool public exitStateProven;
+    /// @dev Each market's last proven index price and funding index: what exits are paid at.
+    uint256[] internal _exitIndex;
+    uint256[] internal _exitFunding;
+    /// @notice The exit nullifier: an account leaves once.
+    mapping(uint256 => bool) public exited;
 
     /// @param genesis The genesis state's parameters; the constructor computes its root.
     /// @param genesisRoot The root the deployer computed off chain (node/genesis.ts): must equal the
@@ -132,15 +141,19 @@ contract Rollup is IRollup {
         _verifier = verifier_;
         _token = IERC20Minimal(token_);
         operator = operator_;
+        _emitGenesis(genesis);
+    }
+
+    function _emitGenesis(GenesisParams memory g) internal {
         emit Genesis(
-            genesis.accountsDepth,
-            genesis.vaultPubKeyX,
-            genesis.vaultPubKeyY,
-            genesis.vaultCollateral,
-            genesis.insuranceFund,
-            genesis.markPrices,
-            genesis.keeperPubKeyX,
-            genesis.keeperPubKeyY
+            g.accountsDepth,
+            g.vaultPubKeyX,
+            g.vaultPubKeyY,
+            g.vaultCollateral,
+            g.insuranceFund,
+            g.markPrices,
+            g.keeperPubKeyX,
+            g.keeperPubKeyY
         );
     }
 
@@ -154,11 +167,10 @@ contract Rollup is IRollup {
 
     /// @inheritdoc IRollup
     function deposit(uint256 pubKeyX, uint256 pubKeyY, uint256 amount) external {
+        if (desertMode) revert DesertModeActive();
         if (amount == 0 || amount >= MAX_DEPOSIT) revert InvalidDepositAmount(amount);
         _checkKey(pubKeyX, pubKeyY);
         _pull(msg.sender, amount);
-
-        if (desertMode) revert DesertModeActive();
         uint256 index = depositCount;
         uint256 h = PoseidonT5.hash([depositHashes[index], pubKeyX, pubKeyY, amount]);
         depositHashes[index + 1] = h;
@@ -183,29 +195,37 @@ contract Rollup is IRollup {
         if (msg.sender != operator) revert NotOperator();
         if (desertMode) revert DesertModeActive();
         _checkOrder(batchNumber, oldStateRoot);
+        if (newStateRoot >= FIELD) revert NotFieldElement(newStateRoot);
+        if (data.length != dataWords) revert BadDataLength(dataWords, data.length);
+        _checkBatchTime(batchTimeMs);
+        (uint256 l1Hash, uint256 pHash) = _consumeQueues(depositCount_, priorityCount_, withdrawals, batchTimeMs);
+        _verify(proof, _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, pHash), data);
+
+        stateRoot = newStateRoot;
+        lastVerifiedBatch = batchNumber;
+        lastBatchTimeMs = batchTimeMs;
+        _credit(batchNumber, withdrawals);
+        emit BatchVerified(batchNumber, newStateRoot);
+    }
+
+    /// @dev Moves both queues past what the batch consumes (undone if the proof fails) and returns the L1 part
+    ///      of the public input and the priority range's hash.
+    function _consumeQueues(
+        uint256 depositCount_,
+        uint256 priorityCount_,
+        Withdrawal[] calldata withdrawals,
+        uint256 batchTimeMs
+    ) internal returns (uint256 l1Hash, uint256 pHash) {
         uint256 consumed = depositsConsumed;
         uint256 newConsumed = consumed + depositCount_;
         if (newConsumed > depositCount) revert UnknownDeposits(newConsumed, depositCount);
         uint256 pConsumed = priorityConsumed;
         uint256 newPConsumed = pConsumed + priorityCount_;
         if (newPConsumed > priorityCount) revert UnknownPriorityRequests(newPConsumed, priorityCount);
-        if (newStateRoot >= FIELD) revert NotFieldElement(newStateRoot);
-        if (data.length != dataWords) revert BadDataLength(dataWords, data.length);
-        _checkBatchTime(batchTimeMs);
-
-        {
-            uint256 l1Hash = _l1Hash(consumed, newConsumed, withdrawals, batchTimeMs);
-            uint256 pHash = PoseidonT3.hash([priorityHashes[pConsumed], priorityHashes[newPConsumed]]);
-            _verify(proof, _publicHash(batchNumber, oldStateRoot, newStateRoot, l1Hash, pHash), data);
-        }
-
-        stateRoot = newStateRoot;
-        lastVerifiedBatch = batchNumber;
+        l1Hash = _l1Hash(consumed, newConsumed, withdrawals, batchTimeMs);
+        pHash = PoseidonT3.hash([priorityHashes[pConsumed], priorityHashes[newPConsumed]]);
         depositsConsumed = newConsumed;
         priorityConsumed = newPConsumed;
-        lastBatchTimeMs = batchTimeMs;
-        _credit(batchNumber, withdrawals);
-        emit BatchVerified(batchNumber, newStateRoot);
     }
 
     function _checkOrder(uint256 batchNumber, uint256 oldStateRoot) internal view {
@@ -325,6 +345,64 @@ contract Rollup is IRollup {
         _refunded += amount;
         _push(to, amount);
         emit DepositRefunded(index, to, amount);
+    }
+
+    /// @inheritdoc IRollup
+    function proveExitState(uint256 accountsRoot_, uint256[] calldata globalFields) external {
+        if (!desertMode) revert DesertModeInactive();
+        if (exitStateProven) revert ExitStateAlreadyProven();
+        uint256 root = DesertExit.stateRoot(accountsRoot_, DesertExit.globalRoot(globalFields));
+        if (root != stateRoot) revert BadExitState(stateRoot, root);
+        (uint256[] memory index, uint256[] memory funding) = DesertExit.marketPrices(globalFields);
+        if (index.length != markets) revert BadExitState(markets, index.length);
+        _exitIndex = index;
+        _exitFunding = funding;
+        exitAccountsRoot = accountsRoot_;
+        exitStateProven = true;
+        emit ExitStateProven(accountsRoot_);
+    }
+
+    /// @inheritdoc IRollup
+    function exit(
+        uint256 accountId,
+        uint256[] calldata leafFields,
+        uint256[] calldata siblings,
+        address to,
+        uint256[3] calldata signature
+    ) external {
+        if (!desertMode) revert DesertModeInactive();
+        if (!exitStateProven) revert ExitStateNotProven();
+        if (exited[accountId]) revert AlreadyExited(accountId);
+        if (to == address(0)) revert ZeroAddress();
+        if (accountId >> accountsDepth != 0 || siblings.length != accountsDepth) revert BadExitProof(accountId);
+        for (uint256 i = 0; i < leafFields.length; i++) {
+            // Poseidon reduces mod p: an unreduced field would hash like the proven one and read otherwise.
+            if (leafFields[i] >= FIELD) revert NotFieldElement(leafFields[i]);
+        }
+        uint256 leaf = DesertExit.leafHash(leafFields);
+        if (DesertExit.accountsRoot(accountId, leaf, siblings) != exitAccountsRoot) revert BadExitProof(accountId);
+        uint256 message = L1Messages.exit(address(this), accountId, to);
+        if (!EdDSAPoseidon.verify(leafFields[0], leafFields[1], signature[0], signature[1], signature[2], message)) {
+            revert BadSignature();
+        }
+        exited[accountId] = true;
+        uint256 owed = DesertExit.payout(leafFields, _exitIndex, _exitFunding);
+        uint256 free = _freeForExits();
+        uint256 paid = owed < free ? owed : free;
+        if (paid > 0) _push(to, paid);
+        emit Exit(accountId, to, owed, paid);
+    }
+
+    /// @notice What exits can still be paid from: the balance less the withdrawals L1 owes and the deposits it
+    ///         must refund (neither is in the final L2 state).
+    function freeForExits() external view returns (uint256) {
+        return _freeForExits();
+    }
+
+    function _freeForExits() internal view returns (uint256) {
+        uint256 owed = outstandingWithdrawals + depositTotals[depositCount] - depositTotals[depositsConsumed] - _refunded;
+        uint256 held = _token.balanceOf(address(this));
+        return held > owed ? held - owed : 0;
     }
 
     /// @inheritdoc IRollup
