@@ -115,16 +115,22 @@ export function dataLayout(s: DataShape): DataLayout {
   };
 }
 
-/** Greedy big-endian packing of non-negative fields, each below 2^(8·width). */
-export function packFields(values: readonly bigint[], widths: readonly number[]): bigint[] {
+/**
+ * Greedy big-endian packing of non-negative fields, each below 2^(8·width). `lenient` cuts a field
+ * that does not fit to its width instead of refusing it: for hostile test batches, whose circuit
+ * witness must reach the rule they break (checked before the data) rather than stop here.
+ */
+export function packFields(values: readonly bigint[], widths: readonly number[], lenient = false): bigint[] {
   if (values.length !== widths.length)
     throw new StateError("STATE_BAD_BATCH_DATA", "one value per field width", {
       details: { values: values.length, widths: widths.length },
     });
   const words: bigint[] = [];
   let pos = WORD_BYTES;
-  values.forEach((v, f) => {
+  values.forEach((value, f) => {
+    let v = value;
     const w = widths[f] as number;
+    if (lenient) v = ((v % (1n << BigInt(8 * w))) + (1n << BigInt(8 * w))) % (1n << BigInt(8 * w));
     if (v < 0n || v >= 1n << BigInt(8 * w))
       throw new StateError("STATE_BAD_BATCH_DATA", `field ${f} does not fit its ${w} bytes`, {
         details: { field: f, value: v.toString(), bytes: w },
@@ -179,8 +185,8 @@ function globalValues(l: DataLayout, g: readonly bigint[]): bigint[] {
   });
 }
 
-/** The public data words of a batch (layout above). */
-export function encodeBatchData(l: DataLayout, d: BatchData): bigint[] {
+/** The public data words of a batch (layout above); `lenient` as packFields. */
+export function encodeBatchData(l: DataLayout, d: BatchData, lenient = false): bigint[] {
   if (d.accounts.length !== l.N || d.orders.length !== l.S)
     throw new StateError(
       "STATE_BAD_BATCH_DATA",
@@ -189,12 +195,12 @@ export function encodeBatchData(l: DataLayout, d: BatchData): bigint[] {
         details: { accounts: d.accounts.length, N: l.N, orders: d.orders.length, S: l.S },
       },
     );
-  const words = packFields(globalValues(l, d.global), l.globalWidths);
-  for (const a of d.accounts) words.push(...packFields(accountValues(l, a), l.accountWidths));
+  const words = packFields(globalValues(l, d.global), l.globalWidths, lenient);
+  for (const a of d.accounts) words.push(...packFields(accountValues(l, a), l.accountWidths, lenient));
   const orders = d.orders.flatMap((o) =>
     o ? [1n, BigInt(o.accountId), o.nonce, o.filled] : [0n, 0n, 0n, 0n],
   );
-  words.push(...packFields(orders, l.orderWidths));
+  words.push(...packFields(orders, l.orderWidths, lenient));
   return words;
 }
 

@@ -235,6 +235,7 @@ export class ProofChain {
   private accountRecords(
     slots: readonly { old: bigint[]; new: bigint[]; index: number }[],
     deposits: readonly { x: bigint; y: bigint }[],
+    lenient: boolean,
   ): (AccountRecord | null)[] {
     const { N, M } = this.inst;
     const out: (AccountRecord | null)[] = [];
@@ -252,7 +253,7 @@ export class ProofChain {
         const j = slots.findIndex((o, jj) => jj < i && out[jj] !== null && o.old[0] === x && o.old[1] === y);
         if (k >= 0) keyFrom = 1 + N + k;
         else if (j >= 0 && x !== 0n) keyFrom = 1 + j;
-        else
+        else if (!lenient)
           throw new WitnessError(
             "WITNESS_BAD_BATCH",
             `account ${s.index} got a key no deposit or earlier slot holds`,
@@ -264,7 +265,7 @@ export class ProofChain {
       const snapshotToF = Array.from({ length: M }, (_, m) => {
         const F = toField((this.model.markets[m] as MarketState).fundingIndex);
         const snap = s.new[7 + 3 * m] as bigint;
-        if (snap !== F && snap !== s.old[7 + 3 * m])
+        if (snap !== F && snap !== s.old[7 + 3 * m] && !lenient)
           throw new WitnessError("WITNESS_BAD_BATCH", `account ${s.index}'s funding snapshot moved off F`, {
             details: { index: s.index, market: m },
           });
@@ -608,12 +609,12 @@ export class ProofChain {
     const newStateRoot = this.stateRoot();
     const records: BatchData = {
       global: this.globalFields().slice(0, 6 * M + 2),
-      accounts: this.accountRecords(accInputs, deposits),
+      accounts: this.accountRecords(accInputs, deposits, p.unchecked === true),
       orders: Array.from({ length: inst.S }, (_, j) =>
         msgInputs[j] && msgs[j]?.isOrder ? msgInputs[j].record : null,
       ),
     };
-    const data = encodeBatchData(dataLayout(inst), records);
+    const data = encodeBatchData(dataLayout(inst), records, p.unchecked === true);
     const priorityHashNew = forced.reduce((h, { op }) => priorityItem(h, op), priorityHashOld);
     this.priorityHash = priorityHashNew;
     const l1Hash = poseidon([depositHashOld, depositHashNew, withdrawalHash, p.batchTimeMs]);
