@@ -22,8 +22,12 @@ export interface Batch2Instance {
   T: number;
   /** Order-fill tree depth per account. */
   K: number;
+  /** Deposit slots. */
   ND: number;
+  /** Withdrawal slots (a forced withdrawal takes one too). */
   NW: number;
+  /** Priority-request slots: the L1 requests a batch may serve, applied after its other ops. */
+  NP: number;
   imfBps: number[];
   mmfBps: number[];
   penaltyBps: number;
@@ -34,12 +38,12 @@ export interface Batch2Instance {
   fundingMinGapMs: number;
 }
 
-const SIZES = ["D", "N", "M", "S", "T", "K", "ND", "NW"] as const;
+const SIZES = ["D", "N", "M", "S", "T", "K", "ND", "NW", "NP"] as const;
 
 export function loadBatch2Instance(name: string): Batch2Instance {
   const all = JSON.parse(readFileSync(path.join(REPO_ROOT, "circuits", "batch2.json"), "utf8")) as Record<
     string,
-    Omit<Batch2Instance, "name" | "circuit">
+    Omit<Batch2Instance, "name" | "circuit" | "NP"> & { NP?: number }
   >;
   const p = all[name];
   if (!p) {
@@ -47,7 +51,8 @@ export function loadBatch2Instance(name: string): Batch2Instance {
       details: { name, known: Object.keys(all) },
     });
   }
-  const inst: Batch2Instance = { circuit: "batch2", name, ...p };
+  // An instance written before priority requests serves one per batch.
+  const inst: Batch2Instance = { circuit: "batch2", name, ...p, NP: p.NP ?? 1 };
   for (const key of SIZES) {
     if (!Number.isInteger(inst[key]) || inst[key] < 1)
       throw new CircuitError(

@@ -671,7 +671,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       this.#afterApply(seq, tx, result, signature, item);
       acks.push({ item, result, seq });
       this.emit("applied", { tx, result, lane, queuedMs: now - item.receivedAt });
-      if (this.#open.isFull) seal("full");
+      // A priority request is served after every other op of its batch, so nothing may follow it.
+      if (this.#open.endsAtPriority) seal("priority");
+      else if (this.#open.isFull) seal("full");
     }
     const wait = this.#open.onlyPrices ? this.#o.maxPriceOnlyWaitMs : this.#o.maxBatchWaitMs;
     // A price held for a busy pool goes in as soon as a prover frees: seal now, apply it next step.

@@ -20,6 +20,8 @@ export interface BatchRecord {
   newStateRoot: bigint;
   publicHash: bigint;
   depositCount: bigint;
+  /** Priority requests the batch serves, after the Rollup's priorityConsumed (submitBatch's priorityCount). */
+  priorityCount: bigint;
   depositHashOld: bigint;
   depositHashNew: bigint;
   /** The batch's proven time (ms): order expiry is checked against it, L1 keeps it monotonic. */

@@ -34,6 +34,7 @@ export function buildBatch2Record(
     newStateRoot: w.newStateRoot,
     publicHash: w.publicHash,
     depositCount: BigInt(batch.deposits),
+    priorityCount: BigInt(batch.priority),
     depositHashOld: BigInt(w.input.depositHashOld as string),
     depositHashNew: w.depositHashNew,
     batchTimeMs: batch.timeMs ?? 0n,

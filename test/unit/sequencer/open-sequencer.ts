@@ -25,6 +25,7 @@ export const unitInst: Batch2Instance = {
   K: 2,
   ND: 2,
   NW: 1,
+  NP: 1,
   imfBps: [1000, 1000],
   mmfBps: [500, 500],
   penaltyBps: 100,
