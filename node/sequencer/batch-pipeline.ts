@@ -56,6 +56,7 @@ export function provenBatchOf(r: BatchRecord | undefined): ProvenBatch | undefin
     oldStateRoot: r.oldStateRoot,
     newStateRoot: r.newStateRoot,
     depositCount: r.depositCount,
+    priorityCount: r.priorityCount,
     withdrawals: r.withdrawals,
     batchTimeMs: r.batchTimeMs,
     data: r.data,

@@ -10,6 +10,8 @@ export type ProvenBatch = {
   oldStateRoot: bigint;
   newStateRoot: bigint;
   depositCount: bigint;
+  /** Priority requests the batch serves, in queue order after the Rollup's priorityConsumed. */
+  priorityCount: bigint;
   withdrawals: { accountId: bigint; to: Address; amount: bigint }[];
   /** The batch's proven time (ms), which the Rollup keeps monotonic and near its block time. */
   batchTimeMs: bigint;
@@ -188,6 +190,7 @@ export class L1Submitter {
           batch.oldStateRoot,
           batch.newStateRoot,
           batch.depositCount,
+          batch.priorityCount,
           batch.withdrawals,
           batch.batchTimeMs,
           batch.data,

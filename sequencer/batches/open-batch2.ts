@@ -26,7 +26,7 @@ export class OpenBatch2 {
   priority = 0;
   hasLiquidation = false;
   txCount = 0;
-  /** Prices and liquidations: the work of the liquidation lane, which normal capacity does not count. */
+  /** Prices, liquidations, priority requests: the liquidation lane's work, which normal capacity does not count. */
   liquidationLaneTxs = 0;
   firstSeq: bigint | undefined;
   lastSeq: bigint | undefined;
@@ -98,7 +98,7 @@ export class OpenBatch2 {
     this.priority += n.priority;
     if (tx.kind === "price") this.prices.add(tx.marketId);
     if (tx.kind === "liquidation") this.hasLiquidation = true;
-    if (tx.kind === "price" || tx.kind === "liquidation") this.liquidationLaneTxs++;
+    if (tx.kind === "price" || tx.kind === "liquidation" || tx.kind === "forced") this.liquidationLaneTxs++;
     this.ops.push(...r.ops);
     // A priority request may name an account that does not exist yet: its empty leaf's nonce is 0.
     for (const id of this.accounts) this.nonces.set(id, engine.account(id)?.nonce ?? 0n);

@@ -83,7 +83,7 @@ describe("deployRollup and the Rollup's genesis check (real Anvil, VerifierDoubl
       address: d.rollupAddress,
       abi: rollupAbi,
       functionName: "submitBatch",
-      args: [1n, g.root, g.root + 1n, 0n, [], 0n, "0x", [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]],
+      args: [1n, g.root, g.root + 1n, 0n, 0n, [], 0n, [], [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]],
       chain: null,
     });
     assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");

@@ -30,6 +30,7 @@ function batch(n: bigint, extra: Partial<ProvenBatch> = {}): ProvenBatch {
     oldStateRoot: GENESIS_ROOT + n - 1n,
     newStateRoot: GENESIS_ROOT + n,
     depositCount: 0n,
+    priorityCount: 0n,
     withdrawals: [],
     batchTimeMs: n,
     data: [],
@@ -185,7 +186,7 @@ describe("L1Submitter against a real Anvil (VerifierDouble verifier, accepts any
             address: env.deployed.rollupAddress,
             abi: rollupAbi,
             functionName: "submitBatch",
-            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, [], b6.batchTimeMs, "0x", PROOF],
+            args: [6n, b6.oldStateRoot, b6.newStateRoot, 0n, 0n, [], b6.batchTimeMs, b6.data, PROOF],
             chain: null,
           });
           await publicClient.waitForTransactionReceipt({ hash });
