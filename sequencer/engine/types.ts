@@ -142,7 +142,10 @@ export interface ForcedOutcome {
 }
 
 export interface ApplyResult {
-  /** Account ids whose leaf fields changed, ascending. */
+  /**
+   * Account ids whose leaf fields changed, ascending; for a priority request also its account (when it
+   * exists) even if nothing changed, since the proof's priority slot reads that leaf.
+   */
   touched: number[];
   orderId?: bigint;
   status?: OrderStatus;
