@@ -22,7 +22,9 @@ export interface Batch2Instance {
   T: number;
   /** Order-fill tree depth per account. */
   K: number;
+  /** Deposit slots. */
   ND: number;
+  /** Withdrawal slots (a forced withdrawal takes one too). */
   NW: number;
   /** Priority-request slots (L1 forced withdrawals and cancel-alls). */
   NP: number;
@@ -41,7 +43,7 @@ const SIZES = ["D", "N", "M", "S", "T", "K", "ND", "NW", "NP"] as const;
 export function loadBatch2Instance(name: string): Batch2Instance {
   const all = JSON.parse(readFileSync(path.join(REPO_ROOT, "circuits", "batch2.json"), "utf8")) as Record<
     string,
-    Omit<Batch2Instance, "name" | "circuit">
+    Omit<Batch2Instance, "name" | "circuit" | "NP"> & { NP?: number }
   >;
   const p = all[name];
   if (!p) {

@@ -9,9 +9,10 @@ import { OpenBatch2 } from "./batches/open-batch2.ts";
 import { buildBatch2Record } from "./batches/sealer2.ts";
 import type { Signature } from "./crypto/eddsa.ts";
 import type { Engine } from "./engine/engine.ts";
-import type { ApplyLimits, ApplyResult, EngineTx } from "./engine/types.ts";
+import type { ApplyLimits, ApplyResult, EngineTx, ForcedOutcome } from "./engine/types.ts";
 import { Admission, type AdmissionSettings, type ProvingCapacity } from "./mempool/admission.ts";
 import { type LaneName, Lanes, type PendingTx } from "./mempool/lanes.ts";
+import type { ForcedRequest } from "./proof/forced.ts";
 import { signedMessageOf } from "./proof/signed-message.ts";
 import type { ProofChain } from "./proof/witness.ts";
 import { Snapshotter } from "./snapshot/snapshotter.ts";
@@ -32,6 +33,11 @@ export class SignatureRequiredError extends BaseError {
 
 export class DepositGapError extends BaseError {
   override name = "DepositGapError";
+}
+
+/** A priority request arrived before the one the engine serves next (the watcher skipped one). */
+export class PriorityGapError extends BaseError {
+  override name = "PriorityGapError";
 }
 
 /** A write sent to a follower; the API adds the leader's URL. */
@@ -228,6 +234,10 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
   /** The next L1 deposit index to apply: the engine's own cursor, so it cannot drift from the state. */
   get depositsSeen(): bigint {
     return this.#o.engine.nextDepositIndex();
+  }
+  /** The next L1 priority request to serve: the engine's own cursor, like `depositsSeen`. */
+  get prioritySeen(): bigint {
+    return this.#o.engine.nextPriorityIndex();
   }
   get openBatchNumber(): bigint {
     return this.#open.batchNumber;
@@ -437,6 +447,36 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       pubKeyY: d.pubKeyY,
       amount: d.amount,
     });
+  }
+
+  /**
+   * L1 priority requests (forced withdrawal, forced cancel-all) arrive in queue order, one at a time,
+   * like deposits: an index already served is ignored (undefined), a gap is an error. They go through
+   * the liquidation lane: a request the proof does not serve before its deadline lets anyone stop the
+   * rollup, so it is never shed and never waits behind normal traffic. Resolves with what serving it
+   * did (what was paid, which orders were cancelled).
+   */
+  async submitForced(r: ForcedRequest): Promise<ForcedOutcome | undefined> {
+    if (this.#role !== "leader") throw this.#notLeader();
+    const next = this.prioritySeen;
+    if (r.priorityIndex < next) return undefined;
+    if (r.priorityIndex > next)
+      throw new PriorityGapError(
+        "PRIORITY_GAP",
+        `priority request ${r.priorityIndex} arrived before ${next}`,
+        { details: { got: r.priorityIndex.toString(), next: next.toString() } },
+      );
+    const result = await this.#enqueue("liquidation", {
+      kind: "forced",
+      priorityIndex: r.priorityIndex,
+      request: r.request,
+      accountId: r.accountId,
+      pubKeyX: r.pubKeyX,
+      pubKeyY: r.pubKeyY,
+      amount: r.amount,
+      to: r.to,
+    });
+    return result.forced;
   }
 
   /** Throws NOT_LEADER (with the leader's URL when known) unless this sequencer takes writes. */
@@ -671,7 +711,9 @@ export class Sequencer extends EventEmitter<SequencerEvents> {
       this.#afterApply(seq, tx, result, signature, item);
       acks.push({ item, result, seq });
       this.emit("applied", { tx, result, lane, queuedMs: now - item.receivedAt });
-      if (this.#open.isFull) seal("full");
+      // A priority request is served after every other op of its batch, so nothing may follow it.
+      if (this.#open.endsAtPriority) seal("priority");
+      else if (this.#open.isFull) seal("full");
     }
     const wait = this.#open.onlyPrices ? this.#o.maxPriceOnlyWaitMs : this.#o.maxBatchWaitMs;
     // A price held for a busy pool goes in as soon as a prover frees: seal now, apply it next step.

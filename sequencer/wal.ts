@@ -35,7 +35,8 @@ export type WalEntry =
       epoch?: number;
     };
 
-export type SealReason = "full" | "capacity" | "price" | "timer";
+/** `priority`: the batch served a priority request, which must be its last tx (OpenBatch2). */
+export type SealReason = "full" | "capacity" | "price" | "timer" | "priority";
 
 export interface SealBefore {
   batchNumber: bigint;

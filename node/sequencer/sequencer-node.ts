@@ -16,6 +16,7 @@ import { rollupAbi } from "../l1/rollup-abi.ts";
 import { BatchPipeline } from "./batch-pipeline.ts";
 import type { SequencerConfig } from "./config.ts";
 import { createMetrics } from "./metrics.ts";
+import { PriorityWatcher } from "./priority-watcher.ts";
 import { connectProofJobs } from "./proof-jobs.ts";
 import { ProofReconciler } from "./proof-reconciler.ts";
 import { defaultLogName, ReplicatedRole } from "./replication.ts";
@@ -34,8 +35,8 @@ export interface SequencerNode {
 }
 
 /**
- * Wires one sequencer process: WAL replay → engine and tree, HTTP API, the deposit watcher feeding
- * L1 deposits in, sealed batches out to the prove queue, proofs back in, and the L1 submitter.
+ * Wires one sequencer process: WAL replay → engine and tree, HTTP API, the deposit and priority
+ * watchers feeding L1 deposits and forced requests in, sealed batches out to the prove queue, proofs back in, and the L1 submitter.
  */
 export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Promise<SequencerNode> {
   const inst = loadInstance(cfg.CIRCUIT_INSTANCE);
@@ -183,8 +184,12 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     log,
   });
   let watcher: DepositWatcher | undefined;
+  let priorityWatcher: PriorityWatcher | undefined;
 
-  /** What only the leader runs: L1 in (deposits) and out (batches), and the proof backlog's upkeep. */
+  /**
+   * What only the leader runs: L1 in (deposits, priority requests) and out (batches), and the proof
+   * backlog's upkeep.
+   */
   const lead = async () => {
     await pipeline.advanceProven();
     // L1 is the judge: batches it verified while this process was down are verified here too.
@@ -204,6 +209,30 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       onDeposit: (d) => sequencer.submitDeposit(d),
     });
     watcher.start();
+    priorityWatcher = new PriorityWatcher({
+      rpcUrl: cfg.L1_RPC_URL,
+      rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      fromIndex: sequencer.prioritySeen,
+      pollMs: cfg.L1_POLL_MS,
+      onRequest: async (r) => {
+        const served = await sequencer.submitForced(r);
+        if (served)
+          log.info(
+            {
+              priorityIndex: r.priorityIndex.toString(),
+              request: r.request,
+              accountId: r.accountId,
+              applied: served.applied,
+              paid: served.paid.toString(),
+              cancelled: served.cancelledOrderIds.length,
+              deadlineBlock: r.deadlineBlock.toString(),
+            },
+            "served an L1 priority request",
+          );
+      },
+      onError: (err) => log.warn({ err: String(err) }, "priority request not served yet; retrying"),
+    });
+    priorityWatcher.start();
     reconciler.start();
     // A new leader re-enqueues at once what the old one left unproven (job ids dedupe the rest).
     void reconciler.tick().catch((err) => log.warn({ err: String(err) }, "first proof reconcile failed"));
@@ -263,6 +292,7 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       reconciler.stop();
       await app.close();
       await watcher?.stop();
+      await priorityWatcher?.stop();
       await submitter.stop();
       await replication?.stop();
       await sequencer.stop();

@@ -8,7 +8,8 @@ import { proofNeeds } from "./proof-needs.ts";
 /**
  * The Batch2 batch being filled: the proof ops of the txs since the last seal and the tables they
  * take. A batch starts at its prices (one per market; marks and funding are constant inside it), and
- * holds whole txs only. Its proven time is the engine's clock at its first tx: the engine's clock only
+ * holds whole txs only, and ends at its first priority request (the circuit serves those after every
+ * other op, so nothing may follow one; the sequencer seals right after it). Its proven time is the engine's clock at its first tx: the engine's clock only
  * moves at prices, so every fill inside was checked against a time at or after it (expiry holds).
  */
 export class OpenBatch2 {
@@ -21,9 +22,11 @@ export class OpenBatch2 {
   opSlots = 0;
   deposits = 0;
   withdrawals = 0;
+  /** Priority requests served (L1's priorityCount for this batch). */
+  priority = 0;
   hasLiquidation = false;
   txCount = 0;
-  /** Prices and liquidations: the work of the liquidation lane, which normal capacity does not count. */
+  /** Prices, liquidations, priority requests: the liquidation lane's work, which normal capacity does not count. */
   liquidationLaneTxs = 0;
   firstSeq: bigint | undefined;
   lastSeq: bigint | undefined;
@@ -48,6 +51,11 @@ export class OpenBatch2 {
     return this.accounts.size >= N || this.messages.size >= S || this.opSlots >= T;
   }
 
+  /** True once the batch served a priority request: it must seal before any other tx. */
+  get endsAtPriority(): boolean {
+    return this.priority > 0;
+  }
+
   /** True when the batch holds only prices (a price-only batch still takes more prices and txs). */
   get onlyPrices(): boolean {
     return this.opSlots === 0 && this.accounts.size === 0;
@@ -61,9 +69,10 @@ export class OpenBatch2 {
   /** Whether `tx`, which the engine just applied with result `r`, still fits this batch. */
   fits(tx: EngineTx, r: ApplyResult, lane: LaneName): boolean {
     if (this.isEmpty) return true;
+    if (this.endsAtPriority) return false;
     if (tx.kind === "price") return this.acceptsPrice(tx.marketId);
     const n = proofNeeds(r.ops, this.vaultId);
-    const { N, S, T, ND, NW } = this.inst;
+    const { N, S, T, ND, NW, NP } = this.inst;
     const maxAccounts = lane === "liquidation" ? N : N - this.reservedForLiquidations;
     const accounts = new Set([...this.accounts, ...n.accounts, ...r.touched]);
     let messages = this.messages.size;
@@ -73,7 +82,8 @@ export class OpenBatch2 {
       messages <= S &&
       this.opSlots + n.opSlots <= T &&
       this.deposits + n.deposits <= ND &&
-      this.withdrawals + n.withdrawals <= NW
+      this.withdrawals + n.withdrawals <= NW &&
+      this.priority + n.priority <= NP
     );
   }
 
@@ -85,11 +95,13 @@ export class OpenBatch2 {
     this.opSlots += n.opSlots;
     this.deposits += n.deposits;
     this.withdrawals += n.withdrawals;
+    this.priority += n.priority;
     if (tx.kind === "price") this.prices.add(tx.marketId);
     if (tx.kind === "liquidation") this.hasLiquidation = true;
-    if (tx.kind === "price" || tx.kind === "liquidation") this.liquidationLaneTxs++;
+    if (tx.kind === "price" || tx.kind === "liquidation" || tx.kind === "forced") this.liquidationLaneTxs++;
     this.ops.push(...r.ops);
-    for (const id of this.accounts) this.nonces.set(id, engine.account(id)!.nonce);
+    // A priority request may name an account that does not exist yet: its empty leaf's nonce is 0.
+    for (const id of this.accounts) this.nonces.set(id, engine.account(id)?.nonce ?? 0n);
     this.timeMs ??= engine.nowMs();
     this.firstSeq ??= seq;
     this.lastSeq = seq;

@@ -1,6 +1,7 @@
 /**
  * What one tx's proof ops take from a Batch2 batch's tables (circuits/src/batch2.circom): account
- * slots, signed-message slots (by the hash each message signs), op slots, and the L1 queue slots.
+ * slots, signed-message slots (by the hash each message signs), op slots, and the L1 queue slots
+ * (deposits, withdrawals, priority requests).
  * The sequencer cuts a batch before the tx that would overflow any of them.
  */
 import { messageHash, orderFields, transferFields, withdrawalFields } from "../proof/messages.ts";
@@ -12,10 +13,19 @@ export interface ProofNeeds {
   opSlots: number;
   deposits: number;
   withdrawals: number;
+  /** Priority requests served (forced ops): each ends its batch. */
+  priority: number;
 }
 
 export function proofNeeds(ops: readonly ProofOp[], vaultId: number): ProofNeeds {
-  const n: ProofNeeds = { accounts: new Set(), messages: new Set(), opSlots: 0, deposits: 0, withdrawals: 0 };
+  const n: ProofNeeds = {
+    accounts: new Set(),
+    messages: new Set(),
+    opSlots: 0,
+    deposits: 0,
+    withdrawals: 0,
+    priority: 0,
+  };
   for (const op of ops) {
     switch (op.kind) {
       case "price":
@@ -56,6 +66,15 @@ export function proofNeeds(ops: readonly ProofOp[], vaultId: number): ProofNeeds
       case "cover":
         n.accounts.add(op.accountId).add(vaultId);
         n.opSlots++;
+        break;
+      case "forced":
+        // A priority slot, not an op slot: the circuit serves it after the op slots. Its account's slot
+        // even when the key does not match or the leaf is empty (the slot proves which case it was), and
+        // a withdrawal slot for a withdrawal request whatever it pays, so the need does not depend on
+        // the account's state. L1 checked the signature: no message slot.
+        n.accounts.add(op.accountId);
+        n.priority++;
+        if (op.request === "withdrawal") n.withdrawals++;
         break;
     }
   }

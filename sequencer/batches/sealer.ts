@@ -92,6 +92,8 @@ export async function buildBatchRecord(
     newStateRoot: out.newStateRoot,
     publicHash: out.publicHash,
     depositCount: BigInt(batch.deposits.length),
+    // The v1 circuit has no priority slots.
+    priorityCount: 0n,
     depositHashOld: s.depositHashOld,
     depositHashNew: out.depositHashNew,
     batchTimeMs: 0n,

@@ -2,6 +2,7 @@ import { equity } from "../risk/margin.ts";
 import { cancelDirect, cancelOrder } from "./cancel.ts";
 import { applyDeposit } from "./deposit.ts";
 import { EngineError, engineError } from "./errors.ts";
+import { applyForced } from "./forced.ts";
 import type { LiquidationRecord } from "./ledger.ts";
 import { liquidate } from "./liquidate.ts";
 import { type EngineParams, type EngineParamsInput, parseEngineParams } from "./params.ts";
@@ -139,6 +140,9 @@ export class Engine {
       case "transfer":
         result = applyTransfer(ctx, tx);
         break;
+      case "forced":
+        result = applyForced(ctx, tx);
+        break;
       default:
         throw engineError("BAD_TX", `unknown tx kind ${String((tx as { kind: unknown }).kind)}`, {});
     }
@@ -249,6 +253,11 @@ export class Engine {
   /** The `depositIndex` the next deposit tx must carry (0-based L1 queue position). */
   nextDepositIndex(): bigint {
     return this.state.nextDepositIndex;
+  }
+
+  /** The `priorityIndex` the next forced tx must carry (0-based L1 priority queue position). */
+  nextPriorityIndex(): bigint {
+    return this.state.nextPriorityIndex;
   }
 
   /** Recomputes the off-tree indexes and lists any disagreement (tests, simulator; O(state)). */

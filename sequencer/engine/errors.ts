@@ -35,6 +35,8 @@ export const ENGINE_ERROR_CODES = [
   /** A withdrawal's l1Address is not a 160-bit address, or is address 0 (Rollup.sol refuses to pay it). */
   "BAD_ADDRESS",
   "BAD_DEPOSIT_INDEX",
+  /** A priority request that is not the next one of the L1 queue (skipped or served twice). */
+  "BAD_PRIORITY_INDEX",
   /** A transfer between accounts of different keys: transfers stay inside one owner's accounts. */
   "NOT_SAME_OWNER",
   /** A transfer to itself, or one that involves the backstop vault (its capital moves only through L1). */

@@ -16,6 +16,7 @@
  *   (batch capacity, maxMakersPerOrder, the taker's collateral) the remainder is cancelled, because
  *   resting it would cross the book.
  * - Deposits must come in L1 queue order: `depositIndex` is 0-based and must equal `nextDepositIndex()`.
+ *   Priority requests likewise (`forced.ts`): `priorityIndex` must equal `nextPriorityIndex()`.
  * - Order ids are the `seq` passed to `apply`.
  * - Every accepted tx reports its proof ops (`ApplyResult.ops`, docs/PROOF.md), and the engine keeps
  *   to the rules the proof checks per op: an order's signed fee cap (FEE_CAP) and expiry

@@ -36,6 +36,8 @@ export class EngineState {
   insuranceFund = 0n;
   feePool = 0n;
   nextDepositIndex = 0n;
+  /** The `priorityIndex` the next forced tx must carry (0-based position in L1's priority queue). */
+  nextPriorityIndex = 0n;
   /**
    * The highest order id ever added to any book (-1 before the first). Ids are log positions, so a new
    * order's id is almost always above it, and then no book can hold it: `isLiveOrderId` answers without

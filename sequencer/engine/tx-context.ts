@@ -80,6 +80,7 @@ export class TxContext {
   private markUpdates: { marketId: number; price: bigint; timestampMs: bigint }[] | undefined;
   private fundingUpdates: { marketId: number; fundingIndex: bigint }[] | undefined;
   private depositConsumed = false;
+  private priorityConsumed = false;
   private hooks: (() => void)[] | undefined;
   /**
    * The tx's proof ops, in the order the changes were made (docs/PROOF.md). Only work that commits is
@@ -302,6 +303,11 @@ export class TxContext {
     this.depositConsumed = true;
   }
 
+  /** The tx served the next priority request: the queue cursor moves on commit. */
+  consumePriority(): void {
+    this.priorityConsumed = true;
+  }
+
   private overflow(field: string, details: Record<string, unknown>): never {
     throw engineError("RANGE_OVERFLOW", `${field} would leave its SPEC range`, { field, ...details });
   }
@@ -410,6 +416,7 @@ export class TxContext {
     if (this.cancels) for (const o of this.cancels.values()) s.removeRestingOrder(o);
     if (this.rests) for (const o of this.rests) s.addRestingOrder(o);
     if (this.depositConsumed) s.nextDepositIndex += 1n;
+    if (this.priorityConsumed) s.nextPriorityIndex += 1n;
     if (this.hooks) for (const fn of this.hooks) fn();
   }
 }

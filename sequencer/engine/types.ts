@@ -3,6 +3,7 @@
  * engine's output is hashed without translation.
  */
 
+import type { ForcedRequestKind } from "../proof/forced.ts";
 import type { ProofOp } from "../proof/ops.ts";
 import type { GlobalState, MarketState } from "../state/global-state.ts";
 import type { AccountLeaf, Position } from "../state/leaf.ts";
@@ -64,7 +65,23 @@ export type EngineTx =
       isolatedMarket?: number;
     }
   /** `sweep`: the zombie sweep's forced run of the terminal tiers, ignoring the on-book schedule. */
-  | { kind: "liquidation"; accountId: number; sweep?: boolean };
+  | { kind: "liquidation"; accountId: number; sweep?: boolean }
+  /**
+   * A priority request L1 queued (Rollup.requestWithdrawal / requestCancelAll), fields as in
+   * proof/forced.ts ForcedRequest. Served in queue order: `priorityIndex` must be the engine's next.
+   */
+  | {
+      kind: "forced";
+      priorityIndex: bigint;
+      request: ForcedRequestKind;
+      accountId: number;
+      pubKeyX: bigint;
+      pubKeyY: bigint;
+      /** Most a withdrawal may pay (0 for a cancel-all). */
+      amount: bigint;
+      /** L1 address paid (0 for a cancel-all). */
+      to: bigint;
+    };
 
 export type EngineTxKind = EngineTx["kind"];
 
@@ -111,8 +128,24 @@ export interface LiquidationOutcome {
   ended: boolean;
 }
 
+/** What serving a priority request did (a key mismatch or an unknown account: nothing, paid 0). */
+export interface ForcedOutcome {
+  priorityIndex: bigint;
+  request: ForcedRequestKind;
+  accountId: number;
+  /** The request's key is the account's: only then are orders cancelled and collateral paid. */
+  applied: boolean;
+  /** Debited from collateral and paid on L1 (0 for a cancel-all). */
+  paid: bigint;
+  /** The account's resting orders this request cancelled, in every market, in the order they rested. */
+  cancelledOrderIds: bigint[];
+}
+
 export interface ApplyResult {
-  /** Account ids whose leaf fields changed, ascending. */
+  /**
+   * Account ids whose leaf fields changed, ascending; for a priority request also its account (when it
+   * exists) even if nothing changed, since the proof's priority slot reads that leaf.
+   */
   touched: number[];
   orderId?: bigint;
   status?: OrderStatus;
@@ -120,6 +153,7 @@ export interface ApplyResult {
   deposit?: { accountId: number; created: boolean };
   withdrawal?: { accountId: number; l1Address: bigint; amount: bigint };
   transfer?: { from: number; to: number; amount: bigint; created: boolean };
+  forced?: ForcedOutcome;
   /** After a price tx: accounts now below maintenance in that market, most under-collateralised first. */
   liquidationsDetected: number[];
   liquidation?: LiquidationOutcome;

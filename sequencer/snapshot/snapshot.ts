@@ -5,8 +5,11 @@ import type { ProofChain, ProofChainState } from "../proof/witness.ts";
 import { decodeGraph, encodeGraph } from "./graph-codec.ts";
 import { SNAPSHOT_CLASSES } from "./registry.ts";
 
-/** Bumped when the layout below changes: an older snapshot is then refused rather than misread. */
-export const SNAPSHOT_VERSION = 1;
+/**
+ * Bumped when the layout below changes: an older snapshot is then refused rather than misread.
+ * 2: EngineState.nextPriorityIndex (a v1 snapshot would restore it as undefined).
+ */
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * The sequencer's state at a batch boundary: batch `batchNumber` is sealed and its tree work done,

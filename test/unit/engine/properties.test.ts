@@ -61,9 +61,14 @@ function run(steps: Step[]): Logged[] {
       const changed = after.accounts.flatMap((a, i) =>
         JSON.stringify(a.leaf, big) === JSON.stringify(before.accounts[i]?.leaf, big) ? [] : [i],
       );
+      // A priority request also names the account whose slot the proof reads, changed or not.
+      const expected =
+        tx.kind === "forced" && tx.accountId < before.count
+          ? [...new Set([...changed, tx.accountId])].sort((x, y) => x - y)
+          : changed;
       assert.deepEqual(
         r.touched,
-        changed,
+        expected,
         `touched of ${tx.kind} is exactly the accounts whose leaf changed`,
       );
       if (limits) {
@@ -72,10 +77,13 @@ function run(steps: Step[]): Logged[] {
       }
       if (tx.kind === "deposit") q += tx.amount;
       if (tx.kind === "withdrawal") q -= tx.amount;
+      if (tx.kind === "forced") q -= r.forced?.paid ?? 0n;
       outcome = `ok:${r.touched.join(",")}:${r.status ?? ""}:${r.fills.length}`;
       detected = r.liquidationsDetected;
       const isolated = "accountId" in tx && e.accountView(tx.accountId)?.marginMode === "isolated";
       note(`${tx.kind}${isolated ? ":isolated" : ""}${r.fills.length > 0 ? ":filled" : ""}`);
+      if ((r.forced?.paid ?? 0n) > 0n) note("forced:paid");
+      if ((r.forced?.cancelledOrderIds.length ?? 0) > 0) note("forced:cancelled");
     } catch (err) {
       if (!(err instanceof EngineError)) throw err;
       assert.deepEqual(snapshot(e), before, `rejected ${tx.kind} (${err.code}) left state unchanged`);
@@ -121,6 +129,9 @@ describe("engine properties", () => {
       "order:isolated:filled",
       "order:ISOLATED_MARKET",
       "transfer:INSUFFICIENT_MARGIN",
+      "forced:paid",
+      "forced:cancelled",
+      "forced:BAD_PRIORITY_INDEX",
     ])
       assert.ok(
         (reached.get(path) ?? 0) > 0,

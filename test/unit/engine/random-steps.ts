@@ -26,6 +26,15 @@ export type Step =
   | { k: "withdraw"; who: number; amount: bigint }
   | { k: "price"; m: number; movePermille: number }
   | { k: "liquidate"; who: number }
+  /** An L1 priority request; `badKey` files it with another key, `skip` with a later index. */
+  | {
+      k: "forced";
+      who: number;
+      request: "withdrawal" | "cancel-all";
+      amount: bigint;
+      badKey: boolean;
+      skip: boolean;
+    }
   | { k: "limit"; maxTouched: number; batch: number[] };
 
 const who = fc.integer({ min: 0, max: 5 });
@@ -85,6 +94,17 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("liquidate" as const), who }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("forced" as const),
+      who,
+      request: fc.constantFrom("withdrawal" as const, "cancel-all" as const),
+      amount: fc.bigInt({ min: 1n, max: 30_000n }),
+      badKey: fc.boolean(),
+      skip: fc.constantFrom(false, false, false, true),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -154,6 +174,20 @@ export function concretize(e: Engine, s: Step, seq: bigint, ts: bigint): EngineT
     }
     case "liquidate":
       return { kind: "liquidation", accountId: id(s.who) };
+    case "forced": {
+      const k = keyOf(s.who);
+      const withdrawal = s.request === "withdrawal";
+      return {
+        kind: "forced",
+        priorityIndex: e.nextPriorityIndex() + (s.skip ? 1n : 0n),
+        request: s.request,
+        accountId: id(s.who),
+        pubKeyX: k,
+        pubKeyY: s.badKey ? k + 1n : k,
+        amount: withdrawal ? s.amount : 0n,
+        to: withdrawal ? 1n : 0n,
+      };
+    }
     case "transfer": {
       const parent = id(s.who);
       const child = subOf(e, parent);

@@ -30,6 +30,7 @@ const record = (n: bigint): BatchRecord => ({
   newStateRoot: n + 1n,
   publicHash: n,
   depositCount: 0n,
+  priorityCount: 0n,
   depositHashOld: 0n,
   depositHashNew: 0n,
   batchTimeMs: 1_000n,
