@@ -104,7 +104,6 @@ export async function buildBatchRecord(
     })),
     // The v1 circuit binds a hash of its bytes; only Batch2 publishes checked data words.
     data: [],
-    priorityCount: 0n,
     input: out.input,
     times: { opened: batch.openedAt, sealed: s.sealedAt },
   };

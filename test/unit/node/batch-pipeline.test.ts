@@ -36,7 +36,6 @@ const record = (n: bigint): BatchRecord => ({
   batchTimeMs: 1_000n,
   withdrawals: [],
   data: [],
-  priorityCount: 0n,
   input: {},
   times: { opened: 0, sealed: 100 },
 });
