@@ -27,6 +27,8 @@ export interface ReconstructParameters {
   out?: string;
   fromBlock?: bigint;
   chunkBlocks?: bigint;
+  /** A client to read through instead of one for `rpcUrl` (a test's own transport). */
+  client?: PublicClient;
   onProgress?: (p: ReconstructProgress) => void;
 }
 
@@ -46,8 +48,9 @@ const REBUILD_PROGRESS_EVERY = 100;
 export async function reconstructFromL1(p: ReconstructParameters): Promise<ReconstructResult> {
   const inst = loadBatch2Instance(p.instance);
   const layout = dataLayout(inst);
-  const client = createL1Clients({ rpcUrl: p.rpcUrl, retryCount: 2, timeoutMs: 30_000 })
-    .publicClient as PublicClient;
+  const client =
+    p.client ??
+    (createL1Clients({ rpcUrl: p.rpcUrl, retryCount: 2, timeoutMs: 30_000 }).publicClient as PublicClient);
   const block = await reach(p.rpcUrl, () => client.getBlockNumber());
   const code = await reach(p.rpcUrl, () => client.getCode({ address: p.rollup, blockNumber: block }));
   if (!code || code === "0x")
