@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import {
+  type Abi,
+  type AbiEvent,
   type Address,
   createPublicClient,
   custom,
@@ -48,7 +50,7 @@ function storyChain(witnesses: readonly Batch2Witness[], tamper?: (batch: number
   const logs: RawLog[] = [];
   const txs = new Map<Hex, Hex>();
   const event = (name: "Genesis" | "Deposit" | "BatchVerified", args: Record<string, unknown>) => {
-    const item = getAbiItem({ abi: rollupAbi, name });
+    const item = getAbiItem({ abi: rollupAbi as Abi, name }) as AbiEvent;
     const topics = encodeEventTopics({ abi: [item], eventName: name, args } as never) as Hex[];
     const plain = item.inputs.filter((i) => !i.indexed);
     return { topics, data: encodeAbiParameters(plain, plain.map((i) => args[i.name as string]) as never) };
