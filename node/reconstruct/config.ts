@@ -1,6 +1,6 @@
 import { isAddress } from "viem";
 import { z } from "zod";
-import { parseConfig } from "../../core/config.ts";
+import { ConfigError } from "../../core/config.ts";
 
 /** The reconstruct CLI's flags, parsed once (commander gives strings; this says which one is wrong). */
 const reconstructSchema = z.object({
@@ -18,5 +18,18 @@ const reconstructSchema = z.object({
 
 export type ReconstructConfig = Readonly<z.infer<typeof reconstructSchema>>;
 
-export const parseReconstructConfig = (flags: Record<string, unknown>): ReconstructConfig =>
-  parseConfig(reconstructSchema, flags as Record<string, string | undefined>, "reconstruct");
+const FLAG = { fromBlock: "--from-block", chunkBlocks: "--chunk-blocks" } as Record<string, string>;
+
+export function parseReconstructConfig(flags: Record<string, unknown>): ReconstructConfig {
+  const res = reconstructSchema.safeParse(flags);
+  if (!res.success) {
+    const lines = res.error.issues.map((i) => {
+      const key = String(i.path[0] ?? "");
+      return `  ${FLAG[key] ?? `--${key}`}: ${i.message}`;
+    });
+    throw new ConfigError("BAD_CONFIG", `invalid flags:\n${lines.join("\n")}`, {
+      details: { issues: res.error.issues },
+    });
+  }
+  return Object.freeze(res.data);
+}
