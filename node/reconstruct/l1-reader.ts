@@ -13,6 +13,8 @@ export interface L1Deposit {
   pubKeyX: bigint;
   pubKeyY: bigint;
   amount: bigint;
+  /** The queue hash after this deposit, as the Rollup computed it. */
+  depositHash: bigint;
 }
 
 export interface L1Batch {
@@ -106,7 +108,13 @@ export async function readL1History(p: ReadL1Parameters): Promise<L1History> {
               },
             },
           );
-        deposits.push({ index: deposits.length, pubKeyX: a.pubKeyX, pubKeyY: a.pubKeyY, amount: a.amount });
+        deposits.push({
+          index: deposits.length,
+          pubKeyX: a.pubKeyX,
+          pubKeyY: a.pubKeyY,
+          amount: a.amount,
+          depositHash: a.depositHash,
+        });
       } else {
         verified.push({
           batch: Number(log.args.batch),

@@ -8,11 +8,12 @@ import path from "node:path";
 import type { Address, PublicClient } from "viem";
 import { loadBatch2Instance } from "../../circuits/batch2-instance.ts";
 import { BaseError } from "../../core/errors.ts";
+import { poseidon } from "../../sequencer/crypto/poseidon.ts";
 import { dataLayout } from "../../sequencer/proof/batch-data.ts";
 import { createL1Clients } from "../l1/clients.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
 import { BadRecordError, ReconstructError, RootMismatchError } from "./errors.ts";
-import { type ReadProgress, readL1History } from "./l1-reader.ts";
+import { type L1Deposit, type ReadProgress, readL1History } from "./l1-reader.ts";
 import { L1State } from "./rebuild.ts";
 import { batchRecords } from "./records.ts";
 
@@ -36,6 +37,11 @@ export interface ReconstructResult {
   state: L1State;
   lastBatch: number;
   root: bigint;
+  /**
+   * The deposit queue hash after the consumed deposits, which the next batch's proof starts from
+   * (seed-sequencer.ts seedProofChain): the records do not carry it, the Deposit events do.
+   */
+  depositHash: bigint;
   /** The block the history was read up to. */
   block: bigint;
 }
@@ -152,12 +158,34 @@ export async function reconstructFromL1(p: ReconstructParameters): Promise<Recon
       },
     );
 
+  const depositHash = consumedDepositHash(history.deposits.slice(0, consumed));
+
   if (p.out) {
     await mkdir(p.out, { recursive: true });
     const json = { rollup: p.rollup, instance: inst.name, block: block.toString(), ...state.toJSON() };
     await writeFile(path.join(p.out, "state.json"), `${JSON.stringify(json, null, 2)}\n`);
   }
-  return { state, lastBatch: state.lastBatch, root: state.stateRoot(), block };
+  return { state, lastBatch: state.lastBatch, root: state.stateRoot(), depositHash, block };
+}
+
+/**
+ * The deposit chain Poseidon(h, x, y, amount) over `deposits`, each step checked against the hash its
+ * Deposit event carries, so a seeded sequencer's next proof starts from the Rollup's own value.
+ */
+function consumedDepositHash(deposits: readonly L1Deposit[]): bigint {
+  let h = 0n;
+  for (const d of deposits) {
+    h = poseidon([h, d.pubKeyX, d.pubKeyY, d.amount]);
+    if (h !== d.depositHash)
+      throw new ReconstructError(
+        "RECONSTRUCT_DEPOSIT_HASH",
+        `deposit ${d.index}'s queue hash is not the chain of the deposits before it`,
+        {
+          details: { index: d.index, event: rootHex(d.depositHash), rebuilt: rootHex(h) },
+        },
+      );
+  }
+  return h;
 }
 
 /** An RPC call whose failure means the URL is wrong or the node is down. */

@@ -29,6 +29,7 @@ import { loadBatch2Instance } from "../../../circuits/batch2-instance.ts";
 import { rollupAbi } from "../../../node/l1/rollup-abi.ts";
 import { BadRecordError, ReconstructError, RootMismatchError } from "../../../node/reconstruct/errors.ts";
 import { reconstructFromL1 } from "../../../node/reconstruct/reconstruct-from-l1.ts";
+import { poseidon } from "../../../sequencer/crypto/poseidon.ts";
 import { dataLayout } from "../../../sequencer/proof/batch-data.ts";
 import type { Batch2Witness } from "../../../sequencer/proof/witness.ts";
 import { run } from "../../circuits/batch2-story.ts";
@@ -72,20 +73,25 @@ function storyChain(witnesses: readonly Batch2Witness[], tamper?: (batch: number
   });
   let block = 2;
   let deposits = 0n;
+  let depositHash = 0n;
   witnesses.forEach((w, i) => {
     const enabled = w.input.depositEnabled as string[];
     const count = enabled.filter((e) => e === "1").length;
     enabled.forEach((e, k) => {
       if (e !== "1") return;
+      const x = BigInt((w.input.depositPubKeyX as string[])[k] as string);
+      const y = BigInt((w.input.depositPubKeyY as string[])[k] as string);
+      const amount = BigInt((w.input.depositAmount as string[])[k] as string);
+      depositHash = poseidon([depositHash, x, y, amount]);
       logs.push({
         block: block++,
         txHash: hashOf(100 + Number(deposits)),
         ...event("Deposit", {
           index: deposits++,
-          pubKeyX: BigInt((w.input.depositPubKeyX as string[])[k] as string),
-          pubKeyY: BigInt((w.input.depositPubKeyY as string[])[k] as string),
-          amount: BigInt((w.input.depositAmount as string[])[k] as string),
-          depositHash: 0n,
+          pubKeyX: x,
+          pubKeyY: y,
+          amount,
+          depositHash,
         }),
       });
     });
@@ -224,6 +230,11 @@ describe("reconstructFromL1 over a served chain (tiny instance, the six-batch st
       });
       assert.equal(r.lastBatch, 6);
       assert.equal(r.root, witnesses[5]?.newStateRoot);
+      assert.equal(
+        r.depositHash,
+        witnesses[5]?.depositHashNew,
+        "the deposit chain the next proof starts from",
+      );
       assert.ok(getLogsCalls() >= Math.ceil(chain.head / 3), `${getLogsCalls()} getLogs calls`);
       assert.deepEqual([...phases].sort(), ["calldata", "logs", "rebuild"]);
       const json = JSON.parse(await readFile(path.join(dir, "state.json"), "utf8"));
