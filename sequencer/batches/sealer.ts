@@ -60,7 +60,6 @@ export function captureSeal(
   return sealed;
 }
 
-const hex = (bytes: Uint8Array): `0x${string}` => `0x${Buffer.from(bytes).toString("hex")}`;
 const address = (x: bigint): `0x${string}` => `0x${x.toString(16).padStart(40, "0")}`;
 
 /** Applies a sealed batch to the Merkle tree and produces its circuit input. Must run in batch order. */
