@@ -56,9 +56,7 @@ contract RollupDesertTest is Test {
             address(usdc),
             OPERATOR,
             IRollup.Config({
-                dataWords: DATA_WORDS,
-                forcedDeadlineBlocks: DEADLINE_BLOCKS,
-                forcedDeadlineSeconds: DEADLINE_SECONDS
+                dataWords: DATA_WORDS, forcedDeadlineBlocks: DEADLINE_BLOCKS, forcedDeadlineSeconds: DEADLINE_SECONDS
             })
         );
         assertEq(address(rollup), vm.parseJsonAddress(queue, ".rollup"), "the vectors' Rollup address");
@@ -218,7 +216,16 @@ contract RollupDesertTest is Test {
         vm.warp(t + 70);
         vm.expectEmit(true, true, true, true, address(rollup));
         emit IRollup.PriorityRequest(
-            1, 2, c.accountId, c.pubKeyX, c.pubKeyY, 0, address(0), b + 7 + DEADLINE_BLOCKS, t + 70 + DEADLINE_SECONDS, h2
+            1,
+            2,
+            c.accountId,
+            c.pubKeyX,
+            c.pubKeyY,
+            0,
+            address(0),
+            b + 7 + DEADLINE_BLOCKS,
+            t + 70 + DEADLINE_SECONDS,
+            h2
         );
         _fileCancelAll(c);
         emit log_named_uint("requestCancelAll", vm.snapshotGasLastCall("requestCancelAll"));
