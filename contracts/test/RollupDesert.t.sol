@@ -333,6 +333,14 @@ contract RollupDesertTest is Test {
         assertEq(rollup.publicInputOf(1, oldRoot, newRoot, 0, 0, 0, 1, _none(), 0), want, "publicHash serving [0]");
     }
 
+    function test_publicInputOf_revertsOnARangeOfRequestsNeverFiled() public {
+        _fileWithdrawal(_withdrawal());
+        vm.expectRevert(abi.encodeWithSelector(IRollup.UnknownPriorityRequests.selector, 2, 1));
+        rollup.publicInputOf(1, genesisRoot, 5, 0, 0, 0, 2, _none(), 0);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.UnknownPriorityRequests.selector, 0, 1));
+        rollup.publicInputOf(1, genesisRoot, 5, 0, 0, 1, 0, _none(), 0);
+    }
+
     function test_submitBatch_cannotSkipOrReorderThePriorityQueue() public {
         _fileWithdrawal(_withdrawal());
         _fileCancelAll(_cancelAll());
