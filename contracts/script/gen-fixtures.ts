@@ -5,7 +5,6 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { keccak256, toHex } from "viem";
 import { loadBatch2Instance } from "../../circuits/batch2-instance.ts";
 import { buildGenesis2, rollupGenesis2Of } from "../../node/genesis.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
@@ -72,9 +71,10 @@ const genesis = {
   default: await genesisCase(16),
 };
 
-// A batch 1 that consumes the first 2 deposits and pays both withdrawals.
-const batchData = toHex(new TextEncoder().encode("zk-perps batch 1 state diff bytes"));
-const dataHash = BigInt(keccak256(batchData)) >> 8n;
+// A batch 1 that consumes the first 2 deposits, pays both withdrawals and serves no priority request. Its
+// data words (docs/SPEC.md "Published batch data") are public inputs after the public hash; these are
+// stand-ins, field elements up to p - 1, since the verifier double only compares them.
+const data = [1n, 0n, 0x7a6b2d7065727073n, P - 1n];
 // Starts from the "tiny" genesis, the state RollupTest deploys, so the batch can be submitted.
 const oldStateRoot = BigInt(genesis.tiny.root);
 const newStateRoot = P - 2n;
@@ -83,7 +83,9 @@ const depositCount = 2n;
 // Within forge's default block time (1 s) plus the Rollup's 60 s clock skew.
 const batchTimeMs = 42_000n;
 const l1Hash = poseidon([depositHashes[0] ?? 0n, depositHashes[2] ?? 0n, withdrawalHash, batchTimeMs]);
-const publicHash = poseidon([oldStateRoot, newStateRoot, batchNumber, l1Hash, dataHash]);
+// The priority queue's hash before and after the batch: both 0, nothing was filed.
+const priorityHash = poseidon([0n, 0n]);
+const publicHash = poseidon([oldStateRoot, newStateRoot, batchNumber, l1Hash, priorityHash]);
 
 const str = (v: bigint) => v.toString();
 const out = {
@@ -104,9 +106,9 @@ const out = {
     newStateRoot: str(newStateRoot),
     depositCount: str(depositCount),
     batchTimeMs: str(batchTimeMs),
-    batchData,
-    dataHash: str(dataHash),
+    data: data.map(str),
     l1Hash: str(l1Hash),
+    priorityHash: str(priorityHash),
     publicHash: str(publicHash),
   },
 };

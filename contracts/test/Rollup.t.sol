@@ -22,6 +22,9 @@ contract RollupTest is Test {
     VerifierDouble internal verifier;
     string internal vectors;
     uint256[8] internal proof;
+    /// @dev The vectors' batch data words (DATA_WORDS of them).
+    uint256[] internal data;
+    uint256 internal constant DATA_WORDS = 4;
 
     function setUp() public {
         usdc = new MockUSDC();
@@ -29,7 +32,8 @@ contract RollupTest is Test {
         vectors = vm.readFile(string.concat(vm.projectRoot(), "/test/fixtures/hash-vectors.json"));
         IRollup.GenesisParams memory g;
         (g, GENESIS) = _genesis("tiny");
-        rollup = new Rollup(g, GENESIS, address(verifier), address(usdc), OPERATOR);
+        rollup = new Rollup(g, GENESIS, address(verifier), address(usdc), OPERATOR, _config());
+        data = vm.parseJsonUintArray(vectors, ".batch.data");
         usdc.mint(ALICE, 1 << 100);
         vm.prank(ALICE);
         usdc.approve(address(rollup), type(uint256).max);
@@ -55,8 +59,12 @@ contract RollupTest is Test {
         g.keeperPubKeyY = vm.parseJsonUint(vectors, string.concat(k, ".keeperPubKeyY"));
     }
 
+    function _config() internal pure returns (IRollup.Config memory) {
+        return IRollup.Config({dataWords: DATA_WORDS, forcedDeadlineBlocks: 100, forcedDeadlineSeconds: 3600});
+    }
+
     function _deploy(IRollup.GenesisParams memory g, uint256 root) internal returns (Rollup) {
-        return new Rollup(g, root, address(verifier), address(usdc), OPERATOR);
+        return new Rollup(g, root, address(verifier), address(usdc), OPERATOR, _config());
     }
 
     /// @dev Pays `amount` to the address the next `new Rollup` from this contract gets.
@@ -126,7 +134,7 @@ contract RollupTest is Test {
 
     function _submit(uint256 batch, uint256 oldRoot, uint256 newRoot, uint256 deposits) internal {
         vm.prank(OPERATOR);
-        rollup.submitBatch(batch, oldRoot, newRoot, deposits, _none(), 0, "", proof);
+        rollup.submitBatch(batch, oldRoot, newRoot, deposits, 0, _none(), 0, data, proof);
     }
 
     // ------------------------------------------------------------------ deposits
@@ -237,13 +245,13 @@ contract RollupTest is Test {
     function test_submitBatch_revertsForNonOperator() public {
         vm.expectRevert(IRollup.NotOperator.selector);
         vm.prank(ALICE);
-        rollup.submitBatch(1, GENESIS, 5, 0, _none(), 0, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, 0, _none(), 0, data, proof);
     }
 
     function test_submitBatch_checksOperatorBeforeEverythingElse() public {
         vm.expectRevert(IRollup.NotOperator.selector);
         vm.prank(ALICE);
-        rollup.submitBatch(7, 999, 5, 99, _none(), 0, "", proof);
+        rollup.submitBatch(7, 999, 5, 99, 0, _none(), 0, data, proof);
     }
 
     function test_submitBatch_revertsOnBatchZero() public {
@@ -302,7 +310,7 @@ contract RollupTest is Test {
         ws[0] = IRollup.Withdrawal({accountId: 1, to: ALICE, amount: P + 5});
         vm.expectRevert(abi.encodeWithSelector(IRollup.NotFieldElement.selector, P + 5));
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 0, ws, 0, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, 0, ws, 0, data, proof);
     }
 
     function test_submitBatch_revertsOnWithdrawalToZeroAddress() public {
@@ -310,7 +318,7 @@ contract RollupTest is Test {
         ws[1].to = address(0);
         vm.expectRevert(abi.encodeWithSelector(IRollup.WithdrawalToZeroAddress.selector, 1, ws[1].accountId));
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 0, ws, 0, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, 0, ws, 0, data, proof);
         assertEq(rollup.lastVerifiedBatch(), 0, "nothing verified");
     }
 
@@ -337,46 +345,64 @@ contract RollupTest is Test {
             vm.parseJsonUint(vectors, ".batch.newStateRoot"),
             0,
             2,
+            0,
+            0,
             _fixtureWithdrawals(),
-            vm.parseJsonUint(vectors, ".batch.batchTimeMs"),
-            vm.parseJsonBytes(vectors, ".batch.batchData")
+            vm.parseJsonUint(vectors, ".batch.batchTimeMs")
         );
         assertEq(got, want, "publicHash");
     }
 
     function test_submitBatch_acceptsOnlyTheProofOfTheTypeScriptPublicInput() public {
         _depositFixture(3);
-        verifier.acceptOnly(vm.parseJsonUint(vectors, ".batch.publicHash"));
+        verifier.acceptOnlyWith(vm.parseJsonUint(vectors, ".batch.publicHash"), data);
         uint256 newRoot = vm.parseJsonUint(vectors, ".batch.newStateRoot");
-        bytes memory data = vm.parseJsonBytes(vectors, ".batch.batchData");
         IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
         uint256 t = vm.parseJsonUint(vectors, ".batch.batchTimeMs");
 
-        // Any change to what the proof binds must change the public input.
-        bytes memory other = bytes.concat(data, hex"00");
+        // Any change to what the proof binds must change the public signals.
+        uint256[] memory other = vm.parseJsonUintArray(vectors, ".batch.data");
+        other[2] ^= 0xff;
         vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t, other, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, 0, ws, t, other, proof);
 
         vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 3, ws, t, data, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 3, 0, ws, t, data, proof);
 
         ws[1].amount += 1;
         vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t, data, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, 0, ws, t, data, proof);
         ws[1].amount -= 1;
 
         // The proven time is bound too: the same proof with another time is not this batch's.
         vm.expectRevert(IRollup.InvalidProof.selector);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t + 1, data, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, 0, ws, t + 1, data, proof);
 
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, newRoot, 2, ws, t, data, proof);
+        rollup.submitBatch(1, GENESIS, newRoot, 2, 0, ws, t, data, proof);
         assertEq(rollup.stateRoot(), newRoot, "stateRoot");
         assertEq(rollup.lastBatchTimeMs(), t, "lastBatchTimeMs");
+    }
+
+    function test_submitBatch_revertsOnDataOfAnotherLength() public {
+        uint256[] memory short = new uint256[](DATA_WORDS - 1);
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BadDataLength.selector, DATA_WORDS, DATA_WORDS - 1));
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 0, 0, _none(), 0, short, proof);
+        uint256[] memory long = new uint256[](DATA_WORDS + 1);
+        vm.expectPartialRevert(IRollup.BadDataLength.selector);
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 0, 0, _none(), 0, long, proof);
+    }
+
+    function test_submitBatch_revertsOnPriorityRequestsNeverFiled() public {
+        vm.expectRevert(abi.encodeWithSelector(IRollup.UnknownPriorityRequests.selector, 1, 0));
+        vm.prank(OPERATOR);
+        rollup.submitBatch(1, GENESIS, 5, 0, 1, _none(), 0, data, proof);
     }
 
     // ------------------------------------------------------------------ submitBatch: proven time
@@ -408,7 +434,7 @@ contract RollupTest is Test {
 
     function _submitAt(uint256 batch, uint256 oldRoot, uint256 newRoot, uint256 timeMs) internal {
         vm.prank(OPERATOR);
-        rollup.submitBatch(batch, oldRoot, newRoot, 0, _none(), timeMs, "", proof);
+        rollup.submitBatch(batch, oldRoot, newRoot, 0, 0, _none(), timeMs, data, proof);
     }
 
     // ------------------------------------------------------------------ submitBatch: effects
@@ -437,7 +463,7 @@ contract RollupTest is Test {
         vm.expectEmit(true, true, true, true, address(rollup));
         emit IRollup.BatchVerified(1, 5);
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 0, ws, 0, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 0, 0, ws, 0, data, proof);
 
         assertEq(rollup.withdrawable(ws[0].to), ws[0].amount + ws[1].amount, "withdrawable");
     }
@@ -449,7 +475,7 @@ contract RollupTest is Test {
         IRollup.Withdrawal[] memory ws = new IRollup.Withdrawal[](1);
         ws[0] = IRollup.Withdrawal({accountId: 3, to: ALICE, amount: 400_000});
         vm.prank(OPERATOR);
-        rollup.submitBatch(1, GENESIS, 5, 1, ws, 0, "", proof);
+        rollup.submitBatch(1, GENESIS, 5, 1, 0, ws, 0, data, proof);
         uint256 before = usdc.balanceOf(ALICE);
 
         vm.expectEmit(true, true, true, true, address(rollup));
@@ -606,7 +632,7 @@ contract RollupTest is Test {
     function test_constructor_revertsOnZeroOperator() public {
         (IRollup.GenesisParams memory g, uint256 root) = _genesis("tiny");
         vm.expectRevert(IRollup.ZeroAddress.selector);
-        new Rollup(g, root, address(verifier), address(usdc), address(0));
+        new Rollup(g, root, address(verifier), address(usdc), address(0), _config());
     }
 
     // ------------------------------------------------------------------ gas
@@ -632,7 +658,7 @@ contract RollupTest is Test {
 
         IRollup.Withdrawal[] memory ws = _fixtureWithdrawals();
         vm.prank(OPERATOR);
-        rollup.submitBatch(2, 5, 6, 2, ws, 0, new bytes(512), proof);
+        rollup.submitBatch(2, 5, 6, 2, 0, ws, 0, data, proof);
         emit log_named_uint(
             "submitBatch, 2 withdrawals, 2 deposits", vm.snapshotGasLastCall("submitBatch_2_withdrawals")
         );

@@ -16,7 +16,8 @@ import {MockUSDC} from "../src/MockUSDC.sol";
 ///           batchNumber (must be 1), oldStateRoot (must equal genesisRoot), newStateRoot,
 ///           deposits: [{pubKeyX, pubKeyY, amount}]  -- all consumed by the batch, in queue order,
 ///           withdrawals: [{accountId, to (0x address), amount}],
-///           batchData (0x hex bytes), proof: [a0, a1, b00, b01, b10, b11, c0, c1] (exportSolidityCallData order) }
+///           priorityCount (priority requests served; 0 here), data: [decimal strings] (the public data
+///           words after the public hash, docs/SPEC.md "Published batch data"), proof: [a0, a1, b00, b01, b10, b11, c0, c1] (exportSolidityCallData order) }
 contract RollupProofTest is Test {
     string internal constant FIXTURE = "/test/fixtures/tiny-batch.json";
     string internal constant VERIFIER_ARTIFACT = "/out/Groth16Verifier_tiny.sol/Groth16Verifier_tiny.json";
@@ -31,7 +32,8 @@ contract RollupProofTest is Test {
     uint256 internal depositCount;
     uint256 internal batchTimeMs;
     IRollup.Withdrawal[] internal withdrawals;
-    bytes internal batchData;
+    uint256 internal priorityCount;
+    uint256[] internal data;
     uint256[8] internal proof;
 
     function setUp() public {
@@ -46,7 +48,8 @@ contract RollupProofTest is Test {
         oldRoot = vm.parseJsonUint(json, ".oldStateRoot");
         newRoot = vm.parseJsonUint(json, ".newStateRoot");
         batchTimeMs = vm.parseJsonUint(json, ".batchTimeMs");
-        batchData = vm.parseJsonBytes(json, ".batchData");
+        priorityCount = vm.parseJsonUint(json, ".priorityCount");
+        data = vm.parseJsonUintArray(json, ".data");
         uint256[] memory p = vm.parseJsonUintArray(json, ".proof");
         assertEq(p.length, 8, "fixture proof length");
         for (uint256 i = 0; i < 8; i++) {
@@ -57,7 +60,7 @@ contract RollupProofTest is Test {
 
         address verifier = vm.deployCode("Groth16Verifier_tiny.sol:Groth16Verifier_tiny");
         MockUSDC usdc = new MockUSDC();
-        rollup = new Rollup(_genesisParams(), genesis, verifier, address(usdc), OPERATOR);
+        rollup = new Rollup(_genesisParams(), genesis, verifier, address(usdc), OPERATOR, _config());
 
         usdc.mint(DEPOSITOR, 1 << 100);
         vm.startPrank(DEPOSITOR);
@@ -97,6 +100,11 @@ contract RollupProofTest is Test {
         g.keeperPubKeyY = vm.parseJsonUint(json, ".genesis.keeperPubKeyY");
     }
 
+    /// @dev The verifier of the instance takes 1 + data.length public signals.
+    function _config() internal view returns (IRollup.Config memory) {
+        return IRollup.Config({dataWords: data.length, forcedDeadlineBlocks: 100, forcedDeadlineSeconds: 3600});
+    }
+
     function _at(string memory arr, uint256 i) internal pure returns (string memory) {
         return string.concat(arr, "[", vm.toString(i), "]");
     }
@@ -105,18 +113,18 @@ contract RollupProofTest is Test {
         if (address(rollup) == address(0)) vm.skip(true);
     }
 
-    function _submit(uint256[8] memory p, bytes memory data) internal {
+    function _submit(uint256[8] memory p, uint256[] memory words) internal {
         vm.prank(OPERATOR);
         // A failing precompile burns all the gas it is given; a fixed budget per call keeps one rejected
         // proof from starving the rest of the test (as a real tx's gas limit would).
         rollup.submitBatch{gas: 3_000_000}(
-            batchNumber, oldRoot, newRoot, depositCount, withdrawals, batchTimeMs, data, p
+            batchNumber, oldRoot, newRoot, depositCount, priorityCount, withdrawals, batchTimeMs, words, p
         );
     }
 
     function test_realProof_validProofIsAccepted() public {
         _skipWithoutFixture();
-        _submit(proof, batchData);
+        _submit(proof, data);
         emit log_named_uint("submitBatch with real tiny verifier", vm.snapshotGasLastCall("submitBatch_real_tiny"));
         assertEq(rollup.stateRoot(), newRoot, "stateRoot");
         assertEq(rollup.lastVerifiedBatch(), 1, "lastVerifiedBatch");
@@ -132,15 +140,38 @@ contract RollupProofTest is Test {
             uint256[8] memory bad = proof;
             bad[i] ^= 1;
             vm.expectRevert(IRollup.InvalidProof.selector);
-            _submit(bad, batchData);
+            _submit(bad, data);
         }
         assertEq(rollup.lastVerifiedBatch(), 0, "nothing verified");
     }
 
-    function test_realProof_otherBatchDataIsRejected() public {
+    function test_realProof_dataAlteredByOneByteIsRejected() public {
         _skipWithoutFixture();
+        assertTrue(data.length > 0, "fixture has data words");
+        // Each data word is a public input of the proof: one byte changed in any of them is another statement.
+        uint256[3] memory which = [uint256(0), data.length / 2, data.length - 1];
+        for (uint256 k = 0; k < 3; k++) {
+            uint256[] memory bad = vm.parseJsonUintArray(json, ".data");
+            bad[which[k]] ^= 0xff;
+            vm.expectRevert(IRollup.InvalidProof.selector);
+            _submit(proof, bad);
+        }
+        // A word's top byte too (the words are below p < 2^254, so flip a bit that keeps it a field element).
+        uint256[] memory top = vm.parseJsonUintArray(json, ".data");
+        top[0] ^= 1 << 240;
         vm.expectRevert(IRollup.InvalidProof.selector);
-        _submit(proof, bytes.concat(batchData, hex"01"));
+        _submit(proof, top);
+        assertEq(rollup.lastVerifiedBatch(), 0, "nothing verified");
+    }
+
+    function test_realProof_dataOfAnotherLengthIsRefusedBeforeTheVerifier() public {
+        _skipWithoutFixture();
+        uint256[] memory longer = new uint256[](data.length + 1);
+        for (uint256 i = 0; i < data.length; i++) {
+            longer[i] = data[i];
+        }
+        vm.expectRevert(abi.encodeWithSelector(IRollup.BadDataLength.selector, data.length, data.length + 1));
+        _submit(proof, longer);
     }
 
     function test_realProof_redirectedWithdrawalIsRejected() public {
@@ -148,11 +179,11 @@ contract RollupProofTest is Test {
         // The operator keeps the proof of alice's signed withdrawal but pays it to itself.
         withdrawals[0].to = OPERATOR;
         vm.expectRevert(IRollup.InvalidProof.selector);
-        _submit(proof, batchData);
+        _submit(proof, data);
         withdrawals[0].amount += 1;
         withdrawals[0].to = address(0xa11ce);
         vm.expectRevert(IRollup.InvalidProof.selector);
-        _submit(proof, batchData);
+        _submit(proof, data);
         assertEq(rollup.withdrawable(OPERATOR), 0, "nothing paid to the operator");
     }
 
@@ -166,7 +197,8 @@ contract RollupProofTest is Test {
             oldRoot,
             vm.deployCode("Groth16Verifier_tiny.sol:Groth16Verifier_tiny"),
             address(usdc),
-            OPERATOR
+            OPERATOR,
+            _config()
         );
         usdc.mint(DEPOSITOR, 1 << 100);
         vm.startPrank(DEPOSITOR);
@@ -181,7 +213,7 @@ contract RollupProofTest is Test {
         vm.prank(OPERATOR);
         vm.expectRevert(IRollup.InvalidProof.selector);
         other.submitBatch{gas: 3_000_000}(
-            batchNumber, oldRoot, newRoot, depositCount, withdrawals, batchTimeMs, batchData, proof
+            batchNumber, oldRoot, newRoot, depositCount, priorityCount, withdrawals, batchTimeMs, data, proof
         );
     }
 
@@ -189,6 +221,6 @@ contract RollupProofTest is Test {
         _skipWithoutFixture();
         batchTimeMs += 1;
         vm.expectRevert(IRollup.InvalidProof.selector);
-        _submit(proof, batchData);
+        _submit(proof, data);
     }
 }

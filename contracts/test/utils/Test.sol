@@ -6,10 +6,13 @@ pragma solidity ^0.8.28;
 interface Vm {
     function prank(address sender) external;
     function warp(uint256 timestamp) external;
+    function roll(uint256 blockNumber) external;
     function startPrank(address sender) external;
     function stopPrank() external;
     function expectRevert(bytes4 selector) external;
     function expectRevert(bytes calldata revertData) external;
+    /// @dev Matches the selector only, whatever the error's arguments.
+    function expectPartialRevert(bytes4 selector) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
     function readFile(string calldata path) external view returns (string memory);
@@ -25,6 +28,7 @@ interface Vm {
     function snapshotGasLastCall(string calldata name) external returns (uint256);
     function toString(uint256 value) external pure returns (string memory);
     function getNonce(address account) external view returns (uint64);
+    function parseJsonString(string calldata json, string calldata key) external pure returns (string memory);
     function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);
 }
 
