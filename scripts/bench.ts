@@ -15,6 +15,7 @@ const ALL: Record<string, string[]> = {
   prover: ["scripts/bench-prover.ts", "--rounds", "3", "--powers", "16,18,20", "--direct-chains"],
   intake: ["scripts/bench-intake.ts"],
   restart: ["scripts/bench-restart.ts"],
+  da: ["scripts/bench-da.ts"],
 };
 const pick = process.argv.slice(2).filter((a) => a in ALL);
 let failed = 0;

@@ -29,6 +29,10 @@ const program = new Command()
   .option("--no-backpressure", "admit normal orders whatever the unproven backlog")
   .option("--liq-target-ms <ms>", "liquidation trigger → L1-verified target; 0 = twice the idle value", "0")
   .option("--fresh", "deploy a new L1 and start the sequencer from genesis (default: go on with --dir's)")
+  .option(
+    "--from-l1",
+    "keep --dir's L1 but drop the sequencer's data and rebuild it from the Rollup's calldata alone (npm run reconstruct)",
+  )
   .option("--no-supervise", "do not restart crashed children")
   .option(
     "--standby",
@@ -50,6 +54,7 @@ const opts = program.opts<{
   liqTargetMs: string;
   quiet?: boolean;
   fresh?: boolean;
+  fromL1?: boolean;
   supervise: boolean;
   standby?: boolean;
   dir: string;
@@ -76,6 +81,7 @@ try {
     echo: !opts.quiet,
     supervise: opts.supervise,
     reuse: !opts.fresh,
+    ...(opts.fromL1 ? { fromL1: true } : {}),
     standby: opts.standby === true,
     onProgress: (msg) => console.log(`[devnet ${elapsed()}] ${msg}`),
     onFatal: (err) => {

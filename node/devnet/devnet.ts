@@ -73,6 +73,11 @@ export interface DevnetOptions {
   standby?: boolean;
   /** Always start a private Redis (a chaos run restarts it; the shared one must not be touched). */
   privateRedis?: boolean;
+  /**
+   * Start the sequencer from L1 alone: keep the deployment in `dir` (as `reuse`) but drop the
+   * sequencer's data, which it then rebuilds from the Rollup's calldata (FROM_L1, node/sequencer/seed-from-l1.ts).
+   */
+  fromL1?: boolean;
   /** A priority request's deadline on L1 (node/l1/deploy.ts DEFAULT_FORCED_DEADLINE otherwise). */
   forcedDeadlineBlocks?: bigint;
   forcedDeadlineSeconds?: bigint;
@@ -144,6 +149,11 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
   const prev = o.reuse ? readPreviousInfo(infoPath) : undefined;
   if (!prev) {
     for (const f of ["data", "data-a", "data-b", "nats", ANVIL_STATE_FILE, STATUS_FILE])
+      rmSync(join(o.dir, f), { recursive: true, force: true });
+  }
+  if (prev && o.fromL1) {
+    // The operator lost its disks: only L1 (Anvil's state) and the deployment record remain.
+    for (const f of ["data", "data-a", "data-b", "nats"])
       rmSync(join(o.dir, f), { recursive: true, force: true });
   }
   const seenBefore = prev ? readWatermark(o.dir) : undefined;
@@ -340,6 +350,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       ...common,
       DATA_DIR: join(o.dir, n.data),
       API_PORT: String(n.port),
+      ...(o.fromL1 ? { FROM_L1: "on" } : {}),
       L1_RPC_URL: anvil.rpcUrl,
       ROLLUP_ADDRESS: dep.rollupAddress,
       OPERATOR_KEY: operatorKey,

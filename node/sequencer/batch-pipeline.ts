@@ -163,6 +163,13 @@ export class BatchPipeline {
    */
   async restoreVerified(lastVerifiedOnL1: bigint): Promise<void> {
     this.#noteVerified(lastVerifiedOnL1);
+    // Verified on L1 is proven, whether or not this store holds the proof (a node seeded from L1
+    // holds only the last verified batch's record).
+    if (lastVerifiedOnL1 > this.#lastProven) {
+      this.#lastProven = lastVerifiedOnL1;
+      this.#o.metrics.lastBatch.set({ status: "proven" }, Number(this.#lastProven));
+      await this.advanceProven();
+    }
     for (let n = lastVerifiedOnL1; n >= 1n; n--) {
       const r = await this.#o.batches.get(n);
       if (!r || r.status === "verified") break;

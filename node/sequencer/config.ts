@@ -66,6 +66,11 @@ const sequencerSchema = z.object({
    * and acknowledges only what a quorum of it stored; "off": a single sequencer on its local WAL.
    */
   REPLICATION: z.enum(["off", "jetstream"]).default("off"),
+  /**
+   * "on": an empty DATA_DIR is seeded from L1 alone (the last verified state rebuilt from calldata,
+   * node/sequencer/seed-from-l1.ts) instead of starting at genesis. A dir with data starts from it.
+   */
+  FROM_L1: z.enum(["off", "on"]).default("off"),
   /** The log cluster's members, comma-separated. */
   NATS_URLS: z.string().default("nats://127.0.0.1:4222"),
   /** Names the log stream and the lease bucket; every node of one rollup uses the same. Default: from ROLLUP_ADDRESS. */

@@ -20,6 +20,7 @@ import { PriorityWatcher } from "./priority-watcher.ts";
 import { connectProofJobs } from "./proof-jobs.ts";
 import { ProofReconciler } from "./proof-reconciler.ts";
 import { defaultLogName, ReplicatedRole } from "./replication.ts";
+import { seedFromL1 } from "./seed-from-l1.ts";
 import { L1Submitter } from "./submitter.ts";
 import { DepositWatcher } from "./watcher.ts";
 
@@ -78,6 +79,19 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
     await verifyPool.close();
     await db.close();
     throw err;
+  }
+
+  if (cfg.FROM_L1 === "on") {
+    await seedFromL1({
+      rpcUrl: cfg.L1_RPC_URL,
+      rollup: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      instance: inst.name,
+      db,
+      engine: genesis.engine,
+      chain: genesis.chain,
+      fingerprint: genesis.fingerprint,
+      log,
+    });
   }
 
   // One clock for the sequencer and the API, so batch timers and price receive times agree.

@@ -2,7 +2,7 @@
  * Users leave without the operator (issue 12), end to end on real Anvil, Redis, the Batch2 `small`
  * circuit and real proofs: the demo and a run of trades; `npm run reconstruct` reaches L1's root at
  * every batch from L1 alone; a forced withdrawal served in time is paid on L1 and a forced cancel-all
- * leaves no resting order; then the sequencer is killed, a forced withdrawal goes unserved past its
+ * leaves no resting order; a new sequencer started from L1 alone goes on proving; then it is killed, a forced withdrawal goes unserved past its
  * deadline (Anvil's clock), desert mode starts, three users exit with `npm run exit` and are paid, a
  * second exit and forged exits revert.
  */
@@ -97,25 +97,27 @@ function cli(script: string, args: string[]): { status: number | null; stdout: s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const devnetOptions = () => ({
+  instance: "small",
+  dir,
+  redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+  provers: 1,
+  keeper: false,
+  batchMaxWaitMs: 300,
+  echo: false,
+  onProgress: () => {},
+  forcedDeadlineBlocks: DEADLINE_BLOCKS,
+  forcedDeadlineSeconds: DEADLINE_SECONDS,
+  sequencerEnv: { L1_POLL_MS: "200", PRICE_BATCH_WAIT_MS: "300", LOG_LEVEL: "warn" },
+  proverEnv: { LOG_LEVEL: "warn" },
+});
+
 describe("desert mode end to end (small circuit, real Anvil, Redis and proofs)", {
   timeout: 1_500_000,
 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "zk-perps-desert-"));
-    devnet = await startDevnet({
-      instance: "small",
-      dir,
-      redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-      provers: 1,
-      keeper: false,
-      batchMaxWaitMs: 300,
-      echo: false,
-      onProgress: () => {},
-      forcedDeadlineBlocks: DEADLINE_BLOCKS,
-      forcedDeadlineSeconds: DEADLINE_SECONDS,
-      sequencerEnv: { L1_POLL_MS: "200", PRICE_BATCH_WAIT_MS: "300", LOG_LEVEL: "warn" },
-      proverEnv: { LOG_LEVEL: "warn" },
-    });
+    devnet = await startDevnet(devnetOptions());
     api = new ApiClient(devnet.info.apiUrl);
     const keeper = devKey(devnet.info.keeperSeed);
     await postPrice(api, keeper.prv, 0, PRICE, BigInt(Date.now()));
@@ -227,6 +229,33 @@ describe("desert mode end to end (small circuit, real Anvil, Redis and proofs)",
       500,
     );
     assert.equal(await orders(), 0);
+  });
+
+  it("a new sequencer starts from L1 alone (npm run devnet -- --from-l1) and its next batch verifies", async () => {
+    const root = await rollupCall(0).read<bigint>("stateRoot");
+    const last = await rollupCall(0).read<bigint>("lastVerifiedBatch");
+    await devnet.stop();
+    // The same dir: Anvil's state and devnet.json stay; the sequencer's data is dropped and rebuilt.
+    devnet = await startDevnet({ ...devnetOptions(), reuse: true, fromL1: true });
+    api = new ApiClient(devnet.info.apiUrl);
+    l1 = [3, 4, 5].map((i) => devnetUser(devnet.info, i));
+    const st = await api.state();
+    assert.equal(BigInt(st.stateRoot), root);
+    assert.equal(BigInt(st.lastSealedBatch), last);
+    for (const [i, k] of keys.entries()) {
+      const t = await Trader.attach(api, k.prv, k.pubKey);
+      assert.ok(t, `${seeds[i]} has an account in the state rebuilt from L1`);
+      assert.equal(t.accountId, traders[i]?.accountId);
+      traders[i] = t;
+    }
+    const [alice, bob] = traders as [Trader, Trader];
+    const keeper = devKey(devnet.info.keeperSeed);
+    await postPrice(api, keeper.prv, 0, PRICE, BigInt(Date.now()));
+    await alice.order({ marketId: 0, side: "sell", type: "limit", price: PRICE, size: 5n });
+    await bob.order({ marketId: 0, side: "buy", type: "market", size: 5n });
+    const n = await api.sealedUpToNow();
+    assert.ok(n > last);
+    await verifiedUpTo(n);
   });
 
   it("operator gone: an unserved request past its deadline starts desert mode; three users exit and are paid", async () => {
