@@ -59,7 +59,7 @@ for (const seed of o.seeds.split(",")) {
   const t0 = performance.now();
   await runTape(tape, "simple", {
     params: {
-      ...policyParams("simple", tape.header.markets),
+      ...policyParams("simple", inst.M),
       maxMakersPerOrder: 4,
       orderSlotBits: inst.K,
       maxAccounts: 2 ** inst.D,
