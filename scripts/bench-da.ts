@@ -9,7 +9,7 @@
  */
 import { Command } from "commander";
 import { loadBatch2Instance } from "../circuits/batch2-instance.ts";
-import { L1State } from "../node/reconstruct/rebuild.ts";
+import type { L1State } from "../node/reconstruct/rebuild.ts";
 import { type DevKey, devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
 import { dataLayout, decodeBatchData, WORD_BYTES } from "../sequencer/proof/batch-data.ts";
 import type { Batch2Witness, ProofChain } from "../sequencer/proof/witness.ts";
@@ -17,6 +17,7 @@ import { generateTape } from "../sequencer/sim/gen.ts";
 import { policyParams } from "../sequencer/sim/policies.ts";
 import { runTape } from "../sequencer/sim/run.ts";
 import { TraceBatcher } from "../test/utils/batch2-trace.ts";
+import { depositsOf, genesisOf } from "../test/utils/l1-rebuild.ts";
 
 // Measured by contracts/test/DataBinding.t.sol (forge, optimizer runs 200): one non-zero public input's
 // ecMul + ecAdd, and a Poseidon T3 chain over 44 words (per word).
@@ -68,7 +69,10 @@ for (const seed of o.seeds.split(",")) {
     traderKey: (t) => ({ pubKeyX: keyOf(t).pubKey[0], pubKeyY: keyOf(t).pubKey[1] }),
     onStart: (engine) => {
       b = new TraceBatcher(inst, engine, (x, y) => byPub.get(`${x}:${y}`));
-      start = genesisOf(b.chain, engine.accountCount());
+      start = genesisOf(
+        b.chain,
+        Array.from({ length: engine.accountCount() }, (_, i) => i),
+      );
     },
     onApplied: (_e, tx, r) => b?.applied(tx, r),
   });
@@ -115,23 +119,3 @@ console.log(
   `rebuild from words: ${((rebuildMs / batches) * 1000).toFixed(0)} ms per 1,000 batches; ` +
     `engine + witness of the same batches: ${((witnessMs / batches) * 1000).toFixed(0)} ms per 1,000 (${(witnessMs / rebuildMs).toFixed(1)}x the rebuild)`,
 );
-
-function genesisOf(chain: ProofChain, accounts: number): L1State {
-  const leaves = new Map<number, bigint[]>();
-  for (let id = 0; id < accounts; id++) leaves.set(id, chain.leafFields(id));
-  const g = chain.globalFields();
-  return new L1State(chain.inst, {
-    leaves,
-    global: g.slice(0, -2),
-    keeper: [g[g.length - 2] as bigint, g[g.length - 1] as bigint],
-  });
-}
-
-function depositsOf(w: Batch2Witness) {
-  const enabled = w.input.depositEnabled as string[];
-  const xs = w.input.depositPubKeyX as string[];
-  const ys = w.input.depositPubKeyY as string[];
-  return enabled.flatMap((e, i) =>
-    e === "1" ? [{ pubKeyX: BigInt(xs[i] as string), pubKeyY: BigInt(ys[i] as string) }] : [],
-  );
-}

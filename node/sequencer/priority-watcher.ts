@@ -1,13 +1,11 @@
 import type { Address, Hex } from "viem";
-import { retryWithBackoff, sleep } from "../../core/poll.ts";
 import {
   FORCED_KIND_CODE,
   type ForcedRequest,
   type ForcedRequestKind,
 } from "../../sequencer/proof/forced.ts";
-import { createL1Clients, type L1Clients } from "../l1/clients.ts";
 import { L1Error } from "../l1/errors.ts";
-import { rollupAbi } from "../l1/rollup-abi.ts";
+import { L1QueueWatcher } from "./l1-queue-watcher.ts";
 
 /** A PriorityRequest log that cannot be served as it stands (an unknown kind, an id the engine cannot hold). */
 export class BadPriorityRequestError extends L1Error {
@@ -114,96 +112,18 @@ export type PriorityWatcherParameters = {
 
 /**
  * Delivers the Rollup's `PriorityRequest` events strictly in index order, exactly once each from
- * `fromIndex` (a handler that throws gets the same request again), as DepositWatcher does deposits:
- * `priorityCount()` says how many exist, the logs are fetched by their indexed `index` topic, and a
- * gap or a lagging log query just means "not yet".
+ * `fromIndex` (a handler that throws gets the same request again): the queue walk of L1QueueWatcher.
  */
-export class PriorityWatcher {
-  readonly #p: PriorityWatcherParameters;
-  readonly #clients: L1Clients;
-  #next: bigint;
-  /** Block of the last delivered request: later ones cannot be in earlier blocks. */
-  #scanFrom: bigint;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #stop = new AbortController();
-
+export class PriorityWatcher extends L1QueueWatcher<PriorityRequestEvent> {
   constructor(params: PriorityWatcherParameters) {
-    this.#p = params;
-    this.#next = params.fromIndex;
-    this.#scanFrom = params.fromBlock ?? 0n;
-    this.#clients = createL1Clients({ rpcUrl: params.rpcUrl });
-  }
-
-  /** The next index to be delivered. */
-  get nextIndex(): bigint {
-    return this.#next;
-  }
-
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#stop = new AbortController();
-    this.#loop = this.#run();
-  }
-
-  /** Resolves after the request being delivered (if any) has been handled. */
-  async stop(): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
-    this.#stop.abort();
-    await this.#loop;
-  }
-
-  async #run(): Promise<void> {
-    const { signal } = this.#stop;
-    while (this.#running) {
-      const delivered = await retryWithBackoff(() => this.#poll(), {
-        minMs: this.#p.pollMs,
-        maxMs: Math.min(this.#p.pollMs * 32, 5000),
-        signal,
-        onError: (err) => this.#p.onError?.(err),
-      });
-      if (delivered === 0) await sleep(this.#p.pollMs, signal);
-    }
-  }
-
-  /** One round: delivers every request from `#next` that the chain has, in order. Returns how many. */
-  async #poll(): Promise<number> {
-    const { publicClient } = this.#clients;
-    const head = await publicClient.getBlockNumber();
-    const count = await publicClient.readContract({
-      address: this.#p.rollupAddress,
-      abi: rollupAbi,
-      functionName: "priorityCount",
-      blockNumber: head,
-    });
-    if (count <= this.#next) return 0;
-    const fromBlock = this.#scanFrom <= head ? this.#scanFrom : 0n;
-    const want = Math.min(Number(count - this.#next), this.#p.maxPerPoll ?? 256);
-    const indices = Array.from({ length: want }, (_, i) => this.#next + BigInt(i));
-    const logs = await publicClient.getContractEvents({
-      address: this.#p.rollupAddress,
-      abi: rollupAbi,
-      eventName: "PriorityRequest",
-      args: { index: indices },
-      fromBlock,
-      toBlock: head,
-    });
-    const byIndex = new Map<bigint, (typeof logs)[number]>();
-    for (const log of logs)
-      if (!log.removed && log.args.index !== undefined) byIndex.set(log.args.index, log);
-
-    let delivered = 0;
-    while (this.#running) {
-      const log = byIndex.get(this.#next);
-      if (!log) break;
-      const r = priorityRequestOf(log.args, { blockNumber: log.blockNumber, txHash: log.transactionHash });
-      await this.#p.onRequest(r);
-      this.#next = r.priorityIndex + 1n;
-      this.#scanFrom = log.blockNumber;
-      delivered++;
-    }
-    return delivered;
+    const { onRequest, ...rest } = params;
+    super(
+      {
+        countFunction: "priorityCount",
+        eventName: "PriorityRequest",
+        decode: (args, at) => priorityRequestOf(args as PriorityRequestArgs, at),
+      },
+      { ...rest, onItem: onRequest },
+    );
   }
 }

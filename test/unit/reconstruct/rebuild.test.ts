@@ -14,28 +14,7 @@ import { StateError } from "../../../sequencer/state/errors.ts";
 import { run } from "../../circuits/batch2-story.ts";
 import { type CompiledBatch2, KEEPER, OPERATOR } from "../../utils/batch2.ts";
 import { TraceBatcher } from "../../utils/batch2-trace.ts";
-
-/** The deposits a batch consumed, in queue order, as its Deposit events on L1 give them. */
-function depositsOf(w: Batch2Witness): DepositKey[] {
-  const enabled = w.input.depositEnabled as string[];
-  const xs = w.input.depositPubKeyX as string[];
-  const ys = w.input.depositPubKeyY as string[];
-  return enabled.flatMap((e, i) =>
-    e === "1" ? [{ pubKeyX: BigInt(xs[i] as string), pubKeyY: BigInt(ys[i] as string) }] : [],
-  );
-}
-
-/** A rebuild from the genesis fields of `chain` before its first batch (its genesis may hold more than the vault). */
-function genesisOf(chain: ProofChain, ids: Iterable<number>): L1State {
-  const leaves = new Map<number, bigint[]>();
-  for (const id of ids) leaves.set(id, chain.leafFields(id));
-  const g = chain.globalFields();
-  return new L1State(chain.inst, {
-    leaves,
-    global: g.slice(0, -2),
-    keeper: [g[g.length - 2] as bigint, g[g.length - 1] as bigint],
-  });
-}
+import { depositsOf, genesisOf } from "../../utils/l1-rebuild.ts";
 
 /** Feeds every witness's published words to `s` and checks the root after each batch. */
 function replay(s: L1State, witnesses: readonly Batch2Witness[], layout: DataLayout) {
