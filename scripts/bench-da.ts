@@ -12,7 +12,6 @@ import { loadBatch2Instance } from "../circuits/batch2-instance.ts";
 import type { L1State } from "../node/reconstruct/rebuild.ts";
 import { type DevKey, devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
 import { dataLayout, decodeBatchData, WORD_BYTES } from "../sequencer/proof/batch-data.ts";
-import type { Batch2Witness, ProofChain } from "../sequencer/proof/witness.ts";
 import { generateTape } from "../sequencer/sim/gen.ts";
 import { policyParams } from "../sequencer/sim/policies.ts";
 import { runTape } from "../sequencer/sim/run.ts";
