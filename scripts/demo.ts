@@ -72,7 +72,22 @@ say(`carol buys 140 lots on ~9x leverage: ${JSON.stringify(carolFill.status)}`);
 
 say("oracle shock: the index drops 10% (signed with the devnet keeper key)");
 const keeper = devKey(info.keeperSeed);
-await postPrice(api, keeper.prv, 0, at(-1000n), BigInt(Date.now()));
+// While the provers are busy the sequencer holds prices and applies only the newest per market, so
+// the running keeper's next tick can supersede the shock before it lands. The shock is sent every
+// 150 ms without waiting for its answer (a held price answers only when it is applied or
+// superseded) until the index shows it.
+const shock = at(-1000n);
+await waitFor(
+  "the oracle shock applied",
+  async () => {
+    void postPrice(api, keeper.prv, 0, shock, BigInt(Date.now())).catch(() => {});
+    const b = await api.get<{ market: { indexPrice: string } }>("/markets/0/book");
+    if (BigInt(b.market.indexPrice) === shock) return true;
+    return (await api.closedLiquidation(C.accountId)) ? true : undefined;
+  },
+  60_000,
+  150,
+);
 const liq = await waitFor("carol's liquidation", () => api.closedLiquidation(C.accountId), 60_000);
 const carolNow = await api.get<{ leaf: { positions: { size: string }[] } }>(`/accounts/${C.accountId}`);
 say(
