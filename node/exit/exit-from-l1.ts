@@ -7,9 +7,10 @@
 import { type Address, type Hex, type PublicClient, parseEventLogs } from "viem";
 import { prv2pub } from "../../sequencer/crypto/eddsa.ts";
 import { createL1Clients } from "../l1/clients.ts";
+import { RollupRevertError } from "../l1/errors.ts";
 import { signExit } from "../l1/l1-messages.ts";
-import { decodeRollupRevert } from "../l1/revert.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
+import { sendRollupTx } from "../l1/rollup-tx.ts";
 import { type ReconstructProgress, reconstructFromL1 } from "../reconstruct/reconstruct-from-l1.ts";
 import { ExitError } from "./errors.ts";
 
@@ -44,10 +45,11 @@ export interface ExitResult {
 }
 
 export async function exitFromL1(p: ExitParameters): Promise<ExitResult> {
-  const { publicClient, walletClient, account } = createL1Clients({ rpcUrl: p.rpcUrl, privateKey: p.l1Key });
-  if (!walletClient || !account)
+  const clients = createL1Clients({ rpcUrl: p.rpcUrl, privateKey: p.l1Key });
+  const { account } = clients;
+  if (!clients.walletClient || !account)
     throw new ExitError("EXIT_NO_L1_KEY", "an L1 key is needed to send the exit");
-  const client = publicClient as PublicClient;
+  const client = clients.publicClient as PublicClient;
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     client.readContract({ address: p.rollup, abi: rollupAbi, functionName, args } as never) as Promise<T>;
   if (!(await read<boolean>("desertMode")))
@@ -75,23 +77,11 @@ export async function exitFromL1(p: ExitParameters): Promise<ExitResult> {
 
   const send = async (functionName: string, args: readonly unknown[]) => {
     try {
-      const { request } = await client.simulateContract({
-        account,
-        address: p.rollup,
-        abi: rollupAbi,
-        functionName,
-        args,
-      } as never);
-      const hash = await walletClient.writeContract({ ...(request as object), chain: null } as never);
-      const receipt = await client.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success")
-        throw new ExitError("EXIT_TX_REVERTED", `${functionName} reverted`, { details: { hash } });
-      return receipt;
+      return await sendRollupTx(clients, p.rollup, functionName, args);
     } catch (err) {
-      const revert = decodeRollupRevert(err);
-      if (revert)
-        throw new ExitError("EXIT_REFUSED", `${functionName} refused: ${revert.errorName}`, {
-          details: { error: revert.errorName, args: (revert.args ?? []).map(String) },
+      if (err instanceof RollupRevertError)
+        throw new ExitError("EXIT_REFUSED", `${functionName} refused: ${err.errorName}`, {
+          details: { error: err.errorName, args: err.args.map(String) },
           cause: err,
         });
       throw err;

@@ -9,9 +9,10 @@ import { parseEventLogs } from "viem";
 import { BaseError } from "../../core/errors.ts";
 import { prv2pub } from "../../sequencer/crypto/eddsa.ts";
 import { createL1Clients } from "../l1/clients.ts";
+import { RollupRevertError } from "../l1/errors.ts";
 import { signForcedCancelAll, signForcedWithdrawal } from "../l1/l1-messages.ts";
-import { decodeRollupRevert } from "../l1/revert.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
+import { sendRollupTx } from "../l1/rollup-tx.ts";
 import { l1Target, l2KeyOf } from "./cli-args.ts";
 import { ExitError } from "./errors.ts";
 
@@ -47,7 +48,8 @@ async function main(argv: string[]): Promise<void> {
   const t = l1Target(o);
   const prv = l2KeyOf(o.key);
   const [x, y] = prv2pub(prv);
-  const { publicClient, walletClient, account } = createL1Clients({ rpcUrl: t.rpc, privateKey: t.l1Key });
+  const clients = createL1Clients({ rpcUrl: t.rpc, privateKey: t.l1Key });
+  const { publicClient, account } = clients;
   const id = BigInt(o.account);
   const nonce = (await publicClient.readContract({
     address: t.rollup,
@@ -73,25 +75,16 @@ async function main(argv: string[]): Promise<void> {
           };
         })();
   try {
-    const { request } = await publicClient.simulateContract({
-      account: account!,
-      address: t.rollup,
-      abi: rollupAbi,
-      ...call,
-    } as never);
-    const hash = await walletClient!.writeContract({ ...(request as object), chain: null } as never);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await sendRollupTx(clients, t.rollup, call.functionName, call.args);
+    const hash = receipt.transactionHash;
     const [ev] = parseEventLogs({ abi: rollupAbi, logs: receipt.logs, eventName: "PriorityRequest" });
     if (!ev) throw new ExitError("EXIT_NO_EVENT", "the request emitted no PriorityRequest event");
     process.stdout.write(
       `request ${ev.args.index} filed (tx ${hash}, ${receipt.gasUsed} gas): must be served by block ${ev.args.deadlineBlock} and time ${ev.args.deadlineTime}\n`,
     );
   } catch (err) {
-    const revert = decodeRollupRevert(err);
-    if (revert)
-      throw new ExitError("EXIT_REFUSED", `${call.functionName} refused: ${revert.errorName}`, {
-        cause: err,
-      });
+    if (err instanceof RollupRevertError)
+      throw new ExitError("EXIT_REFUSED", `${call.functionName} refused: ${err.errorName}`, { cause: err });
     throw err;
   }
 }

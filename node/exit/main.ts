@@ -9,33 +9,26 @@ import { Command } from "commander";
 import type { Address } from "viem";
 import { BaseError } from "../../core/errors.ts";
 import { createL1Clients } from "../l1/clients.ts";
-import { decodeRollupRevert } from "../l1/revert.ts";
+import { RollupRevertError } from "../l1/errors.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
+import { sendRollupTx } from "../l1/rollup-tx.ts";
 import { l1Target, l2KeyOf } from "./cli-args.ts";
 import { ExitError } from "./errors.ts";
 import { exitFromL1 } from "./exit-from-l1.ts";
 
 async function activate(t: ReturnType<typeof l1Target>): Promise<void> {
-  const { publicClient, walletClient, account } = createL1Clients({ rpcUrl: t.rpc, privateKey: t.l1Key });
-  const on = await publicClient.readContract({
+  const clients = createL1Clients({ rpcUrl: t.rpc, privateKey: t.l1Key });
+  const on = await clients.publicClient.readContract({
     address: t.rollup,
     abi: rollupAbi,
     functionName: "desertMode",
   });
   if (on) return;
   try {
-    const { request } = await publicClient.simulateContract({
-      account: account!,
-      address: t.rollup,
-      abi: rollupAbi,
-      functionName: "activateDesertMode",
-    });
-    const hash = await walletClient!.writeContract({ ...request, chain: null });
-    await publicClient.waitForTransactionReceipt({ hash });
-    process.stderr.write(`exit: desert mode started (tx ${hash})\n`);
+    const receipt = await sendRollupTx(clients, t.rollup, "activateDesertMode");
+    process.stderr.write(`exit: desert mode started (tx ${receipt.transactionHash})\n`);
   } catch (err) {
-    const revert = decodeRollupRevert(err);
-    if (revert?.errorName === "NoExpiredRequest")
+    if (err instanceof RollupRevertError && err.errorName === "NoExpiredRequest")
       throw new ExitError(
         "EXIT_NOT_OVERDUE",
         "no priority request is past its deadline yet: file one (npm run force) and wait for its deadline",

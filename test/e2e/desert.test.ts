@@ -18,9 +18,10 @@ import { devnetUser } from "../../node/client/l1-user.ts";
 import { type Devnet, startDevnet } from "../../node/devnet/devnet.ts";
 import { killGroup, waitFor } from "../../node/devnet/processes.ts";
 import { createL1Clients } from "../../node/l1/clients.ts";
+import { RollupRevertError } from "../../node/l1/errors.ts";
 import { signExit, signForcedCancelAll, signForcedWithdrawal } from "../../node/l1/l1-messages.ts";
-import { decodeRollupRevert } from "../../node/l1/revert.ts";
 import { rollupAbi } from "../../node/l1/rollup-abi.ts";
+import { sendRollupTx } from "../../node/l1/rollup-tx.ts";
 import { reconstructFromL1 } from "../../node/reconstruct/reconstruct-from-l1.ts";
 import { type DevKey, devKey } from "../../sequencer/crypto/keys.ts";
 
@@ -47,15 +48,15 @@ function rpc(method: string, params: unknown[]): Promise<unknown> {
 }
 
 function rollupCall(who: number) {
-  const { publicClient, walletClient, account } = createL1Clients({
+  const clients = createL1Clients({
     rpcUrl: devnet.info.l1RpcUrl,
     privateKey: devnet.info.userKeys[who] as Hex,
   });
   const rollup = devnet.info.rollupAddress;
   return {
-    account: account!.address,
+    account: clients.account!.address,
     read: <T>(functionName: string, args: readonly unknown[] = []) =>
-      publicClient.readContract({
+      clients.publicClient.readContract({
         address: rollup,
         abi: rollupAbi,
         functionName,
@@ -64,21 +65,11 @@ function rollupCall(who: number) {
     /** Sends and waits; a revert comes back as the Rollup error's name. */
     async send(functionName: string, args: readonly unknown[]): Promise<string | undefined> {
       try {
-        const { request } = await publicClient.simulateContract({
-          account: account!,
-          address: rollup,
-          abi: rollupAbi,
-          functionName,
-          args,
-        } as never);
-        const hash = await walletClient!.writeContract({ ...(request as object), chain: null } as never);
-        const r = await publicClient.waitForTransactionReceipt({ hash });
-        assert.equal(r.status, "success");
+        await sendRollupTx(clients, rollup, functionName, args);
         return undefined;
       } catch (err) {
-        const revert = decodeRollupRevert(err);
-        if (!revert) throw err;
-        return revert.errorName;
+        if (err instanceof RollupRevertError) return err.errorName;
+        throw err;
       }
     },
   };
