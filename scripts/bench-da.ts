@@ -9,14 +9,10 @@
  */
 import { Command } from "commander";
 import { loadBatch2Instance } from "../circuits/batch2-instance.ts";
-import type { L1State } from "../node/reconstruct/rebuild.ts";
-import { type DevKey, devKey, warmUpCrypto } from "../sequencer/crypto/keys.ts";
+import { warmUpCrypto } from "../sequencer/crypto/keys.ts";
 import { dataLayout, decodeBatchData, WORD_BYTES } from "../sequencer/proof/batch-data.ts";
 import { generateTape } from "../sequencer/sim/gen.ts";
-import { policyParams } from "../sequencer/sim/policies.ts";
-import { runTape } from "../sequencer/sim/run.ts";
-import { TraceBatcher } from "../test/utils/batch2-trace.ts";
-import { depositsOf, genesisOf } from "../test/utils/l1-rebuild.ts";
+import { depositsOf, traceTape } from "../test/utils/l1-rebuild.ts";
 
 // Measured by contracts/test/DataBinding.t.sol (forge, optimizer runs 200): one non-zero public input's
 // ecMul + ecAdd, and a Poseidon T3 chain over 44 words (per word).
@@ -33,12 +29,6 @@ const o = new Command()
 warmUpCrypto();
 const inst = loadBatch2Instance(o.instance);
 const layout = dataLayout(inst);
-const byPub = new Map<string, DevKey>();
-const keyOf = (t: number) => {
-  const k = devKey(`bench-da trader ${t}`);
-  byPub.set(`${k.pubKey[0]}:${k.pubKey[1]}`, k);
-  return k;
-};
 
 let batches = 0;
 let fills = 0;
@@ -54,33 +44,12 @@ for (const seed of o.seeds.split(",")) {
     severity: "extreme",
     orderMultiplier: 1,
   });
-  let b: TraceBatcher | undefined;
-  let start: L1State | undefined;
   const t0 = performance.now();
-  await runTape(tape, "simple", {
-    params: {
-      ...policyParams("simple", inst.M),
-      maxMakersPerOrder: 4,
-      orderSlotBits: inst.K,
-      maxAccounts: 2 ** inst.D,
-    },
-    maxTouchedPerTx: inst.N,
-    traderKey: (t) => ({ pubKeyX: keyOf(t).pubKey[0], pubKeyY: keyOf(t).pubKey[1] }),
-    onStart: (engine) => {
-      b = new TraceBatcher(inst, engine, (x, y) => byPub.get(`${x}:${y}`));
-      start = genesisOf(
-        b.chain,
-        Array.from({ length: engine.accountCount() }, (_, i) => i),
-      );
-    },
-    onApplied: (_e, tx, r) => b?.applied(tx, r),
-  });
-  const batcher = b as TraceBatcher;
-  batcher.flush();
+  const { batcher, genesis } = await traceTape(inst, tape, "simple", "bench-da trader");
   witnessMs += performance.now() - t0;
   const t1 = performance.now();
   batcher.witnesses.forEach((w, i) => {
-    (start as L1State).applyBatch(i + 1, decodeBatchData(layout, w.data), depositsOf(w), w.newStateRoot);
+    genesis.applyBatch(i + 1, decodeBatchData(layout, w.data), depositsOf(w), w.newStateRoot);
   });
   rebuildMs += performance.now() - t1;
   for (const w of batcher.witnesses) {

@@ -4,17 +4,14 @@ import { loadBatch2Instance } from "../../../circuits/batch2-instance.ts";
 import { BadRecordError, RootMismatchError } from "../../../node/reconstruct/errors.ts";
 import { L1State } from "../../../node/reconstruct/rebuild.ts";
 import { batchRecords } from "../../../node/reconstruct/records.ts";
-import { type DevKey, devKey } from "../../../sequencer/crypto/keys.ts";
+import { devKey } from "../../../sequencer/crypto/keys.ts";
 import { type DataLayout, dataLayout, decodeBatchData } from "../../../sequencer/proof/batch-data.ts";
 import type { Batch2Witness } from "../../../sequencer/proof/witness.ts";
 import { generateTape } from "../../../sequencer/sim/gen.ts";
-import { policyParams } from "../../../sequencer/sim/policies.ts";
-import { runTape } from "../../../sequencer/sim/run.ts";
 import { StateError } from "../../../sequencer/state/errors.ts";
 import { run } from "../../circuits/batch2-story.ts";
 import { type CompiledBatch2, KEEPER, OPERATOR } from "../../utils/batch2.ts";
-import { TraceBatcher } from "../../utils/batch2-trace.ts";
-import { depositsOf, genesisOf } from "../../utils/l1-rebuild.ts";
+import { depositsOf, traceTape } from "../../utils/l1-rebuild.ts";
 
 /** Feeds every witness's published words to `s` and checks the root after each batch. */
 function replay(s: L1State, witnesses: readonly Batch2Witness[], layout: DataLayout) {
@@ -129,12 +126,6 @@ describe("L1State: the state rebuilt from published batch data", () => {
   it("rebuilds every root of engine traces on random crash tapes (seeded), and times the rebuild", async () => {
     const inst = loadBatch2Instance("trace");
     const layout = dataLayout(inst);
-    const byPub = new Map<string, DevKey>();
-    const keyOf = (t: number) => {
-      const k = devKey(`reconstruct trader ${t}`);
-      byPub.set(`${k.pubKey[0]}:${k.pubKey[1]}`, k);
-      return k;
-    };
     let batches = 0;
     let rebuildMs = 0;
     let keysFromDeposits = 0;
@@ -152,33 +143,11 @@ describe("L1State: the state rebuilt from published batch data", () => {
         orderMultiplier: 1,
         isolatedShare: 0.5,
       });
-      let b: TraceBatcher | undefined;
-      let rebuilt: L1State | undefined;
-      await runTape(tape, policy, {
-        params: {
-          ...policyParams(policy, tape.header.markets),
-          maxMakersPerOrder: 4,
-          orderSlotBits: inst.K,
-          maxAccounts: 2 ** inst.D,
-        },
-        maxTouchedPerTx: inst.N,
-        traderKey: (t) => ({ pubKeyX: keyOf(t).pubKey[0], pubKeyY: keyOf(t).pubKey[1] }),
-        onStart: (engine) => {
-          b = new TraceBatcher(inst, engine, (x, y) => byPub.get(`${x}:${y}`));
-          // The batcher's chain is at genesis here, before the engine's first tx.
-          rebuilt = genesisOf(
-            b.chain,
-            Array.from({ length: engine.accountCount() }, (_, i) => i),
-          );
-        },
-        onApplied: (_e, tx, r) => b?.applied(tx, r),
-      });
-      const batcher = b as TraceBatcher;
-      batcher.flush();
+      const { batcher, genesis } = await traceTape(inst, tape, policy, "reconstruct trader");
       const ws = batcher.witnesses;
       assert.ok(ws.length > 10, `${policy}/${seed}: ${ws.length} batches`);
       const t0 = performance.now();
-      replay(rebuilt as L1State, ws, layout);
+      replay(genesis, ws, layout);
       rebuildMs += performance.now() - t0;
       batches += ws.length;
       for (const w of ws)

@@ -11,12 +11,10 @@ import { findIndexMismatches } from "../../../sequencer/engine/self-check.ts";
 import { dataLayout } from "../../../sequencer/proof/batch-data.ts";
 import { type Batch2Witness, ProofChain } from "../../../sequencer/proof/witness.ts";
 import { generateTape } from "../../../sequencer/sim/gen.ts";
-import { policyParams } from "../../../sequencer/sim/policies.ts";
-import { runTape } from "../../../sequencer/sim/run.ts";
 import { emptyLeaf } from "../../../sequencer/state/leaf.ts";
 import { run, type StoryBatch, story } from "../../circuits/batch2-story.ts";
 import { type CompiledBatch2, genesisChain, KEEPER, OPERATOR } from "../../utils/batch2.ts";
-import { TraceBatcher } from "../../utils/batch2-trace.ts";
+import { depositsOf, traceTape } from "../../utils/l1-rebuild.ts";
 
 const tiny = loadBatch2Instance("tiny");
 
@@ -111,52 +109,11 @@ describe("seedProofChain: a sequencer's proof state from L1 alone", () => {
       orderMultiplier: 1,
       isolatedShare: 0.5,
     });
-    const byPub = new Map<string, ReturnType<typeof devKey>>();
-    let original: Engine | undefined;
-    let b: TraceBatcher | undefined;
-    let state: L1State | undefined;
-    await runTape(tape, "simple", {
-      params: {
-        ...policyParams("simple", tape.header.markets),
-        maxMakersPerOrder: 4,
-        orderSlotBits: inst.K,
-        maxAccounts: 2 ** inst.D,
-      },
-      maxTouchedPerTx: inst.N,
-      traderKey: (t) => {
-        const k = devKey(`seed trader ${t}`);
-        byPub.set(`${k.pubKey[0]}:${k.pubKey[1]}`, k);
-        return { pubKeyX: k.pubKey[0], pubKeyY: k.pubKey[1] };
-      },
-      onStart: (engine) => {
-        original = engine;
-        b = new TraceBatcher(inst, engine, (x, y) => byPub.get(`${x}:${y}`));
-        const g = b.chain.globalFields();
-        state = new L1State(inst, {
-          leaves: new Map([[0, b.chain.leafFields(0)]]),
-          global: g.slice(0, -2),
-          keeper: [g[g.length - 2] as bigint, g[g.length - 1] as bigint],
-        });
-      },
-      onApplied: (_e, tx, r) => b?.applied(tx, r),
-    });
-    (b as TraceBatcher).flush();
+    const { engine: eng, batcher, genesis: st } = await traceTape(inst, tape, "simple", "seed trader");
     const layout = dataLayout(inst);
-    const st = state as L1State;
-    (b as TraceBatcher).witnesses.forEach((w, i) => {
-      const deps = (w.input.depositEnabled as string[]).flatMap((e, k) =>
-        e === "1"
-          ? [
-              {
-                pubKeyX: BigInt((w.input.depositPubKeyX as string[])[k] as string),
-                pubKeyY: BigInt((w.input.depositPubKeyY as string[])[k] as string),
-              },
-            ]
-          : [],
-      );
-      st.applyBatch(i + 1, batchRecords(layout, w.data, i + 1), deps, w.newStateRoot);
+    batcher.witnesses.forEach((w, i) => {
+      st.applyBatch(i + 1, batchRecords(layout, w.data, i + 1), depositsOf(w), w.newStateRoot);
     });
-    const eng = original as Engine;
     const seeded = new Engine(eng.params);
     const report = seedEngine(seeded, st);
     assert.equal(seeded.accountCount(), eng.accountCount());
