@@ -3,15 +3,11 @@ import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
 import { REPO_ROOT } from "../../core/repo-root.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
-import { devKey } from "../../sequencer/crypto/keys.ts";
-import { dataLayout } from "../../sequencer/proof/batch-data.ts";
-import { l1User } from "../client/l1-user.ts";
-import { buildGenesis2, rollupGenesis2Of } from "../genesis.ts";
 import { freePort, startAnvil } from "../l1/anvil.ts";
-import { deployRollup } from "../l1/deploy.ts";
 import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
 import { forgeBuild } from "../l1/forge.ts";
 import { DevnetError } from "./errors.ts";
+import { BACKSTOP_FUNDING, deployDevnetRollup, devnetGenesis, fundBackstop } from "./l1-deploy.ts";
 import { checkL1NotReset, L1ResetError, type L1Watermark, notBehind, readL1Watermark } from "./l1-reset.ts";
 import { NatsCluster } from "./nats-cluster.ts";
 import { dieWithParent } from "./parent-death.ts";
@@ -27,7 +23,6 @@ import {
   superviseFrom,
 } from "./supervisor.ts";
 
-const BACKSTOP_FUNDING = 1_000_000n * 1_000_000n;
 /** Anvil's chain, in the devnet dir: an Anvil restart (crash or devnet restart) keeps L1. */
 export const ANVIL_STATE_FILE = "anvil-state.json";
 /** A SIGKILLed Anvil dumps nothing on exit: this bounds what its crash loses (the L1_RESET check sees it). */
@@ -237,8 +232,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
 
     const backstopSeed = "devnet-backstop";
     const keeperSeed = "devnet-keeper";
-    const keeperPubKey = devKey(keeperSeed).pubKey;
-    const genesis = buildGenesis2(inst, { backstopSeed, keeperPubKey, reservedForLiquidations: 2 });
+    const genesis = devnetGenesis(inst, { backstopSeed, keeperSeed, reservedForLiquidations: 2 });
     const operatorKey = devAccountKey(DEV_ROLES.operator);
     let dep: { rollupAddress: `0x${string}`; verifierAddress: `0x${string}`; tokenAddress: `0x${string}` };
     let watermark: L1Watermark;
@@ -267,21 +261,17 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
         dep = prev;
       } else {
         o.onProgress("deploying contracts");
-        const { privateKeyToAccount } = await import("viem/accounts");
-        dep = await deployRollup({
+        dep = await deployDevnetRollup({
           rpcUrl: anvil.rpcUrl,
+          inst,
+          genesis,
+          keeperSeed,
           deployerKey: devAccountKey(DEV_ROLES.deployer),
-          operator: privateKeyToAccount(operatorKey).address,
-          genesis: rollupGenesis2Of(genesis, keeperPubKey),
-          genesisRoot: genesis.root,
-          verifierContract: `Groth16Verifier_${inst.name}`,
-          config: {
-            dataWords: BigInt(dataLayout(inst).words),
-            ...(o.forcedDeadlineBlocks === undefined ? {} : { forcedDeadlineBlocks: o.forcedDeadlineBlocks }),
-            ...(o.forcedDeadlineSeconds === undefined
-              ? {}
-              : { forcedDeadlineSeconds: o.forcedDeadlineSeconds }),
-          },
+          operatorKey,
+          ...(o.forcedDeadlineBlocks === undefined ? {} : { forcedDeadlineBlocks: o.forcedDeadlineBlocks }),
+          ...(o.forcedDeadlineSeconds === undefined
+            ? {}
+            : { forcedDeadlineSeconds: o.forcedDeadlineSeconds }),
         });
         watermark = await readL1Watermark(anvil.rpcUrl, dep.rollupAddress);
       }
@@ -414,13 +404,12 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       // The backstop account takes what the book cannot fill in a liquidation; give it real cash, through
       // the same L1 deposit path as everyone else (the operator funds it).
       o.onProgress(`funding the backstop account with ${BACKSTOP_FUNDING / 1_000_000n} USDC`);
-      const operatorL1 = l1User({
+      await fundBackstop({
         rpcUrl: anvil.rpcUrl,
-        privateKey: devAccountKey(DEV_ROLES.deployer),
-        rollup: dep.rollupAddress,
-        token: dep.tokenAddress,
+        funderKey: devAccountKey(DEV_ROLES.deployer),
+        deployed: dep,
+        backstopSeed,
       });
-      await operatorL1.deposit(devKey(backstopSeed).pubKey, BACKSTOP_FUNDING);
     }
     const sups: Supervisor<SupervisedProcess>[] = [anvilSup, ...seqSups];
 
