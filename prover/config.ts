@@ -14,7 +14,8 @@ export const proveQueueFields = {
   LOG_LEVEL: logLevel,
 };
 
-const proverSchema = z.object({
+/** Exported so deploy/ manifests can be checked against it (test/unit/deploy/manifests.test.ts). */
+export const proverSchema = z.object({
   ...proveQueueFields,
   PROVER_CONCURRENCY: z.coerce.number().int().positive().default(1),
   PROVER_LOCK_MS: intFromEnv(15_000),

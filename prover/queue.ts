@@ -13,6 +13,20 @@ export interface ProofQueueOptions {
   samePriority?: boolean;
 }
 
+/**
+ * The job states `depth()` counts, which the sequencer exports as `rollup_prove_jobs{state}`. Every job
+ * carries a priority (job.ts PRIORITY), so BullMQ keeps the backlog in `prioritized` (a ZSET), not in
+ * `waiting` (the LIST): an autoscaler must read both, plus `active` (deploy/k8s/keda-scaledobject.yaml).
+ */
+export const PROVE_JOB_STATES = [
+  "waiting",
+  "prioritized",
+  "active",
+  "delayed",
+  "failed",
+  "completed",
+] as const;
+
 /** The sequencer's side of the "prove" queue: enqueue sealed batches, hear about proofs. */
 export class ProofQueue {
   readonly queue: Queue<ProveJobData, ProveJobResult>;
@@ -75,7 +89,7 @@ export class ProofQueue {
   }
 
   async depth(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed", "completed");
+    return this.queue.getJobCounts(...PROVE_JOB_STATES);
   }
 
   /** Prover workers connected to the queue now (BullMQ's worker registry). */

@@ -9,7 +9,7 @@ const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex private ke
  * The names the sequencer also reads (L1_RPC_URL, CIRCUIT_INSTANCE, BACKSTOP_SEED, KEEPER_SEED,
  * LIQ_RESERVED_SLOTS, OPERATOR_KEY) mean the same here, so one env block can feed both.
  */
-const deployL1Schema = z.object({
+export const deployL1Schema = z.object({
   L1_RPC_URL: z.string().url(),
   CIRCUIT_INSTANCE: z.string().min(1).default("default"),
   BACKSTOP_SEED: z.string().min(1).default("devnet-backstop"),
@@ -26,7 +26,5 @@ const deployL1Schema = z.object({
 });
 
 export type DeployL1Config = Readonly<z.infer<typeof deployL1Schema>>;
-
-export const deployL1Fields = deployL1Schema.shape;
 
 export const loadDeployL1Config = (over: Env = {}) => parseConfig(deployL1Schema, withEnv(over), "deploy-l1");

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { type Env, intFromEnv, logLevel, parseConfig, withEnv } from "../../core/config.ts";
 
-const keeperSchema = z.object({
+/** Exported so deploy/ manifests can be checked against it (test/unit/deploy/manifests.test.ts). */
+export const keeperSchema = z.object({
   /** The sequencer's API; with a standby, every node, comma-separated (the client follows the leader). */
   API_URL: z.string().refine((s) => s.split(",").every((u) => URL.canParse(u.trim())), {
     message: "API_URL: one or more URLs, comma-separated",

@@ -7,7 +7,8 @@ import { isPolicyName, POLICY_NAMES } from "../../sequencer/sim/policies.ts";
 const hexKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 32-byte hex private key (0x + 64 hex digits)");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte hex address");
 
-const sequencerSchema = z.object({
+/** Exported so deploy/ manifests can be checked against it (test/unit/deploy/manifests.test.ts). */
+export const sequencerSchema = z.object({
   ...proveQueueFields,
   DATA_DIR: z.string().default(`${REPO_ROOT}.devnet/data`),
   API_HOST: z.string().default("127.0.0.1"),

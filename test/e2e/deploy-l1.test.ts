@@ -20,7 +20,7 @@ import { L1ResetError } from "../../node/devnet/l1-reset.ts";
 import { buildGenesis2 } from "../../node/genesis.ts";
 import { type StartAnvilReturnType, startAnvil } from "../../node/l1/anvil.ts";
 import { checkDeployedGenesis } from "../../node/l1/genesis-check.ts";
-import { loadSequencerConfig } from "../../node/sequencer/config.ts";
+import { loadSequencerConfig, sequencerSchema } from "../../node/sequencer/config.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { ensureBuilt, OPERATOR_KEY, readRollup } from "./l1-setup.ts";
 
@@ -80,6 +80,9 @@ describe("scripts/deploy-l1.ts (real Anvil, VerifierDouble verifier, tiny instan
     const fileEnv = parseEnv(readFileSync(join(dir, SEQUENCER_ENV_FILE), "utf8"));
     assert.deepEqual(fileEnv, d.sequencerEnv, "sequencer.env holds what deployment.json says");
 
+    // zod drops names it does not know: each must be one the sequencer reads, or the file says nothing.
+    for (const k of Object.keys(fileEnv))
+      assert.ok(k in sequencerSchema.shape, `${k} is no sequencer env name`);
     // What node/sequencer/main.ts does with `node --env-file`: parse, then check L1 holds its genesis.
     const cfg = loadSequencerConfig({ ...fileEnv, OPERATOR_KEY });
     assert.equal(cfg.ROLLUP_ADDRESS, d.rollupAddress);
