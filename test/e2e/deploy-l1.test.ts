@@ -1,13 +1,15 @@
 // scripts/deploy-l1.ts (the compose file's one-shot `deploy` service) against a real Anvil: it deploys the
 // devnet's genesis, funds the backstop, and writes files a sequencer of that deployment starts from.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseEnv } from "node:util";
+import { Queue } from "bullmq";
 import { loadInstance } from "../../circuits/compile.ts";
+import { pollUntil } from "../../core/poll.ts";
 import { REPO_ROOT } from "../../core/repo-root.ts";
 import {
   DEPLOYMENT_FILE,
@@ -18,9 +20,11 @@ import {
 import { loadDeployL1Config } from "../../node/devnet/deploy-l1-config.ts";
 import { L1ResetError } from "../../node/devnet/l1-reset.ts";
 import { buildGenesis2 } from "../../node/genesis.ts";
-import { type StartAnvilReturnType, startAnvil } from "../../node/l1/anvil.ts";
+import { freePort, type StartAnvilReturnType, startAnvil } from "../../node/l1/anvil.ts";
 import { checkDeployedGenesis } from "../../node/l1/genesis-check.ts";
 import { loadSequencerConfig, sequencerSchema } from "../../node/sequencer/config.ts";
+import { redisConnection } from "../../prover/redis.ts";
+import { buildCircuit } from "../../prover/setup/build-circuit.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { ensureBuilt, OPERATOR_KEY, readRollup } from "./l1-setup.ts";
 
@@ -111,6 +115,58 @@ describe("scripts/deploy-l1.ts (real Anvil, VerifierDouble verifier, tiny instan
       1n,
       "the backstop's deposit",
     );
+  });
+
+  it("starts a sequencer from the file (node --env-file, as compose does) whose queue gauge shows the backlog as prioritized", async () => {
+    // The sequencer loads the circuit build at start (cached after the first run of any e2e test).
+    await buildCircuit("tiny");
+    const port = await freePort();
+    const queueName = `deploy-l1-e2e-${Date.now()}`;
+    const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    const data = mkdtempSync(join(tmpdir(), "deploy-l1-seq-"));
+    let seq: ChildProcess | undefined;
+    const queue = new Queue(queueName, { connection: redisConnection(redisUrl) });
+    try {
+      seq = spawn(
+        process.execPath,
+        [`--env-file=${join(dir, SEQUENCER_ENV_FILE)}`, "--import", "tsx", "node/sequencer/main.ts"],
+        {
+          cwd: REPO_ROOT,
+          env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? "",
+            OPERATOR_KEY,
+            DATA_DIR: data,
+            API_PORT: String(port),
+            REDIS_URL: redisUrl,
+            PROVE_QUEUE: queueName,
+            BATCH_MAX_WAIT_MS: "200",
+            LOG_LEVEL: "warn",
+          },
+          stdio: "ignore",
+        },
+      );
+      const gauge = async (state: string) => {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        const m = new RegExp(`^rollup_prove_jobs\\{state="${state}"\\} (\\d+)$`, "m").exec(text);
+        return m ? Number(m[1]) : undefined;
+      };
+      // No prover runs: the batch with the backstop's deposit stays queued, and BullMQ files it as
+      // prioritized (every job has a priority), not waiting. That is why the autoscaler reads both.
+      await pollUntil(
+        "the deposit batch queued",
+        async () => ((await gauge("prioritized").catch(() => undefined)) ?? 0) >= 1 || undefined,
+        { timeoutMs: 20_000, everyMs: 250 },
+      );
+      assert.equal(await gauge("waiting"), 0);
+      assert.equal(await gauge("active"), 0);
+    } finally {
+      seq?.kill("SIGTERM");
+      if (seq && seq.exitCode === null) await new Promise((r) => seq?.once("exit", r));
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 
   it("a second run on the same L1 keeps the deployment and sends nothing", async () => {
