@@ -292,6 +292,11 @@ describe("deploy/compose/compose.yaml", () => {
       const context = resolve(join(DEPLOY, "compose"), String(b.context));
       assert.equal(context, resolve(REPO_ROOT), `${name}: context`);
       assert.ok(existsSync(join(context, String(b.dockerfile))), `${name}: dockerfile`);
+      assert.equal(
+        at(s, "pull_policy"),
+        "build",
+        `${name}: a registry image must not replace the local build`,
+      );
     }
   });
 });
