@@ -79,13 +79,11 @@ function App() {
       <div class="col-b">
         <${Backlog} snap=${snap} history=${history} />
         <${Latency} snap=${snap} />
-        <div class="pair2">
-          <${Funds} snap=${snap} />
-          <${Provers} snap=${snap} />
-        </div>
       </div>
       <div class="col-c">
         <${Books} snap=${snap} />
+        <${Funds} snap=${snap} />
+        <${Provers} snap=${snap} />
       </div>
       <div class="row-wide">
         <${Ledger} snap=${snap} />

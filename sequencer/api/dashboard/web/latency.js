@@ -6,7 +6,7 @@ const ORDER = ["sealed→proving", "proving→proven", "proven→verified", "sea
 export function Latency({ snap }) {
   const hs = snap?.histograms ?? [];
   const stages = ORDER.filter((s) => hs.some((x) => x.stage === s));
-  return html`<${Panel} title="Stage latency" note="rollup_batch_stage_ms · bucket counts" testid="latency">
+  return html`<${Panel} title="Stage latency" note="rollup_batch_stage_ms · bucket counts · bounds in ms" testid="latency">
     ${stages.length === 0 ? html`<div class="empty">no batch has moved a stage yet</div>` : null}
     <div class="hists">
       ${stages.map((s) => html`<${StageHist} key=${s} stage=${s} hs=${hs.filter((x) => x.stage === s)} />`)}
@@ -36,12 +36,12 @@ function StageHist({ stage, hs }) {
       ${idx.map(
         (
           i,
-        ) => html`<div class="bucket" title=${`≤ ${label(base.le[i])}: liquidation ${liq?.counts[i] ?? 0}, normal ${norm?.counts[i] ?? 0}`}>
+        ) => html`<div class="bucket" title=${`≤ ${base.le[i] < 0 ? "+Inf" : `${base.le[i]} ms`}: liquidation ${liq?.counts[i] ?? 0}, normal ${norm?.counts[i] ?? 0}`}>
           <div class="pair">
             <div class="bar liq" style=${`height:${pct(liq?.counts[i], max)}%`}></div>
             <div class="bar norm" style=${`height:${pct(norm?.counts[i], max)}%`}></div>
           </div>
-          <div class="le">${label(base.le[i])}</div>
+          <div class="le">${i === lo || i === hi || any[i] ? label(base.le[i]) : ""}</div>
         </div>`,
       )}
     </div>
@@ -49,4 +49,5 @@ function StageHist({ stage, hs }) {
 }
 
 const pct = (c, max) => ((c ?? 0) / max) * 100;
-const label = (le) => (le < 0 ? "+Inf" : le >= 1000 ? `${le / 1000}s` : `${le}ms`);
+// Compact bucket bounds (ms, or s from a second up): a dozen bars must fit under one chart.
+const label = (le) => (le < 0 ? "∞" : le >= 1000 ? `${le / 1000}s` : `${le}`);

@@ -43,7 +43,7 @@ export function Ledger({ snap }) {
 export function Funds({ snap }) {
   const f = snap?.funds;
   const pnl = f ? BigInt(f.vault.pnl) : 0n;
-  return html`<${Panel} title="Fund & vault" note=${f ? `vault = account ${f.vault.accountId}` : ""} testid="funds">
+  return html`<${Panel} title="Fund & vault" note=${f ? `vault: account ${f.vault.accountId}` : ""} testid="funds">
     <div class="funds">
       <div class="fund big" data-testid="insurance-fund"><span class="l">insurance fund</span><b>${usd(f?.insuranceFund)}</b><span class="u">USDC</span></div>
       <div class="fund"><span class="l">fee pool</span><b>${usd(f?.feePool)}</b></div>
