@@ -45,29 +45,16 @@ export const ASSETS: Readonly<Record<string, Asset>> = Object.freeze({
 
 export const INDEX_HTML = web("index.html");
 
-/** Reads each file once: they do not change while the process runs. */
-export class AssetCache {
-  readonly #files = new Map<string, Promise<Buffer>>();
+/**
+ * The asset's bytes and type, or undefined for a name not on the list. Read on every request, not
+ * cached: the files are small, a page loads them once, and an edited app.js shows on the next reload.
+ */
+export async function readAsset(name: string): Promise<{ body: Buffer; contentType: string } | undefined> {
+  if (!Object.hasOwn(ASSETS, name)) return undefined;
+  const a = ASSETS[name] as Asset;
+  return { body: await readFile(a.path), contentType: a.contentType };
+}
 
-  /** The asset's bytes and type, or undefined for a name not on the list. */
-  async get(name: string): Promise<{ body: Buffer; contentType: string } | undefined> {
-    if (!Object.hasOwn(ASSETS, name)) return undefined;
-    const a = ASSETS[name] as Asset;
-    return { body: await this.#read(a.path), contentType: a.contentType };
-  }
-
-  index(): Promise<Buffer> {
-    return this.#read(INDEX_HTML);
-  }
-
-  #read(path: string): Promise<Buffer> {
-    let p = this.#files.get(path);
-    if (!p) {
-      p = readFile(path);
-      // A failed read is not cached: the next request tries again.
-      p.catch(() => this.#files.delete(path));
-      this.#files.set(path, p);
-    }
-    return p;
-  }
+export function readIndex(): Promise<Buffer> {
+  return readFile(INDEX_HTML);
 }

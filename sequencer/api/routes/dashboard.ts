@@ -6,7 +6,7 @@
  * - `GET /dashboard/events`: server-sent events, one `snapshot` on connect and one per tick after.
  */
 import type { FastifyInstance } from "fastify";
-import { AssetCache } from "../dashboard/assets.ts";
+import { readAsset, readIndex } from "../dashboard/assets.ts";
 import { DashboardFeed } from "../dashboard/feed.ts";
 import { buildSnapshot } from "../dashboard/snapshot.ts";
 import { NotFoundError } from "../http-errors.ts";
@@ -14,9 +14,13 @@ import type { ApiDeps } from "../server.ts";
 
 /** Tells EventSource how long to wait before it reconnects after the stream drops. */
 const RETRY_MS = 1_000;
+/**
+ * A client that stopped reading (a suspended laptop, a stuck proxy) would have every snapshot buffered
+ * for it forever; past this much unsent, its stream is ended and its browser reconnects when it can.
+ */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 export function registerDashboardRoutes(app: FastifyInstance, d: ApiDeps): void {
-  const assets = new AssetCache();
   const build = () =>
     buildSnapshot({
       sequencer: d.sequencer,
@@ -30,11 +34,11 @@ export function registerDashboardRoutes(app: FastifyInstance, d: ApiDeps): void 
 
   app.get("/dashboard", async (_req, reply) => {
     void reply.header("content-type", "text/html; charset=utf-8").header("cache-control", "no-cache");
-    return assets.index();
+    return readIndex();
   });
 
   app.get<{ Params: { name: string } }>("/dashboard/assets/:name", async (req, reply) => {
-    const a = await assets.get(req.params.name);
+    const a = await readAsset(req.params.name);
     if (!a)
       throw new NotFoundError(
         "UNKNOWN_ASSET",
@@ -60,12 +64,15 @@ export function registerDashboardRoutes(app: FastifyInstance, d: ApiDeps): void 
       "x-accel-buffering": "no",
     });
     res.write(`retry: ${RETRY_MS}\n\n`);
-    const unsubscribe = feed.subscribe((json) => res.write(`event: snapshot\ndata: ${json}\n\n`));
-    const end = () => {
+    const unsubscribe = feed.subscribe((json) => {
+      if (res.writableLength > MAX_UNSENT_BYTES) end();
+      else res.write(`event: snapshot\ndata: ${json}\n\n`);
+    });
+    function end() {
       unsubscribe();
       streams.delete(end);
       if (!res.writableEnded) res.end();
-    };
+    }
     streams.add(end);
     req.raw.on("close", end);
   });

@@ -27,6 +27,15 @@ function StageHist({ stage, hs }) {
   const mean = (x) => (x && x.count > 0 ? dur(x.sumMs / x.count) : "–");
   const idx = [];
   for (let i = lo; i <= hi; i++) idx.push(i);
+  // Bounds under the ends and the filled bars, never two side by side (they would run together).
+  const labelled = new Set();
+  let last = -2;
+  for (const i of idx) {
+    if ((i === lo || i === hi || any[i]) && i - last >= 2) {
+      labelled.add(i);
+      last = i;
+    }
+  }
   return html`<div class="hist" data-testid="hist" data-stage=${stage}>
     <div class="hist-title">
       <b>${stage}</b>
@@ -41,7 +50,7 @@ function StageHist({ stage, hs }) {
             <div class="bar liq" style=${`height:${pct(liq?.counts[i], max)}%`}></div>
             <div class="bar norm" style=${`height:${pct(norm?.counts[i], max)}%`}></div>
           </div>
-          <div class="le">${i === lo || i === hi || any[i] ? label(base.le[i]) : ""}</div>
+          <div class="le">${labelled.has(i) ? label(base.le[i]) : ""}</div>
         </div>`,
       )}
     </div>
