@@ -1,8 +1,8 @@
 /**
  * The ops dashboard in a real browser (Debian's Chromium via playwright-core) on a real devnet (tiny
  * circuit, real Redis, Anvil, Groth16 proofs): a batch sealed after the page loaded goes to verified
- * on the page, and a liquidation shows up in its ledger, both live (no reload). Leaves a screenshot in
- * test-output/dashboard.png.
+ * on the page, and a liquidation shows up in its ledger, both live (no reload); a killed sequencer shows
+ * as disconnected until the page reconnects by itself. Leaves screenshots in test-output/.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -137,5 +137,21 @@ describe("dashboard in Chromium (tiny circuit, real devnet)", { timeout: 240_000
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, "dashboard.png"), fullPage: true });
     assert.ok(existsSync(join(OUT, "dashboard.png")));
+  });
+
+  it("says 'disconnected, retrying' while the sequencer is down, and goes live again by itself", async () => {
+    const restarted = devnet.restartSequencer("SIGKILL");
+    await page.waitForSelector('[data-testid="conn"][data-state="down"]', { timeout: 15_000 });
+    assert.match((await page.textContent('[data-testid="conn"]')) ?? "", /disconnected, retrying/);
+    assert.ok(await page.isVisible('[data-testid="disconnected"]'), "the banner says the figures are old");
+    await page.screenshot({ path: join(OUT, "dashboard-disconnected.png"), fullPage: true });
+    await restarted;
+    await page.waitForSelector('[data-testid="conn"][data-state="live"]', { timeout: 60_000 });
+    assert.equal(await page.isVisible('[data-testid="disconnected"]'), false);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { loadMark?: number }).loadMark),
+      1,
+      "no reload",
+    );
   });
 });
