@@ -55,7 +55,7 @@ export async function buildSnapshot(
   ]);
   const global = engine.global();
   const vault = engine.vaultReport();
-  const ledger = engine.ledger();
+  const ledger = engine.ledgerTail(limits.liquidations);
   const lanes = seq.lanes.size;
   return {
     at: (d.now ?? Date.now)(),
@@ -99,8 +99,8 @@ export async function buildSnapshot(
       };
     }),
     liquidations: {
-      total: ledger.length,
-      records: ledger.slice(-limits.liquidations).reverse().map(liquidationRow),
+      total: ledger.total,
+      records: ledger.records.reverse().map(liquidationRow),
       open: engine.liquidationsInProgress(),
       zombies: engine.zombies(),
     },

@@ -122,6 +122,17 @@ describe("dashboard snapshot", () => {
     }
   });
 
+  it("reads only the ledger's tail, as copies", () => {
+    const all = seq.engine.ledger();
+    const tail = seq.engine.ledgerTail(1);
+    assert.equal(tail.total, all.length);
+    assert.deepEqual(tail.records, all.slice(-1));
+    assert.deepEqual(seq.engine.ledgerTail(0).records, []);
+    assert.deepEqual(seq.engine.ledgerTail(1000).records, all);
+    tail.records[0]!.steps = 999;
+    assert.notEqual(seq.engine.ledger().at(-1)!.steps, 999, "the engine's record is untouched");
+  });
+
   it("bounds the batch window and the ledger to their limits", async () => {
     const snap = await buildSnapshot(
       {
