@@ -11,6 +11,7 @@ import type {
   DashboardSources,
   L1View,
   LeadershipView,
+  PeerView,
   ProofQueueView,
   ProverView,
 } from "../../sequencer/api/dashboard/types.ts";
@@ -22,6 +23,8 @@ export interface DashboardSourcesOptions {
   rpcUrl: string;
   rollupAddress: `0x${string}`;
   leadership: () => LeadershipView;
+  /** The other nodes' API URLs (PEER_URLS). */
+  peerUrls?: readonly string[];
   /** Default 1000 ms. */
   cacheMs?: number;
 }
@@ -68,5 +71,23 @@ export function dashboardSources(o: DashboardSourcesOptions): DashboardSources {
       };
     }),
     leadership: o.leadership,
+    peers: cachedFor(ttl, () => Promise.all((o.peerUrls ?? []).map(peerView))),
   };
+}
+
+/** A peer's role and epoch from its GET /state; an unreachable one is shown with why, not dropped. */
+export async function peerView(url: string): Promise<PeerView> {
+  try {
+    const res = await fetch(`${url}/state`, { signal: AbortSignal.timeout(1_000) });
+    if (!res.ok) return { url, role: undefined, epoch: undefined, error: `HTTP ${res.status}` };
+    const s = (await res.json()) as { role?: string; epoch?: number };
+    return { url, role: s.role, epoch: s.epoch, error: undefined };
+  } catch (err) {
+    return {
+      url,
+      role: undefined,
+      epoch: undefined,
+      error: err instanceof Error ? err.message : String(err),
+    };
+  }
 }

@@ -291,6 +291,10 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       proofs,
       rpcUrl: cfg.L1_RPC_URL,
       rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      peerUrls: (cfg.PEER_URLS ?? "")
+        .split(",")
+        .map((u) => u.trim().replace(/\/+$/, ""))
+        .filter((u) => u.length > 0),
       leadership: () => ({
         mode: replication ? "replicated" : "single",
         nodeId: cfg.NODE_ID ?? `node-${cfg.API_PORT}`,

@@ -46,12 +46,13 @@ export async function buildSnapshot(
   const { sequencer: seq, status, sources } = d;
   const engine = seq.engine;
   const lastSealed = seq.lastSealed?.batchNumber ?? 0n;
-  const [batches, histograms, l1, proofQueue, provers] = await Promise.all([
+  const [batches, histograms, l1, proofQueue, provers, peers] = await Promise.all([
     recentBatches(seq, lastSealed, limits.batches),
     stageHistograms(d.registry),
     sourced(sources ? () => sources.l1() : undefined),
     sourced(sources ? () => sources.proofQueue() : undefined),
     sourced(sources ? () => sources.provers() : undefined),
+    sourced(sources ? () => sources.peers() : undefined),
   ]);
   const global = engine.global();
   const vault = engine.vaultReport();
@@ -59,7 +60,7 @@ export async function buildSnapshot(
   const lanes = seq.lanes.size;
   return {
     at: (d.now ?? Date.now)(),
-    node: { role: seq.role, epoch: seq.epoch, leadership: sources?.leadership() },
+    node: { role: seq.role, epoch: seq.epoch, leadership: sources?.leadership(), peers },
     chain: {
       stateRoot: hex(status.stateRoot()),
       lastSealedBatch: lastSealed.toString(),

@@ -21,6 +21,14 @@ export interface LeadershipView {
   leaderUrl: string | undefined;
 }
 
+/** Another node of the cluster as its own GET /state answers (or why it did not). */
+export interface PeerView {
+  url: string;
+  role: string | undefined;
+  epoch: number | undefined;
+  error: string | undefined;
+}
+
 export interface ProverView {
   /** BullMQ's client name of the worker connection, and where it connects from. */
   name: string;
@@ -53,6 +61,8 @@ export interface DashboardSources {
   proofQueue(): Promise<ProofQueueView>;
   l1(): Promise<L1View>;
   leadership(): LeadershipView;
+  /** The other nodes (a standby, or the leader seen from one); none configured gives []. */
+  peers(): Promise<PeerView[]>;
 }
 
 export interface BatchRow {
@@ -128,6 +138,7 @@ export interface DashboardSnapshot {
     epoch: number;
     /** Undefined when the node wired no dashboard sources (a bare API in tests). */
     leadership: LeadershipView | undefined;
+    peers: Sourced<PeerView[]>;
   };
   chain: {
     stateRoot: string;

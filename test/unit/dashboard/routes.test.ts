@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Level } from "level";
 import { Registry } from "prom-client";
+import { peerView } from "../../../node/sequencer/dashboard-sources.ts";
 import { ASSETS } from "../../../sequencer/api/dashboard/assets.ts";
 import type { DashboardSnapshot, DashboardSources } from "../../../sequencer/api/dashboard/types.ts";
 import { buildServer } from "../../../sequencer/api/server.ts";
@@ -26,6 +27,7 @@ describe("dashboard routes", () => {
       return { stateRoot: "0x00", lastVerifiedBatch: "0", blockNumber: "1" };
     },
     leadership: () => ({ mode: "single", nodeId: "n", url: "u", leaderUrl: "u" }),
+    peers: async () => [],
   };
 
   before(async () => {
@@ -130,6 +132,15 @@ describe("dashboard routes", () => {
     const settled = builds;
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(builds, settled, "no snapshot built with nobody listening");
+  });
+
+  it("reads a peer's role and epoch from its /state, and says why when it cannot", async () => {
+    assert.deepEqual(await peerView(url), { url, role: "leader", epoch: 0, error: undefined });
+    const gone = await peerView("http://127.0.0.1:1");
+    assert.equal(gone.role, undefined);
+    assert.ok(gone.error && gone.error.length > 0);
+    const notApi = await peerView(`${url}/nope`);
+    assert.equal(notApi.error, "HTTP 404");
   });
 
   it("ends open streams when the server closes, so close() does not hang", async () => {

@@ -31,6 +31,7 @@ const sources = (over: Partial<DashboardSources> = {}): DashboardSources => ({
   proofQueue: async () => ({ states: { active: 1, prioritized: 2 }, pending: { liquidation: 1, normal: 1 } }),
   l1: async () => ({ stateRoot: `0x${"ab".repeat(32)}`, lastVerifiedBatch: "1", blockNumber: "9" }),
   leadership: () => ({ mode: "single", nodeId: "n1", url: "http://x", leaderUrl: "http://x" }),
+  peers: async () => [{ url: "http://y", role: "follower", epoch: 0, error: undefined }],
   ...over,
 });
 
@@ -101,6 +102,7 @@ describe("dashboard snapshot", () => {
       value: [{ name: "w1", addr: "127.0.0.1:1", ageS: 3, idleS: 0 }],
     });
     assert.equal(snap.chain.l1.ok && snap.chain.l1.value.lastVerifiedBatch, "1");
+    assert.equal(snap.node.peers.ok && snap.node.peers.value[0]?.role, "follower");
   });
 
   it("lists the sealed batches newest first, each with its stage and priority", async () => {

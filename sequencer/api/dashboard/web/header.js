@@ -25,6 +25,7 @@ export function Header({ snap, conn, lastAt }) {
       <span>epoch <b data-testid="epoch">${node ? node.epoch : "–"}</b></span>
       <span class="dim">${lead ? `${lead.mode} · ${lead.nodeId}` : "leadership not wired"}</span>
       <span class="dim">leader <b>${lead?.leaderUrl ?? "unknown"}</b></span>
+      <${Peers} peers=${node?.peers} />
     </div>
     <div class="stats">
       ${stat("sealed", chain?.lastSealedBatch, "last-sealed")}
@@ -48,6 +49,22 @@ export function Header({ snap, conn, lastAt }) {
       <span class="dim">${lastAt ? clock(lastAt) : ""}</span>
     </div>
   </header>`;
+}
+
+/** The other nodes (a standby, or the leader seen from a standby), each as its own /state says. */
+function Peers({ peers }) {
+  if (!peers?.ok || peers.value.length === 0) return null;
+  return html`<span class="peers">
+    <span class="dim">peers</span>
+    ${peers.value.map((p) => {
+      const role = p.role ?? "down";
+      return html`<span class="peer" data-testid="peer" data-role=${role} title=${p.error ?? p.url}>
+        <span class=${`badge small role-${role}`}>${role.toUpperCase()}</span>
+        <span class="mono">${p.url.replace(/^https?:\/\//, "")}</span>
+        ${p.epoch !== undefined ? html`<span class="dim">e${p.epoch}</span>` : null}
+      </span>`;
+    })}
+  </span>`;
 }
 
 function stat(label, value, testid) {
