@@ -16,6 +16,7 @@ const ALL: Record<string, string[]> = {
   intake: ["scripts/bench-intake.ts"],
   restart: ["scripts/bench-restart.ts"],
   da: ["scripts/bench-da.ts"],
+  dashboard: ["scripts/bench-dashboard.ts"],
 };
 const pick = process.argv.slice(2).filter((a) => a in ALL);
 let failed = 0;

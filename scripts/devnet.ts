@@ -93,7 +93,8 @@ try {
   const i = devnet.info;
   console.log(
     `\n[devnet ${elapsed()}] READY  pid=${process.pid}  api=${(i.apiUrls ?? [i.apiUrl]).join(",")}  l1=${i.l1RpcUrl} (chain ${i.chainId})  rollup=${i.rollupAddress}  ` +
-      `setup=${i.setupMode}  info=${opts.dir}/devnet.json  — Ctrl-C stops everything\n`,
+      `setup=${i.setupMode}  info=${opts.dir}/devnet.json  — Ctrl-C stops everything\n` +
+      `[devnet] dashboard: ${i.apiUrl}/dashboard\n`,
   );
   let stopping = false;
   const stop = async () => {

@@ -353,6 +353,10 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
             NATS_URLS: nats.clientUrls.join(","),
             NODE_ID: n.name,
             PUBLIC_URL: `http://127.0.0.1:${n.port}`,
+            PEER_URLS: nodes
+              .filter((m) => m !== n)
+              .map((m) => `http://127.0.0.1:${m.port}`)
+              .join(","),
           }
         : {}),
       ...(o.sequencerEnv ?? {}),

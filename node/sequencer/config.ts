@@ -86,6 +86,8 @@ export const sequencerSchema = z.object({
   NODE_ID: z.string().min(1).optional(),
   /** Where clients reach this node's API (a follower tells clients the leader's). Default: http://API_HOST:API_PORT. */
   PUBLIC_URL: z.string().url().optional(),
+  /** The other nodes' API URLs, comma-separated: the dashboard shows each one's role and epoch (docs/DASHBOARD.md). */
+  PEER_URLS: z.string().optional(),
   /** Signature-check worker threads (docs/ORDER-ENTRY.md); unset = one per core, 0 = in the API's thread. */
   VERIFY_THREADS: z.coerce.number().int().nonnegative().optional(),
 });

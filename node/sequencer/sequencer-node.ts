@@ -15,6 +15,7 @@ import { checkDeployedGenesis } from "../l1/genesis-check.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
 import { BatchPipeline } from "./batch-pipeline.ts";
 import type { SequencerConfig } from "./config.ts";
+import { dashboardSources } from "./dashboard-sources.ts";
 import { createMetrics } from "./metrics.ts";
 import { PriorityWatcher } from "./priority-watcher.ts";
 import { connectProofJobs } from "./proof-jobs.ts";
@@ -286,6 +287,22 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
       lastProvenBatch: () => pipeline.lastProven,
       lastVerifiedBatch: () => pipeline.lastVerified,
     },
+    dashboard: dashboardSources({
+      proofs,
+      rpcUrl: cfg.L1_RPC_URL,
+      rollupAddress: cfg.ROLLUP_ADDRESS as `0x${string}`,
+      peerUrls: (cfg.PEER_URLS ?? "")
+        .split(",")
+        .map((u) => u.trim().replace(/\/+$/, ""))
+        .filter((u) => u.length > 0),
+      leadership: () => ({
+        mode: replication ? "replicated" : "single",
+        nodeId: cfg.NODE_ID ?? `node-${cfg.API_PORT}`,
+        url: publicUrl,
+        // A single sequencer always leads; on the replicated log the lease names the leader.
+        leaderUrl: replication ? replication.leaderUrl() : publicUrl,
+      }),
+    }),
   });
   const url = await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
 

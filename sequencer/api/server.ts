@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Registry } from "prom-client";
 import type { VerifyPool } from "../crypto/verify-pool.ts";
 import type { Sequencer } from "../sequencer.ts";
+import type { DashboardSources } from "./dashboard/types.ts";
 import { toHttpError } from "./http-errors.ts";
 import { retryAfterS } from "./retry-after.ts";
+import { registerDashboardRoutes } from "./routes/dashboard.ts";
 import { registerOrderStream } from "./routes/order-stream.ts";
 import { registerReadRoutes } from "./routes/reads.ts";
 import { registerTraceRoutes } from "./routes/trace.ts";
@@ -24,6 +26,10 @@ export interface ApiDeps {
   now?: () => number;
   /** Signature checks in worker threads; unset = in the request's thread (verifyMessage). */
   verifyPool?: VerifyPool;
+  /** What the dashboard shows beyond the sequencer: provers, proof queue, L1, leadership. Unset: shown as not wired. */
+  dashboard?: DashboardSources;
+  /** How often GET /dashboard/events sends a snapshot (ms). Default 750. */
+  dashboardEveryMs?: number;
 }
 
 /** The sequencer's HTTP API, and the order-entry WebSocket at /ws/orders. Every error leaves as `{code, message, details}` with a 4xx/5xx. */
@@ -42,5 +48,6 @@ export function buildServer(deps: ApiDeps): FastifyInstance {
   registerTraceRoutes(app, deps);
   registerWriteRoutes(app, deps);
   registerOrderStream(app, deps);
+  registerDashboardRoutes(app, deps);
   return app;
 }

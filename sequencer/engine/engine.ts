@@ -270,6 +270,15 @@ export class Engine {
     return structuredClone(this.state.risk.ledger);
   }
 
+  /**
+   * The newest `limit` ledger records, oldest first, and the ledger's length: what a live view needs,
+   * without deep-copying a long ledger on every refresh.
+   */
+  ledgerTail(limit: number): { total: number; records: LiquidationRecord[] } {
+    const all = this.state.risk.ledger;
+    return { total: all.length, records: structuredClone(all.slice(Math.max(0, all.length - limit))) };
+  }
+
   /** Engine time (ms): the latest sequencer receive time of a price tx. */
   nowMs(): bigint {
     return this.state.risk.nowMs;

@@ -1,22 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { toJsonSafe } from "../../codec.ts";
-import type { Admission } from "../../mempool/admission.ts";
+import { admissionView } from "../admission-view.ts";
 import { NotFoundError } from "../http-errors.ts";
 import { parseUrlInput } from "../params.ts";
 import { batchParam, bookQuery, idParam, keyQuery, ledgerQuery } from "../schemas.ts";
 import type { ApiDeps } from "../server.ts";
-
-function admissionView(a: Admission) {
-  const st = a.state();
-  return {
-    ...st,
-    msPerBatch: Math.round(st.msPerBatch),
-    proofMs: Math.round(a.capacity.proofMs),
-    l1Ms: Math.round(a.capacity.l1Ms),
-    provers: a.capacity.provers,
-    txPerBatch: Math.round(a.capacity.txPerBatch),
-  };
-}
 
 export function registerReadRoutes(app: FastifyInstance, d: ApiDeps): void {
   const { sequencer } = d;
