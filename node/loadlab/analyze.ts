@@ -127,6 +127,7 @@ export function batchSamples(rows: readonly TraceRow[], startedAt: number): Batc
         batch: r.batch,
         txs: 0,
         liquidationTxs: 0,
+        liquidations: 0,
         phase: "load",
         firstReceived: r.received,
         ...(t.sealed !== undefined ? { sealed: t.sealed } : {}),
@@ -139,6 +140,7 @@ export function batchSamples(rows: readonly TraceRow[], startedAt: number): Batc
     }
     b.txs++;
     if (r.lane === "liquidation") b.liquidationTxs++;
+    if (r.kind === "liquidation") b.liquidations = (b.liquidations ?? 0) + 1;
     b.firstReceived = Math.min(b.firstReceived, r.received);
   }
   for (const b of by.values()) b.phase = b.firstReceived < startedAt ? "idle" : "load";

@@ -101,6 +101,8 @@ export interface BatchSample {
   txs: number;
   /** Txs of the liquidation lane (liquidations and the price updates that ride it). */
   liquidationTxs: number;
+  /** Liquidation txs alone (absent in the first reports with batches). */
+  liquidations?: number;
   /** "idle" when its first tx was received before the tape started. */
   phase: "idle" | "load";
   firstReceived: number;

@@ -134,10 +134,10 @@ describe("load lab analysis", () => {
       T0,
     );
     assert.deepEqual(
-      b.map((x) => [x.batch, x.txs, x.liquidationTxs, x.phase]),
+      b.map((x) => [x.batch, x.txs, x.liquidationTxs, x.liquidations, x.phase]),
       [
-        ["9", 2, 2, "idle"],
-        ["10", 2, 0, "load"],
+        ["9", 2, 2, 1, "idle"],
+        ["10", 2, 0, 0, "load"],
       ],
     );
     assert.equal(b[0]!.proven! - b[0]!.provingStarted!, 899);
