@@ -97,6 +97,7 @@ export function liquidationSamples(
         seq: r.seq,
         phase: triggerAt < startedAt ? "idle" : "load",
         triggerAt,
+        ...(r.trigger?.marketId !== undefined ? { triggerMarketId: r.trigger.marketId } : {}),
         ...(verified !== undefined
           ? { verifiedMs: verified - triggerAt }
           : { censoredAtMs: Math.max(0, endedAt - triggerAt) }),

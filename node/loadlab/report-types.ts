@@ -38,6 +38,8 @@ export interface LiquidationSample {
   /** "idle" probes ran with no load; "load" ones during the scenario. */
   phase: "idle" | "load";
   triggerAt: number;
+  /** The market of the price that triggered it (absent in older reports). */
+  triggerMarketId?: number;
   /** triggerAt → L1-verified; undefined when it was not verified before the lab stopped waiting. */
   verifiedMs?: number;
   /** When undefined: how long the lab waited after the trigger (a lower bound, "censored"). */
