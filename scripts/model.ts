@@ -114,9 +114,28 @@ program
   )
   .option("--model-seed <s>", "seed of the model's random draws", "model")
   .option("--reps <n>", "replications per N (figures are their medians)", int, 11)
+  .option(
+    "--liq-target-ms <ms>",
+    "what-if: LIQ_TARGET_MS instead of the calibrated one (0 = twice the idle time)",
+    int,
+  )
+  .option(
+    "--l1-in-flight <k>",
+    "what-if: submitBatch transactions in flight at once (the submitter sends 1)",
+    int,
+  )
+  .option(
+    "--reference-l1",
+    "what-if: land batches in the calibration's reference L1 blocks (gas cap) instead of Anvil's",
+  )
   .option("--json <file>", "write the results as JSON")
   .action((o) => {
-    const cal = loadCalibration(o.calibration);
+    const loaded = loadCalibration(o.calibration);
+    const cal: Calibration = {
+      ...loaded,
+      admission: { ...loaded.admission, ...(o.liqTargetMs !== undefined ? { targetMs: o.liqTargetMs } : {}) },
+      l1: { ...loaded.l1, ...(o.l1InFlight !== undefined ? { maxInFlight: Math.max(1, o.l1InFlight) } : {}) },
+    };
     const scenario = scenarioFor(o);
     const w = buildWorkload(scenario, {
       maxAccounts: o.maxAccounts,
@@ -130,12 +149,13 @@ program
       drainMs: o.drainS * 1000,
       seed: o.modelSeed,
       reps: o.reps,
+      ...(o.referenceL1 ? { referenceL1: true } : {}),
     });
     const what = o.tape ? `tape ${o.tape}` : `${o.scenario}, ${o.minutes} min, seed ${o.seed}`;
     console.log(
       renderTable(
         rows.map((r) => r.summary),
-        `${what}; ${o.proversPerHost === 1 ? "one prover per host (no contention)" : `${o.proversPerHost} provers per host`}; medians of ${o.reps} replications`,
+        `${what}; ${o.proversPerHost === 1 ? "one prover per host (no contention)" : `${o.proversPerHost} provers per host`}${o.liqTargetMs !== undefined ? `; LIQ_TARGET_MS ${o.liqTargetMs}` : ""}${o.l1InFlight !== undefined ? `; ${o.l1InFlight} L1 txs in flight` : ""}${o.referenceL1 ? `; L1: ${cal.l1.reference.name}` : ""}; medians of ${o.reps} replications`,
       ),
     );
     console.log(

@@ -112,12 +112,17 @@ export function calibrate(x: CalibrateInputs): Calibration {
       `${x.reportPath}: no batch was both proven and verified; nothing to calibrate from`,
     );
   const contention: Record<string, number> = {};
+  const busyContention: Record<string, number> = {};
   for (const c of x.contention ?? []) {
     const k = Number(c.report.settings.devnet.provers ?? 1);
     if (k < 2) continue;
     batchesOf(c.report, c.path);
-    // The quiet proofs of the k-prover run against this run's: what sharing the host costs a proof.
-    contention[String(k)] = median(proofSamples(c.report.runs[0]!).quiet) / median(proof.quiet);
+    // The k-prover run's own proofs against this run's, quiet against quiet and busy against busy:
+    // what k provers on the one host cost a proof (with whatever else the shared box ran then).
+    const other = proofSamples(c.report.runs[0]!);
+    contention[String(k)] = median(other.quiet) / median(proof.quiet);
+    if (other.busy.length > 0 && proof.busy.length > 0)
+      busyContention[String(k)] = median(other.busy) / median(proof.busy);
   }
   const normal = batches.map((b) => b.txs - b.liquidationTxs);
   const liqs = batches.map((b) => b.liquidations ?? Math.max(0, b.liquidationTxs - 2));
@@ -163,7 +168,9 @@ export function calibrate(x: CalibrateInputs): Calibration {
       instance: String(d.instance ?? "default"),
       samplesMs: proof.quiet,
       contention,
-      ...(proof.busy.length > 0 ? { busy: { samplesMs: proof.busy, reqPerS: BUSY_REQ_PER_S } } : {}),
+      ...(proof.busy.length > 0
+        ? { busy: { samplesMs: proof.busy, reqPerS: BUSY_REQ_PER_S, contention: busyContention } }
+        : {}),
     },
     dispatchMs: dispatch.length > 0 ? dispatch : [0],
     l1: {

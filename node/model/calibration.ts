@@ -48,7 +48,14 @@ export const calibrationSchema = z
        * 2-core box take CPU from the proof. Drawn instead of `samplesMs` in the same conditions when
        * the provers share the sequencer's host; unused when they have hosts of their own.
        */
-      busy: z.object({ samplesMs: sample, reqPerS: positive }).optional(),
+      busy: z
+        .object({
+          samplesMs: sample,
+          reqPerS: positive,
+          /** As `contention`, for the busy proofs (measured apart: the burst loads the host differently). */
+          contention: z.record(z.string().regex(/^[0-9]+$/), positive).default({}),
+        })
+        .optional(),
     }),
     /** Sealed → proof job started with a prover idle (tree work, BullMQ add and fetch), ms. */
     dispatchMs: sample,
@@ -144,11 +151,12 @@ export function loadCalibration(file: string): Calibration {
   return parseCalibration(raw, file);
 }
 
-/** The proof-time multiplier for `k` provers on one host. */
-export function contentionFactor(c: Calibration, k: number): number {
+/** The proof-time multiplier for `k` provers on one host (of the quiet proofs, or of the busy ones). */
+export function contentionFactor(c: Calibration, k: number, busy = false): number {
+  const table = busy ? (c.proof.busy?.contention ?? {}) : c.proof.contention;
   let best = 1;
   let bestK = 1;
-  for (const [key, f] of Object.entries(c.proof.contention)) {
+  for (const [key, f] of Object.entries(table)) {
     const n = Number(key);
     if (n <= k && n > bestK) {
       best = f;

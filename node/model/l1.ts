@@ -15,13 +15,31 @@ export class L1Submitter {
   /** Gas landed per 1-second bin (for the reference-L1 gas-per-block utilisation). */
   readonly gasPerS: number[] = [];
 
+  /** Batches already in each block of the reference L1 (block k ends at (k + 1) · blockTimeMs). */
+  readonly #inBlock = new Map<number, number>();
+
   constructor(
     private readonly maxInFlight: number,
     private readonly inclusionMs: () => number,
     private readonly gasPerBatch: number,
     /** The caller schedules verification of batch `n` at `at`. */
     private readonly onSubmit: (n: number, submittedAt: number, verifiedAt: number) => void,
+    /**
+     * A reference L1 instead of the devnet's Anvil (which mines each transaction at once): a batch
+     * lands at the end of the first block with gas room left, at most floor(gas limit ÷ gas per batch)
+     * batches a block.
+     */
+    private readonly blocks?: { blockGasLimit: number; blockTimeMs: number },
   ) {}
+
+  #landing(now: number): number {
+    if (!this.blocks) return now + this.inclusionMs();
+    const cap = Math.max(1, Math.floor(this.blocks.blockGasLimit / this.gasPerBatch));
+    let k = Math.floor(now / this.blocks.blockTimeMs);
+    while ((this.#inBlock.get(k) ?? 0) >= cap) k++;
+    this.#inBlock.set(k, (this.#inBlock.get(k) ?? 0) + 1);
+    return (k + 1) * this.blocks.blockTimeMs;
+  }
 
   proven(now: number, n: number): void {
     this.#proven.add(n);
@@ -45,7 +63,7 @@ export class L1Submitter {
     while (this.#inFlight < this.maxInFlight && this.#proven.has(this.#next)) {
       this.#proven.delete(this.#next);
       // In order on L1 too: a later batch cannot land before an earlier one.
-      const end = Math.max(now + this.inclusionMs(), this.#lastVerifyAt);
+      const end = Math.max(this.#landing(now), this.#lastVerifyAt);
       this.#lastVerifyAt = end;
       this.#inFlight++;
       if (this.maxInFlight === 1) addBusy(this.busyMs, now, end);

@@ -15,6 +15,7 @@ export interface ScaleOptions {
   drainMs: number;
   seed: string;
   reps: number;
+  referenceL1?: boolean;
 }
 
 const med = (xs: number[]) => {
@@ -75,6 +76,7 @@ export function runScale(cal: Calibration, w: Workload, o: ScaleOptions): ScaleR
         provers: n,
         proversPerHost: o.proversPerHost === "all" ? n : Math.min(n, o.proversPerHost),
         withSequencer: o.proversPerHost === "all",
+        ...(o.referenceL1 ? { referenceL1: true } : {}),
         drainMs: o.drainMs,
         rng: seededRandom(`${o.seed}:${n}:${k}`),
       }),

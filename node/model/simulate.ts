@@ -21,8 +21,10 @@ export interface RunOptions {
   provers: number;
   /** Provers sharing one host (proof time × the calibrated contention factor); 1 = a host each. */
   proversPerHost: number;
-  /** The provers run on the sequencer's host (the devnet): the intake slows them (slowdown.ts). */
+  /** The provers run on the sequencer's host (the devnet): burst-time proofs are the measured busy ones. */
   withSequencer: boolean;
+  /** Land batches in the reference L1's blocks (gas cap per block) instead of the devnet's Anvil. */
+  referenceL1?: boolean;
   /** After the tape, how long to wait for proofs before liquidations count as censored (the lab's --drain-s). */
   drainMs: number;
   rng: RandomSource;
@@ -74,6 +76,7 @@ type Ev =
 export function simulate(cal: Calibration, w: Workload, o: RunOptions): RunResult {
   const q = new EventQueue<Ev>();
   const factor = o.proversPerHost > 1 ? contentionFactor(cal, o.proversPerHost) : 1;
+  const busyFactor = o.proversPerHost > 1 ? contentionFactor(cal, o.proversPerHost, true) : 1;
   const proofMs = new Empirical(cal.proof.samplesMs, o.rng);
   const dispatchMs = new Empirical(cal.dispatchMs, o.rng);
   const inclusionMs = new Empirical(cal.l1.inclusionMs, o.rng);
@@ -138,12 +141,12 @@ export function simulate(cal: Calibration, w: Workload, o: RunOptions): RunResul
   ]!;
   const drawProof = (start: number): number => {
     if (busy && busyMs && meanRate(ratePerS, start, start + quietMedian) >= busy.reqPerS)
-      return busyMs.draw();
-    return proofMs.draw();
+      return busyMs.draw() * busyFactor;
+    return proofMs.draw() * factor;
   };
   const pool = new ProverPool(
     o.provers,
-    (start) => start + drawProof(start) * factor,
+    (start) => start + drawProof(start),
     (job, startedAt, endsAt) => q.schedule(endsAt, { kind: "proven", b: job.batch, startedAt }),
   );
   const l1 = new L1Submitter(
@@ -151,6 +154,7 @@ export function simulate(cal: Calibration, w: Workload, o: RunOptions): RunResul
     () => inclusionMs.draw(),
     cal.l1.gasPerBatch,
     (n, _s, at) => q.schedule(at, { kind: "verified", n }),
+    o.referenceL1 ? cal.l1.reference : undefined,
   );
 
   let now = 0;
@@ -301,9 +305,11 @@ export function simulate(cal: Calibration, w: Workload, o: RunOptions): RunResul
         redisOpsPerS.map((n) => (1000 * n) / cal.redis.opsPerSecond),
         1,
       ),
+      // Over two blocks at least: landing in whole blocks makes any shorter window lumpy.
       l1Gas: peakUtilisation(
         l1.gasPerS.map((g) => (1000 * g) / refGasPerS),
         1,
+        Math.max(10, Math.ceil((2 * cal.l1.reference.blockTimeMs) / 1000)),
       ),
       l1Submitter: peakUtilisation(l1.busyMs, 1),
     },
