@@ -68,7 +68,7 @@ export function renderTable(rows: readonly RunResult[], title: string): string {
     "liq censored",
     "shed",
     "prover util (peak 10 s)",
-    ...Object.values(RESOURCE_NAMES).map((n) => `${n} (peak 10 s)`),
+    ...Object.values(RESOURCE_NAMES).map((n) => `${n} (peak)`),
   ];
   const lines = [
     `${MODEL_LABEL}: ${title}`,
@@ -96,7 +96,7 @@ export function renderTable(rows: readonly RunResult[], title: string): string {
   if (b)
     lines.push(
       b.saturated
-        ? `next bottleneck (MODEL): ${b.name} at N = ${b.provers} (${pct(b.utilisation)} of its capacity over the busiest 10 s)`
+        ? `next bottleneck (MODEL): ${b.name} at N = ${b.provers} (${pct(b.utilisation)} of its capacity over its busiest window)`
         : `next bottleneck (MODEL): none of the non-prover resources reaches ${pct(SATURATED)} by N = ${b.provers}; the closest is ${b.name} at ${pct(b.utilisation)}`,
     );
   return lines.join("\n");
