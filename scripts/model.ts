@@ -8,7 +8,7 @@
  * Bad input (a missing file, a bad --provers list, an invalid calibration) exits 2 with what to do.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -64,6 +64,10 @@ function readReport(path: string): LabReport {
 }
 
 function scenarioFor(o: { tape?: string; scenario: string; minutes: number; seed: string }) {
+  if (o.tape && !existsSync(o.tape))
+    throw new ModelInputError(`no tape at ${o.tape}; make one with npm run gen-tape -- --out FILE`, {
+      tape: o.tape,
+    });
   return loadScenario(
     o.tape
       ? { name: "tape", file: o.tape, minutes: o.minutes, seed: o.seed }
