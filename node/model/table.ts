@@ -62,6 +62,7 @@ export function renderTable(rows: readonly RunResult[], title: string): string {
   const head = [
     "N",
     "proven normal txs/s",
+    "× first row",
     "max backlog",
     "liq p50",
     "liq p99",
@@ -76,11 +77,14 @@ export function renderTable(rows: readonly RunResult[], title: string): string {
     `| ${head.join(" | ")} |`,
     `|${head.map(() => "---:").join("|")}|`,
   ];
+  // Throughput as a ratio to the first N of the same run (BENCHMARKS.md quotes ratios).
+  const base = rows[0]?.provenNormalPerS ?? 0;
   for (const r of rows) {
     lines.push(
       `| ${[
         `${r.provers}${r.proversPerHost > 1 ? ` (${r.proversPerHost}/host)` : ""}`,
-        r.provenNormalPerS.toFixed(1),
+        r.provenNormalPerS.toFixed(r.provenNormalPerS < 10 ? 2 : 1),
+        base > 0 ? `${(r.provenNormalPerS / base).toFixed(1)}×` : "-",
         String(r.maxBacklog),
         sec(r.liquidations.p50),
         sec(r.liquidations.p99),

@@ -62,5 +62,16 @@ export function renderValidation(rows: readonly ValidationRow[]): string {
     lines.push(
       `| ${r.provers} | ${f(r.measured.liquidationP99Ms)} | ${f(r.model.liquidationP99Ms)} | ${e(r.errorPct.liquidationP99)} | ${r.measured.maxBacklog} | ${r.model.maxBacklog} | ${e(r.errorPct.maxBacklog)} | ${r.measured.shedPct.toFixed(1)}% / ${r.model.shedPct.toFixed(1)}% | ${r.measured.liquidations} / ${r.model.liquidations} | ${r.loadavg.join(", ")} |`,
     );
+  const worst = Math.max(
+    ...rows
+      .flatMap((r) => [r.errorPct.liquidationP99, r.errorPct.maxBacklog].filter((x) => x !== undefined))
+      .map(Math.abs),
+  );
+  lines.push(
+    "",
+    Number.isFinite(worst)
+      ? `largest |error|: ${worst.toFixed(1)}% (${worst <= 20 ? "within" : "outside"} the 20% target)`
+      : "no figure to compare (a run without verified load liquidations?)",
+  );
   return lines.join("\n");
 }
