@@ -311,7 +311,8 @@ export function simulate(cal: Calibration, w: Workload, o: RunOptions): RunResul
         1,
         Math.max(10, Math.ceil((2 * cal.l1.reference.blockTimeMs) / 1000)),
       ),
-      l1Submitter: peakUtilisation(l1.busyMs, 1),
+      // Only a one-at-a-time submitter is a server with a utilisation; pipelined, it is not tracked.
+      l1Submitter: cal.l1.maxInFlight === 1 ? peakUtilisation(l1.busyMs, 1) : Number.NaN,
     },
     endedAtMs: end,
   };

@@ -43,9 +43,9 @@ export function nextBottleneck(rows: readonly RunResult[]): Bottleneck | undefin
   }
   const last = sorted.at(-1);
   if (!last) return undefined;
-  const k = (Object.keys(last.resources) as (keyof ResourceUse)[]).sort(
-    (a, b) => last.resources[b] - last.resources[a],
-  )[0]!;
+  const k = (Object.keys(last.resources) as (keyof ResourceUse)[])
+    .filter((x) => Number.isFinite(last.resources[x]))
+    .sort((a, b) => last.resources[b] - last.resources[a])[0]!;
   return {
     resource: k,
     name: RESOURCE_NAMES[k],
@@ -55,7 +55,7 @@ export function nextBottleneck(rows: readonly RunResult[]): Bottleneck | undefin
   };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : "-");
 const sec = (ms: number | undefined) => (ms === undefined ? "-" : `${(ms / 1000).toFixed(1)} s`);
 
 export function renderTable(rows: readonly RunResult[], title: string): string {
