@@ -6,6 +6,7 @@
 import type { StateSample, TraceRow } from "./collect.ts";
 import type { RequestRecord } from "./driver.ts";
 import {
+  type BatchSample,
   type LabRun,
   type LaneName,
   type LiquidationSample,
@@ -96,6 +97,7 @@ export function liquidationSamples(
         seq: r.seq,
         phase: triggerAt < startedAt ? "idle" : "load",
         triggerAt,
+        ...(r.trigger?.marketId !== undefined ? { triggerMarketId: r.trigger.marketId } : {}),
         ...(verified !== undefined
           ? { verifiedMs: verified - triggerAt }
           : { censoredAtMs: Math.max(0, endedAt - triggerAt) }),
@@ -113,6 +115,37 @@ export function summarize(samples: readonly LiquidationSample[]): LiquidationSum
     censored: samples.length - v.length,
     ...(all.length > 0 ? { p50: percentile(all, 0.5), p99: percentile(all, 0.99), max: all.at(-1)! } : {}),
   };
+}
+
+/** Groups trace rows by batch: one sample per batch, ascending by batch number. */
+export function batchSamples(rows: readonly TraceRow[], startedAt: number): BatchSample[] {
+  const by = new Map<string, BatchSample>();
+  for (const r of rows) {
+    let b = by.get(r.batch);
+    if (!b) {
+      const t = r.batchTimes ?? {};
+      b = {
+        batch: r.batch,
+        txs: 0,
+        liquidationTxs: 0,
+        liquidations: 0,
+        phase: "load",
+        firstReceived: r.received,
+        ...(t.sealed !== undefined ? { sealed: t.sealed } : {}),
+        ...(t.provingStarted !== undefined ? { provingStarted: t.provingStarted } : {}),
+        ...(t.proven !== undefined ? { proven: t.proven } : {}),
+        ...(t.submitted !== undefined ? { submitted: t.submitted } : {}),
+        ...(t.verified !== undefined ? { verified: t.verified } : {}),
+      };
+      by.set(r.batch, b);
+    }
+    b.txs++;
+    if (r.lane === "liquidation") b.liquidationTxs++;
+    if (r.kind === "liquidation") b.liquidations = (b.liquidations ?? 0) + 1;
+    b.firstReceived = Math.min(b.firstReceived, r.received);
+  }
+  for (const b of by.values()) b.phase = b.firstReceived < startedAt ? "idle" : "load";
+  return [...by.values()].sort((a, b) => (BigInt(a.batch) < BigInt(b.batch) ? -1 : 1));
 }
 
 export function analyzeRun(x: RunInputs): LabRun {
@@ -217,5 +250,6 @@ export function analyzeRun(x: RunInputs): LabRun {
     maxBacklog: during.reduce((m, s) => Math.max(m, s.backlog), 0),
     series,
     clientCpuShare: x.clientCpuShare,
+    batches: batchSamples(x.trace, x.startedAt),
   };
 }

@@ -17,6 +17,7 @@ import { planTape, withExtra } from "./plan.ts";
 import {
   liquidatingPrice,
   loadProbeLeverage,
+  loadProbeSteps,
   openProbe,
   PROBE_DEPOSIT,
   PROBE_MARKET,
@@ -83,14 +84,7 @@ export async function runLab(o: LabOptions): Promise<LabResult> {
     throw new LabSetupError(`the probes trade market ${PROBE_MARKET}; the tape must trade market 0 only`);
 
   // Load probes: the k-th price step liquidates the k-th probe, inside the burst when there is one.
-  const span = o.scenario.spike ?? { fromMs: plan.durationMs * 0.2, toMs: plan.durationMs * 0.8 };
-  const steps = Array.from({ length: o.loadProbes }, (_, k) => ({
-    t: Math.round(span.fromMs + ((k + 1) * (span.toMs - span.fromMs)) / (o.loadProbes + 1)),
-    kind: "price" as const,
-    marketId: PROBE_MARKET,
-    price: liquidatingPrice(loadProbeLeverage(k)),
-  }));
-  plan = withExtra(plan, steps);
+  plan = withExtra(plan, loadProbeSteps(plan, o.scenario, o.loadProbes));
 
   const runId = `${Date.now().toString(36)}-${o.label.replace(/\W+/g, "")}`;
   const slotKeys = plan.slots.map((_, k) => devKey(`loadlab:${runId}:slot:${k}`));

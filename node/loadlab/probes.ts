@@ -8,6 +8,8 @@
  * tape at falling leverage, so the k-th scheduled step liquidates exactly the k-th.
  */
 import type { Trader } from "../client/api-client.ts";
+import type { LabPlan } from "./plan.ts";
+import type { Scenario } from "./scenarios.ts";
 
 /** Initial margin 10%, maintenance 5% (the devnet's defaults), in bps. */
 const MMF_BPS = 500;
@@ -56,4 +58,22 @@ export async function openProbe(maker: Trader, probe: Trader, lev: number): Prom
     size,
   });
   return size;
+}
+
+/**
+ * The load probes' index steps on market 1: the k-th of n inside the burst (or the middle 60% of the
+ * tape) liquidates exactly the k-th probe. Shared by the lab and the scale-out model (node/model/).
+ */
+export function loadProbeSteps(
+  plan: Pick<LabPlan, "durationMs">,
+  scenario: Pick<Scenario, "spike">,
+  n: number,
+): { t: number; kind: "price"; marketId: number; price: bigint }[] {
+  const span = scenario.spike ?? { fromMs: plan.durationMs * 0.2, toMs: plan.durationMs * 0.8 };
+  return Array.from({ length: n }, (_, k) => ({
+    t: Math.round(span.fromMs + ((k + 1) * (span.toMs - span.fromMs)) / (n + 1)),
+    kind: "price" as const,
+    marketId: PROBE_MARKET,
+    price: liquidatingPrice(loadProbeLeverage(k)),
+  }));
 }

@@ -38,6 +38,8 @@ export interface LiquidationSample {
   /** "idle" probes ran with no load; "load" ones during the scenario. */
   phase: "idle" | "load";
   triggerAt: number;
+  /** The market of the price that triggered it (absent in older reports). */
+  triggerMarketId?: number;
   /** triggerAt → L1-verified; undefined when it was not verified before the lab stopped waiting. */
   verifiedMs?: number;
   /** When undefined: how long the lab waited after the trigger (a lower bound, "censored"). */
@@ -91,6 +93,28 @@ export interface RunSeries {
   index: number[];
 }
 
+/**
+ * One batch as the trace saw it (only batches holding at least one applied tx): its size, whether it
+ * carried liquidation-lane txs, and its stage times on the sequencer's clock. Per-batch proof and L1
+ * times are what the scale-out model (docs/MODEL.md) is calibrated from.
+ */
+export interface BatchSample {
+  batch: string;
+  txs: number;
+  /** Txs of the liquidation lane (liquidations and the price updates that ride it). */
+  liquidationTxs: number;
+  /** Liquidation txs alone (absent in the first reports with batches). */
+  liquidations?: number;
+  /** "idle" when its first tx was received before the tape started. */
+  phase: "idle" | "load";
+  firstReceived: number;
+  sealed?: number;
+  provingStarted?: number;
+  proven?: number;
+  submitted?: number;
+  verified?: number;
+}
+
 export interface LabRun {
   label: string;
   laneOn: boolean;
@@ -112,6 +136,8 @@ export interface LabRun {
   series: RunSeries;
   /** Load client's CPU time ÷ wall time over the run (1.0 = one core busy). */
   clientCpuShare: number;
+  /** Per-batch stage times, ascending by batch; absent in reports written before it was added. */
+  batches?: BatchSample[];
 }
 
 export interface LabReport {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeRun, percentile, summarize } from "../../../node/loadlab/analyze.ts";
+import { analyzeRun, batchSamples, percentile, summarize } from "../../../node/loadlab/analyze.ts";
 import type { TraceRow } from "../../../node/loadlab/collect.ts";
 import type { RequestRecord } from "../../../node/loadlab/driver.ts";
 
@@ -114,5 +114,33 @@ describe("load lab analysis", () => {
     const acked = run.stages.find((s) => s.lane === "normal" && s.stage === "acked")!;
     assert.equal(acked.p50, 3);
     assert.equal(run.stages.find((s) => s.lane === "normal" && s.stage === "verified")!.max, 3_000);
+  });
+
+  it("groups the trace per batch with its stage times, ascending by batch number", () => {
+    const b = batchSamples(
+      [
+        row({ seq: "3", kind: "order", lane: "normal", received: T0 + 5, batch: "10" }),
+        row({
+          seq: "1",
+          kind: "price",
+          lane: "liquidation",
+          received: T0 - 10,
+          batch: "9",
+          batchTimes: { sealed: T0, provingStarted: T0 + 1, proven: T0 + 900, verified: T0 + 1_400 },
+        }),
+        row({ seq: "2", kind: "liquidation", lane: "liquidation", received: T0 - 5, batch: "9" }),
+        row({ seq: "4", kind: "order", lane: "normal", received: T0 + 6, batch: "10" }),
+      ],
+      T0,
+    );
+    assert.deepEqual(
+      b.map((x) => [x.batch, x.txs, x.liquidationTxs, x.liquidations, x.phase]),
+      [
+        ["9", 2, 2, 1, "idle"],
+        ["10", 2, 0, 0, "load"],
+      ],
+    );
+    assert.equal(b[0]!.proven! - b[0]!.provingStarted!, 899);
+    assert.equal(b[1]!.proven, undefined);
   });
 });
