@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
 import { REPO_ROOT } from "../../core/repo-root.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
-import { freePort, startAnvil } from "../l1/anvil.ts";
+import { freePort, freePorts, startAnvil } from "../l1/anvil.ts";
 import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
 import { forgeBuild } from "../l1/forge.ts";
 import { DevnetError } from "./errors.ts";
@@ -314,7 +314,6 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
     sampler.unref();
     cleanup.push(async () => clearInterval(sampler));
 
-    const apiPort = o.apiPort ?? (await freePort());
     const queueName =
       prev?.queueName ?? `prove-${dep.rollupAddress.slice(2, 10).toLowerCase()}-${Date.now()}`;
     const common = {
@@ -330,10 +329,14 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
       const cluster = nats;
       cleanup.push(() => cluster.stop());
     }
+    // Chosen after the NATS members are listening, and both at once: a port picked and not yet bound
+    // can be handed out again (docs on freePorts).
+    const [freeA, freeB] = await freePorts(2);
+    const apiPort = o.apiPort ?? freeA!;
     const nodes = o.standby
       ? [
           { name: "sequencer-a", port: apiPort, data: "data-a" },
-          { name: "sequencer-b", port: await freePort(), data: "data-b" },
+          { name: "sequencer-b", port: freeB!, data: "data-b" },
         ]
       : [{ name: "sequencer", port: apiPort, data: "data" }];
     const seqEnvOf = (n: (typeof nodes)[number]) => ({

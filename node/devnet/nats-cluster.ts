@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { connect, type NatsConnection, RetentionPolicy, StorageType } from "nats";
 import { BaseError } from "../../core/errors.ts";
-import { freePort } from "../l1/anvil.ts";
+import { freePorts } from "../l1/anvil.ts";
 
 export class NatsClusterError extends BaseError {
   override name = "NatsClusterError";
@@ -80,12 +80,13 @@ export class NatsCluster {
     }
     mkdirSync(opts.dir, { recursive: true });
     const members: MemberState[] = [];
+    const ports = await freePorts(2 * size);
     for (let i = 0; i < size; i++) {
       members.push({
         index: i,
         serverName: `${opts.name ?? "zkrollup"}-n${i}`,
-        clientPort: await freePort(),
-        clusterPort: await freePort(),
+        clientPort: ports[2 * i]!,
+        clusterPort: ports[2 * i + 1]!,
         storeDir: join(opts.dir, `n${i}`, "store"),
         logFile: join(opts.dir, `n${i}`, "nats.log"),
         pidFile: join(opts.dir, `n${i}`, "nats.pid"),

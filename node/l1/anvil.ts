@@ -111,6 +111,33 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
 }
 
 /** A port that was free a moment ago (bind to 0, read it, release it). */
+/**
+ * `count` distinct free ports. Each comes from a listener that stays open until all are bound: asked one
+ * at a time, the OS may hand back a port it just freed, and a cluster given one port twice has a member
+ * that cannot bind (seen in CI: a NATS member's route port was another member's client port).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const srv = createServer();
+      srv.unref();
+      await new Promise<void>((resolve, reject) => {
+        srv.once("error", reject);
+        srv.listen(0, "127.0.0.1", () => resolve());
+      });
+      servers.push(srv);
+    }
+    return servers.map((srv) => {
+      const addr = srv.address();
+      if (typeof addr !== "object" || !addr) throw new Error("no port");
+      return addr.port;
+    });
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -33,11 +33,13 @@ describe("Anvil with a state file (real Anvil)", { timeout: 60_000 }, () => {
     assert.equal(seen.depositCount, 1n);
 
     // A SIGKILL runs no exit dump: what survives is the last periodic one, so wait for one after the deposit.
+    // The mtime moves when anvil starts writing, so also wait until the dump is whole: a kill in the middle
+    // of a write leaves a torn file that anvil then refuses at start (seen once in CI).
     const depositedAt = Date.now();
     await until(
-      () => existsSync(statePath) && statSync(statePath).mtimeMs > depositedAt + 100,
+      () => existsSync(statePath) && statSync(statePath).mtimeMs > depositedAt + 100 && wholeJson(statePath),
       5000,
-      "a state dump after the deposit",
+      "a whole state dump after the deposit",
     );
     assert.ok(env.anvil.pid !== undefined);
     process.kill(env.anvil.pid, "SIGKILL");
@@ -83,3 +85,12 @@ describe("Anvil with a state file (real Anvil)", { timeout: 60_000 }, () => {
     );
   });
 });
+
+function wholeJson(path: string): boolean {
+  try {
+    JSON.parse(readFileSync(path, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
