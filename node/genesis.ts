@@ -149,6 +149,33 @@ export function engineParams2For(
   });
 }
 
+/** The seeds and settings a sequencer's config names (BACKSTOP_SEED, KEEPER_SEED, LIQ_RESERVED_SLOTS, RISK_POLICY). */
+export interface SequencerGenesisSettings {
+  backstopSeed: string;
+  keeperSeed: string;
+  reservedForLiquidations: number;
+  riskPolicy?: string;
+}
+
+/**
+ * The genesis a sequencer recomputes at start from its config, and the keeper key it fixes. The
+ * sequencer, the devnet's and `deploy-l1`'s L1 deploy, and their tests all take it from here, so what is
+ * deployed and what the sequencer checks against L1 cannot drift apart.
+ */
+export function sequencerGenesis(
+  inst: Batch2Instance,
+  s: SequencerGenesisSettings,
+): { genesis: Genesis2; keeperPubKey: readonly [bigint, bigint] } {
+  const keeperPubKey = devKey(s.keeperSeed).pubKey;
+  const genesis = buildGenesis2(inst, {
+    backstopSeed: s.backstopSeed,
+    keeperPubKey,
+    reservedForLiquidations: s.reservedForLiquidations,
+    ...(s.riskPolicy === undefined ? {} : { riskPolicy: s.riskPolicy }),
+  });
+  return { genesis, keeperPubKey };
+}
+
 /**
  * The Batch2 state before batch 1: the backstop vault (account 0) with the operator's key, markets
  * without prices (unless `values` says otherwise), the oracle keeper's key fixed in the global state.

@@ -12,10 +12,11 @@ import { join } from "node:path";
 import type { Hex } from "viem";
 import { loadBatch2Instance } from "../../circuits/batch2-instance.ts";
 import type { Env } from "../../core/config.ts";
+import { sequencerGenesis } from "../genesis.ts";
 import { createL1Clients } from "../l1/clients.ts";
 import type { DeployL1Config } from "./deploy-l1-config.ts";
 import { DevnetError } from "./errors.ts";
-import { deployDevnetRollup, devnetGenesis, fundBackstop } from "./l1-deploy.ts";
+import { deployDevnetRollup, fundBackstop } from "./l1-deploy.ts";
 import { checkL1NotReset } from "./l1-reset.ts";
 
 export const DEPLOYMENT_FILE = "deployment.json";
@@ -47,7 +48,7 @@ export async function deployL1(
   onProgress: (msg: string) => void = () => {},
 ): Promise<DeployL1Result> {
   const inst = loadBatch2Instance(cfg.CIRCUIT_INSTANCE);
-  const genesis = devnetGenesis(inst, {
+  const { genesis } = sequencerGenesis(inst, {
     backstopSeed: cfg.BACKSTOP_SEED,
     keeperSeed: cfg.KEEPER_SEED,
     reservedForLiquidations: cfg.LIQ_RESERVED_SLOTS,

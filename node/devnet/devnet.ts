@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { loadInstance } from "../../circuits/compile.ts";
 import { REPO_ROOT } from "../../core/repo-root.ts";
 import { buildCircuit } from "../../scripts/build-circuits.ts";
+import { sequencerGenesis } from "../genesis.ts";
 import { freePort, freePorts, startAnvil } from "../l1/anvil.ts";
 import { DEV_ROLES, devAccountKey } from "../l1/dev-accounts.ts";
 import { forgeBuild } from "../l1/forge.ts";
 import { DevnetError } from "./errors.ts";
-import { BACKSTOP_FUNDING, deployDevnetRollup, devnetGenesis, fundBackstop } from "./l1-deploy.ts";
+import { BACKSTOP_FUNDING, deployDevnetRollup, fundBackstop } from "./l1-deploy.ts";
 import { checkL1NotReset, L1ResetError, type L1Watermark, notBehind, readL1Watermark } from "./l1-reset.ts";
 import { NatsCluster } from "./nats-cluster.ts";
 import { dieWithParent } from "./parent-death.ts";
@@ -232,7 +233,7 @@ export async function startDevnet(o: DevnetOptions): Promise<Devnet> {
 
     const backstopSeed = "devnet-backstop";
     const keeperSeed = "devnet-keeper";
-    const genesis = devnetGenesis(inst, { backstopSeed, keeperSeed, reservedForLiquidations: 2 });
+    const { genesis } = sequencerGenesis(inst, { backstopSeed, keeperSeed, reservedForLiquidations: 2 });
     const operatorKey = devAccountKey(DEV_ROLES.operator);
     let dep: { rollupAddress: `0x${string}`; verifierAddress: `0x${string}`; tokenAddress: `0x${string}` };
     let watermark: L1Watermark;

@@ -9,29 +9,11 @@ import type { Batch2Instance } from "../../circuits/batch2-instance.ts";
 import { devKey } from "../../sequencer/crypto/keys.ts";
 import { dataLayout } from "../../sequencer/proof/batch-data.ts";
 import { l1User } from "../client/l1-user.ts";
-import { buildGenesis2, type Genesis2, rollupGenesis2Of } from "../genesis.ts";
+import { type Genesis2, rollupGenesis2Of } from "../genesis.ts";
 import { type DeployRollupReturnType, deployRollup } from "../l1/deploy.ts";
 
 /** What the operator deposits for the backstop account (account 0): 1M USDC in micro-USDC. */
 export const BACKSTOP_FUNDING = 1_000_000n * 1_000_000n;
-
-export interface DevnetGenesisParameters {
-  /** Seed of the backstop account's L2 key (the sequencer's BACKSTOP_SEED). */
-  backstopSeed: string;
-  /** Seed of the oracle keeper's L2 key (the sequencer's KEEPER_SEED). */
-  keeperSeed: string;
-  /** The sequencer's LIQ_RESERVED_SLOTS. */
-  reservedForLiquidations: number;
-}
-
-/** The genesis state the sequencer builds from the same seeds at start (node/sequencer/sequencer-node.ts). */
-export function devnetGenesis(inst: Batch2Instance, p: DevnetGenesisParameters): Genesis2 {
-  return buildGenesis2(inst, {
-    backstopSeed: p.backstopSeed,
-    keeperPubKey: devKey(p.keeperSeed).pubKey,
-    reservedForLiquidations: p.reservedForLiquidations,
-  });
-}
 
 export interface DeployDevnetRollupParameters {
   rpcUrl: string;

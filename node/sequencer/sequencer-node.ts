@@ -5,11 +5,11 @@ import { ConfigError } from "../../core/config.ts";
 import { loadArtifacts } from "../../prover/artifacts.ts";
 import { ProofQueue } from "../../prover/queue.ts";
 import { buildServer } from "../../sequencer/api/server.ts";
-import { devKey, warmUpCrypto } from "../../sequencer/crypto/keys.ts";
+import { warmUpCrypto } from "../../sequencer/crypto/keys.ts";
 import { VerifyPool } from "../../sequencer/crypto/verify-pool.ts";
 import { ProvingCapacity } from "../../sequencer/mempool/admission.ts";
 import { Sequencer } from "../../sequencer/sequencer.ts";
-import { buildGenesis2 } from "../genesis.ts";
+import { sequencerGenesis } from "../genesis.ts";
 import { createL1Clients } from "../l1/clients.ts";
 import { checkDeployedGenesis } from "../l1/genesis-check.ts";
 import { rollupAbi } from "../l1/rollup-abi.ts";
@@ -57,10 +57,9 @@ export async function startSequencerNode(cfg: SequencerConfig, log: Logger): Pro
   const db = new Level<string, Buffer>(cfg.DATA_DIR, { valueEncoding: "buffer" });
   await db.open();
   // The proof's state is derived data: the sequencer rebuilds it from the WAL at start.
-  const keeperPubKey = devKey(cfg.KEEPER_SEED).pubKey;
-  const genesis = buildGenesis2(inst, {
+  const { genesis, keeperPubKey } = sequencerGenesis(inst, {
     backstopSeed: cfg.BACKSTOP_SEED,
-    keeperPubKey,
+    keeperSeed: cfg.KEEPER_SEED,
     reservedForLiquidations: cfg.LIQ_RESERVED_SLOTS,
     riskPolicy: cfg.RISK_POLICY,
   });

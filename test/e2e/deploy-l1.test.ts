@@ -19,13 +19,12 @@ import {
 } from "../../node/devnet/deploy-l1.ts";
 import { loadDeployL1Config } from "../../node/devnet/deploy-l1-config.ts";
 import { L1ResetError } from "../../node/devnet/l1-reset.ts";
-import { buildGenesis2 } from "../../node/genesis.ts";
+import { sequencerGenesis } from "../../node/genesis.ts";
 import { freePort, type StartAnvilReturnType, startAnvil } from "../../node/l1/anvil.ts";
 import { checkDeployedGenesis } from "../../node/l1/genesis-check.ts";
 import { loadSequencerConfig, sequencerSchema } from "../../node/sequencer/config.ts";
 import { redisConnection } from "../../prover/redis.ts";
 import { buildCircuit } from "../../prover/setup/build-circuit.ts";
-import { devKey } from "../../sequencer/crypto/keys.ts";
 import { ensureBuilt, OPERATOR_KEY, readRollup } from "./l1-setup.ts";
 
 /** Runs the script as compose would: a fresh process with only env. */
@@ -94,10 +93,9 @@ describe("scripts/deploy-l1.ts (real Anvil, VerifierDouble verifier, tiny instan
     const inst = loadInstance(cfg.CIRCUIT_INSTANCE);
     assert.equal(inst.circuit, "batch2");
     if (inst.circuit !== "batch2") return;
-    const keeperPubKey = devKey(cfg.KEEPER_SEED).pubKey;
-    const genesis = buildGenesis2(inst, {
+    const { genesis, keeperPubKey } = sequencerGenesis(inst, {
       backstopSeed: cfg.BACKSTOP_SEED,
-      keeperPubKey,
+      keeperSeed: cfg.KEEPER_SEED,
       reservedForLiquidations: cfg.LIQ_RESERVED_SLOTS,
       riskPolicy: cfg.RISK_POLICY,
     });
